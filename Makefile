@@ -1,0 +1,41 @@
+# narrated tours: a JSON tour spec in, a narrated MP4 out.
+#   make SPEC=specs/tutorial.json BACKEND=local|colab|colab-f5
+# Everything generated lives under out/; `make clean` removes it.
+
+.DELETE_ON_ERROR:
+.SUFFIXES:
+.SECONDARY:
+MAKEFLAGS += --no-builtin-rules
+
+SPEC    ?= specs/demo.json
+BACKEND ?= local
+NAME    := $(basename $(notdir $(SPEC)))
+OUT     ?= out/$(NAME)
+BIN     := out/bin
+CACHE   ?= out/cache
+
+V ?= 0
+ifeq ($(V),0)
+Q := @
+say = @printf '  %-6s %s\n' $(1) $(2);
+else
+Q :=
+say =
+endif
+
+.DEFAULT_GOAL := all
+
+include mk/deps.mk
+include mk/tools.mk
+include mk/spec.mk
+include mk/tts-$(BACKEND).mk
+include mk/capture.mk
+include mk/assemble.mk
+include mk/test.mk
+include mk/bench.mk
+
+.PHONY: all clean
+all: $(OUT)/$(NAME).mp4
+
+clean:
+	rm -rf out

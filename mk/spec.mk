@@ -1,0 +1,24 @@
+# The spec, split: spec2req writes per-step fragments and $(OUT)/steps.mk,
+# each only when its content changes. The stamp records that the current spec
+# has been split; fragments and steps.mk hang off it with empty recipes, so
+# make re-reads their mtimes and remakes only the steps whose fragment moved.
+
+SPEC_STAMP := $(OUT)/.spec-split
+
+# A missing SPEC still reaches spec2req, which says so in its own words.
+$(SPEC_STAMP): $(wildcard $(SPEC)) $(BIN)/spec2req | $(OUT)/
+	$(call say,SPLIT,$(SPEC))
+	$(Q)$(BIN)/spec2req -b $(BACKEND) -o $(OUT) $(SPEC)
+	$(Q)touch $@
+
+$(OUT)/steps.mk $(OUT)/mux.json: $(SPEC_STAMP) ;
+$(OUT)/step/%/tts.json $(OUT)/step/%/cap.json: $(SPEC_STAMP) ;
+
+# Goals that need no spec; any other goal reads the step list.
+SPECLESS_GOALS := clean deps tools test unit-test e2e-test bench help
+ifneq ($(filter-out $(SPECLESS_GOALS) $(BIN)/% out/obj/%,$(or $(MAKECMDGOALS),all)),)
+include $(OUT)/steps.mk
+endif
+
+WAVS  := $(patsubst %,$(OUT)/wav/%.wav,$(STEPS))
+CLIPS := $(patsubst %,$(OUT)/clip/%.mp4,$(STEPS))

@@ -1,0 +1,32 @@
+/* util.h - error reporting, exit codes and checked allocation shared by every tool */
+#ifndef UTIL_H
+#define UTIL_H
+
+#include <stddef.h>
+
+/* Exit codes every tool keeps (design §7). */
+enum {
+	EXIT_OK = 0,      /* done */
+	EXIT_FAIL = 1,    /* the work failed: worker error, assertion, bad media */
+	EXIT_USAGE = 2,   /* usage or invalid input; nothing was written */
+	EXIT_TIMEOUT = 3, /* gave up waiting */
+	EXIT_SYS = 4,     /* system or I/O error */
+};
+
+/* Program name used as the prefix of every diagnostic; main sets it. */
+extern const char *argv0;
+
+/* Print "argv0: message" to stderr. A format ending in ':' appends
+ * strerror(errno), the sbase convention. */
+void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void die(int code, const char *fmt, ...)
+	__attribute__((noreturn, format(printf, 2, 3)));
+
+void *emalloc(size_t n);
+void *ecalloc(size_t n, size_t size);
+void *erealloc(void *p, size_t n);
+char *estrdup(const char *s);
+/* asprintf that dies on failure */
+char *estrfmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

@@ -1,0 +1,156 @@
+/* wav.c - RIFF/WAVE PCM parsing and writing */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "file.h"
+#include "util.h"
+#include "wav.h"
+
+static uint32_t le32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static uint16_t le16(const unsigned char *p)
+{
+	return (uint16_t)(p[0] | p[1] << 8);
+}
+
+static void put32(unsigned char *p, uint32_t v)
+{
+	p[0] = v & 0xff;
+	p[1] = (v >> 8) & 0xff;
+	p[2] = (v >> 16) & 0xff;
+	p[3] = (v >> 24) & 0xff;
+}
+
+static void put16(unsigned char *p, uint16_t v)
+{
+	p[0] = v & 0xff;
+	p[1] = (v >> 8) & 0xff;
+}
+
+/* The PCM subtype GUID of WAVE_FORMAT_EXTENSIBLE, after its first two bytes. */
+static const unsigned char pcm_guid_tail[14] = {
+	0x00, 0x00, 0x00, 0x00, 0x10, 0x00, 0x80, 0x00, 0x00, 0xaa, 0x00, 0x38, 0x9b, 0x71
+};
+
+int wav_parse(const unsigned char *buf, size_t len, struct wav *w, const char **why)
+{
+	size_t pos = 12;
+	int have_fmt = 0;
+
+	memset(w, 0, sizeof *w);
+	if (len < 12 || memcmp(buf, "RIFF", 4) != 0 || memcmp(buf + 8, "WAVE", 4) != 0) {
+		*why = "not a RIFF/WAVE file";
+		return -1;
+	}
+	if ((uint64_t)le32(buf + 4) + 8 != len) {
+		*why = "RIFF size does not match the file size (truncated or still being written)";
+		return -1;
+	}
+	while (pos + 8 <= len) {
+		uint32_t size = le32(buf + pos + 4);
+		const unsigned char *body = buf + pos + 8;
+
+		if ((uint64_t)pos + 8 + size > len) {
+			*why = "a chunk runs past the end of the file (truncated)";
+			return -1;
+		}
+		if (memcmp(buf + pos, "fmt ", 4) == 0) {
+			uint16_t format;
+
+			if (size < 16) {
+				*why = "fmt chunk too short";
+				return -1;
+			}
+			format = le16(body);
+			if (format == 0xfffe && size >= 40 &&
+			    memcmp(body + 26, pcm_guid_tail, sizeof pcm_guid_tail) == 0 &&
+			    le16(body + 24) == 1)
+				format = 1;
+			if (format != 1) {
+				*why = "not integer PCM";
+				return -1;
+			}
+			w->channels = le16(body + 2);
+			w->rate = le32(body + 4);
+			w->bits = le16(body + 14);
+			if (w->channels == 0 || w->rate == 0 ||
+			    (w->bits != 8 && w->bits != 16 && w->bits != 24 && w->bits != 32)) {
+				*why = "unsupported channel count, rate or sample size";
+				return -1;
+			}
+			if (le16(body + 12) != w->channels * (w->bits / 8)) {
+				*why = "block align disagrees with channels and sample size";
+				return -1;
+			}
+			have_fmt = 1;
+		} else if (memcmp(buf + pos, "data", 4) == 0) {
+			size_t frame_bytes;
+
+			if (!have_fmt) {
+				*why = "data chunk before fmt chunk";
+				return -1;
+			}
+			frame_bytes = (size_t)w->channels * (w->bits / 8);
+			if (size % frame_bytes != 0) {
+				*why = "data size is not a whole number of sample frames";
+				return -1;
+			}
+			w->data_offset = pos + 8;
+			w->data_bytes = size;
+			w->frames = size / frame_bytes;
+			return 0;
+		}
+		pos += 8 + (size_t)size + (size & 1);
+	}
+	*why = have_fmt ? "no data chunk" : "no fmt chunk";
+	return -1;
+}
+
+int wav_probe(const char *path, struct wav *w, const char **why)
+{
+	size_t len;
+	unsigned char *buf = (unsigned char *)read_file(path, &len);
+	int ret;
+
+	if (!buf) {
+		*why = strerror(errno);
+		return -1;
+	}
+	ret = wav_parse(buf, len, w, why);
+	free(buf);
+	return ret;
+}
+
+double wav_seconds(const struct wav *w)
+{
+	return w->rate ? (double)w->frames / w->rate : 0.0;
+}
+
+unsigned char *wav_build16(const int16_t *samples, size_t frames, unsigned rate,
+			   unsigned channels, size_t *len)
+{
+	size_t data = frames * channels * 2, i;
+	unsigned char *buf = emalloc(44 + data), *p;
+
+	memcpy(buf, "RIFF", 4);
+	put32(buf + 4, (uint32_t)(36 + data));
+	memcpy(buf + 8, "WAVEfmt ", 8);
+	put32(buf + 16, 16);
+	put16(buf + 20, 1);
+	put16(buf + 22, (uint16_t)channels);
+	put32(buf + 24, rate);
+	put32(buf + 28, rate * channels * 2);
+	put16(buf + 32, (uint16_t)(channels * 2));
+	put16(buf + 34, 16);
+	memcpy(buf + 36, "data", 4);
+	put32(buf + 40, (uint32_t)data);
+	p = buf + 44;
+	for (i = 0; i < frames * channels; i++, p += 2)
+		put16(p, (uint16_t)samples[i]);
+	*len = 44 + data;
+	return buf;
+}

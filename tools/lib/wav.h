@@ -1,0 +1,34 @@
+/* wav.h - RIFF/WAVE PCM parsing and writing */
+#ifndef WAV_H
+#define WAV_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct wav {
+	unsigned rate;        /* samples per second */
+	unsigned channels;
+	unsigned bits;        /* bits per sample: 8, 16, 24 or 32 */
+	size_t data_offset;   /* where the PCM bytes start in the file */
+	size_t data_bytes;    /* length of the data chunk */
+	uint64_t frames;      /* sample frames: data_bytes / (channels * bits/8) */
+};
+
+/* Parse a whole WAV file held in memory. Accepts only integer PCM
+ * (format 1, or WAVE_FORMAT_EXTENSIBLE with the PCM subtype) whose header
+ * sizes agree with len. Returns 0, or -1 with *why set to a short reason. */
+int wav_parse(const unsigned char *buf, size_t len, struct wav *w, const char **why);
+
+/* Read and parse a WAV file's header and sizes; same result as wav_parse.
+ * *why is "cannot read: ..." style when the file is unreadable. */
+int wav_probe(const char *path, struct wav *w, const char **why);
+
+/* Duration in seconds. */
+double wav_seconds(const struct wav *w);
+
+/* Serialise 16-bit PCM samples (interleaved) as a WAV file in memory.
+ * Returns a malloc'd buffer; *len receives its size. */
+unsigned char *wav_build16(const int16_t *samples, size_t frames, unsigned rate,
+			   unsigned channels, size_t *len);
+
+#endif

@@ -1,0 +1,264 @@
+/* spec2req - validate a tour spec and split it into per-step fragments
+ *
+ * usage: spec2req [-b backend] [-o outdir] spec.json
+ *
+ * Without -o it only validates. With -o it writes, each only when its
+ * content changed (so make sees untouched steps as up to date):
+ *   outdir/step/ID/tts.json   what the narration audio depends on
+ *   outdir/step/ID/cap.json   what the silent clip depends on
+ *   outdir/mux.json           what the final assembly depends on
+ *   outdir/steps.mk           the step list, included by the Makefile
+ * Nothing is written unless the whole spec is valid.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "file.h"
+#include "json.h"
+#include "spec.h"
+#include "url.h"
+#include "util.h"
+
+static const char *spec_path;
+
+static void usage(FILE *f, int code)
+{
+	fprintf(f, "usage: %s [-b local|colab|colab-f5] [-o outdir] spec.json\n"
+		"  validate a tour spec; with -o, write its per-step fragments and steps.mk\n"
+		"exit: 0 ok, 2 invalid spec or usage (nothing written), 4 I/O error\n", argv0);
+	exit(code);
+}
+
+static void warn_unknown(const char *path)
+{
+	warn("%s: %s: unknown key, ignored", spec_path, path);
+}
+
+/* The TTS engine a backend uses: part of each narration fragment, so that
+ * switching backends remakes the audio instead of keeping the other voice. */
+static const char *backend_engine(const char *backend)
+{
+	if (strcmp(backend, "local") == 0)
+		return "espeak-ng";
+	if (strcmp(backend, "colab") == 0)
+		return "kokoro";
+	if (strcmp(backend, "colab-f5") == 0)
+		return "f5-tts";
+	return NULL;
+}
+
+static cJSON *size_or_default(const cJSON *settings, const char *key, const cJSON *fallback)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(settings, key);
+	cJSON *size;
+
+	if (v)
+		return cJSON_Duplicate(v, 1);
+	if (fallback)
+		return cJSON_Duplicate(fallback, 1);
+	size = cJSON_CreateObject();
+	cJSON_AddNumberToObject(size, "width", SPEC_DEFAULT_WIDTH);
+	cJSON_AddNumberToObject(size, "height", SPEC_DEFAULT_HEIGHT);
+	return size;
+}
+
+static void add_copy(cJSON *to, const cJSON *from, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(from, key);
+
+	if (v)
+		cJSON_AddItemToObject(to, key, cJSON_Duplicate(v, 1));
+}
+
+static cJSON *tts_fragment(const cJSON *step, const cJSON *settings, const char *engine)
+{
+	cJSON *f = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(f, "id", json_str(step, "id", ""));
+	cJSON_AddStringToObject(f, "engine", engine);
+	cJSON_AddStringToObject(f, "voice", json_str(settings, "voice", SPEC_DEFAULT_VOICE));
+	cJSON_AddNumberToObject(f, "speed", json_num(settings, "speech_speed", 1.0));
+	cJSON_AddStringToObject(f, "language", json_str(settings, "language", SPEC_DEFAULT_LANGUAGE));
+	cJSON_AddStringToObject(f, "text", json_str(step, "narration", ""));
+	return f;
+}
+
+static cJSON *cap_fragment(const cJSON *step, const cJSON *settings, const char *spec_dir)
+{
+	cJSON *f = cJSON_CreateObject(), *viewport;
+	char *url = url_resolve(json_str(step, "url", ""), spec_dir);
+
+	cJSON_AddStringToObject(f, "id", json_str(step, "id", ""));
+	cJSON_AddStringToObject(f, "url", url);
+	free(url);
+	cJSON_AddNumberToObject(f, "fps", json_num(settings, "fps", SPEC_DEFAULT_FPS));
+	viewport = size_or_default(settings, "viewport", NULL);
+	cJSON_AddItemToObject(f, "video_size",
+			      size_or_default(settings, "video_size", viewport));
+	cJSON_AddItemToObject(f, "viewport", viewport);
+	cJSON_AddNumberToObject(f, "lead_in", json_num(settings, "lead_in", SPEC_DEFAULT_LEAD_IN));
+	cJSON_AddNumberToObject(f, "tail", json_num(settings, "tail", SPEC_DEFAULT_TAIL));
+	cJSON_AddNumberToObject(f, "timeout",
+				json_num(settings, "default_step_timeout", SPEC_DEFAULT_TIMEOUT));
+	cJSON_AddNumberToObject(f, "max_retries", json_num(settings, "max_retries_per_step", 0));
+	cJSON_AddStringToObject(f, "mode", json_str(settings, "mode", "independent"));
+	add_copy(f, settings, "preloader_selector");
+	add_copy(f, step, "actions");
+	add_copy(f, step, "scroll");
+	add_copy(f, step, "assertions");
+	if (!cJSON_GetObjectItemCaseSensitive(f, "actions"))
+		cJSON_AddItemToObject(f, "actions", cJSON_CreateArray());
+	return f;
+}
+
+static cJSON *mux_fragment(const cJSON *spec, const char *spec_dir)
+{
+	const cJSON *meta = cJSON_GetObjectItemCaseSensitive(spec, "meta");
+	const cJSON *step;
+	cJSON *f = cJSON_CreateObject(), *steps = cJSON_CreateArray();
+
+	cJSON_AddStringToObject(f, "spec_dir", spec_dir);
+	add_copy(f, spec, "meta");
+	if (!meta)
+		cJSON_AddItemToObject(f, "meta", cJSON_CreateObject());
+	add_copy(f, spec, "output");
+	if (!cJSON_GetObjectItemCaseSensitive(f, "output"))
+		cJSON_AddItemToObject(f, "output", cJSON_CreateObject());
+	cJSON_ArrayForEach(step, cJSON_GetObjectItemCaseSensitive(spec, "steps")) {
+		cJSON *s = cJSON_CreateObject();
+		cJSON_AddStringToObject(s, "id", json_str(step, "id", ""));
+		cJSON_AddStringToObject(s, "title", json_str(step, "title", json_str(step, "id", "")));
+		cJSON_AddStringToObject(s, "narration", json_str(step, "narration", ""));
+		cJSON_AddItemToArray(steps, s);
+	}
+	cJSON_AddItemToObject(f, "steps", steps);
+	return f;
+}
+
+static void write_fragment(const char *path, const cJSON *v)
+{
+	if (mkdirs_for(path) < 0)
+		die(EXIT_SYS, "mkdir for %s:", path);
+	if (json_write_if_changed(path, v) < 0)
+		die(EXIT_SYS, "write %s:", path);
+}
+
+static void write_steps_mk(const char *outdir, const cJSON *spec)
+{
+	const cJSON *step;
+	char *path = estrfmt("%s/steps.mk", outdir);
+	char *text = estrfmt("# generated by spec2req from %s; rewritten only when it changes\n"
+			     "STEPS :=", spec_path);
+	size_t len = strlen(text);
+
+	cJSON_ArrayForEach(step, cJSON_GetObjectItemCaseSensitive(spec, "steps")) {
+		const char *id = json_str(step, "id", "");
+		text = erealloc(text, len + strlen(id) + 3);
+		len += (size_t)sprintf(text + len, " %s", id);
+	}
+	text = erealloc(text, len + 2);
+	text[len++] = '\n';
+	if (mkdirs_for(path) < 0 || write_if_changed(path, text, len) < 0)
+		die(EXIT_SYS, "write %s:", path);
+	free(text);
+	free(path);
+}
+
+static void write_outputs(const char *outdir, const cJSON *spec, const char *engine,
+			  const char *spec_dir)
+{
+	const cJSON *settings = cJSON_GetObjectItemCaseSensitive(spec, "settings");
+	const cJSON *step;
+	cJSON *f;
+	char *path;
+
+	cJSON_ArrayForEach(step, cJSON_GetObjectItemCaseSensitive(spec, "steps")) {
+		const char *id = json_str(step, "id", "");
+
+		f = tts_fragment(step, settings, engine);
+		path = estrfmt("%s/step/%s/tts.json", outdir, id);
+		write_fragment(path, f);
+		free(path);
+		cJSON_Delete(f);
+
+		f = cap_fragment(step, settings, spec_dir);
+		path = estrfmt("%s/step/%s/cap.json", outdir, id);
+		write_fragment(path, f);
+		free(path);
+		cJSON_Delete(f);
+	}
+	f = mux_fragment(spec, spec_dir);
+	path = estrfmt("%s/mux.json", outdir);
+	write_fragment(path, f);
+	free(path);
+	cJSON_Delete(f);
+	write_steps_mk(outdir, spec);
+}
+
+/* The spec's folder as an absolute path: relative URLs resolve against it. */
+static char *spec_folder(const char *path)
+{
+	char *copy = estrdup(path), *slash = strrchr(copy, '/');
+	char resolved[PATH_MAX];
+
+	if (slash == copy)
+		slash[1] = '\0';
+	else if (slash)
+		*slash = '\0';
+	if (!realpath(slash ? copy : ".", resolved))
+		die(EXIT_SYS, "%s: cannot resolve its folder:", path);
+	free(copy);
+	return estrdup(resolved);
+}
+
+int main(int argc, char *argv[])
+{
+	const char *outdir = NULL, *backend = "local", *engine;
+	char err[1024];
+	int opt, sys_error;
+	cJSON *spec;
+	char *spec_dir;
+
+	argv0 = "spec2req";
+	while ((opt = getopt(argc, argv, "b:o:h")) != -1) {
+		switch (opt) {
+		case 'b':
+			backend = optarg;
+			break;
+		case 'o':
+			outdir = optarg;
+			break;
+		case 'h':
+			usage(stdout, EXIT_OK);
+			break;
+		default:
+			usage(stderr, EXIT_USAGE);
+		}
+	}
+	if (optind != argc - 1)
+		usage(stderr, EXIT_USAGE);
+	engine = backend_engine(backend);
+	if (!engine)
+		die(EXIT_USAGE, "unknown backend \"%s\": use local, colab or colab-f5", backend);
+	spec_path = argv[optind];
+
+	spec = json_load(spec_path, err, sizeof err, &sys_error);
+	if (!spec) {
+		if (sys_error && errno == ENOENT)
+			die(EXIT_USAGE, "%s: spec not found: check the SPEC= path", spec_path);
+		die(sys_error ? EXIT_SYS : EXIT_USAGE, "%s: %s", spec_path, err);
+	}
+	if (spec_validate(spec, err, sizeof err, warn_unknown) < 0)
+		die(EXIT_USAGE, "%s: %s", spec_path, err);
+	if (outdir) {
+		spec_dir = spec_folder(spec_path);
+		write_outputs(outdir, spec, engine, spec_dir);
+		free(spec_dir);
+	}
+	cJSON_Delete(spec);
+	return EXIT_OK;
+}
