@@ -14,13 +14,17 @@ OUT     ?= out/$(NAME)
 BIN     := out/bin
 CACHE   ?= out/cache
 
+# Quiet by default: one line per recipe. V=1 shows commands, and tools that
+# can explain themselves (cache hits, timings) get -v.
 V ?= 0
 ifeq ($(V),0)
 Q := @
 say = @printf '  %-6s %s\n' $(1) $(2);
+VERBOSE :=
 else
 Q :=
 say =
+VERBOSE := -v
 endif
 
 .DEFAULT_GOAL := all

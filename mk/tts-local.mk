@@ -3,7 +3,7 @@
 
 $(OUT)/wav/%.wav: $(OUT)/step/%/tts.json $(BIN)/ttslocal | $(OUT)/wav/ $(CACHE)/tts/
 	$(call say,TTS,$@)
-	$(Q)$(BIN)/ttslocal -c $(CACHE)/tts -o $@ $<
+	$(Q)$(BIN)/ttslocal $(VERBOSE) -c $(CACHE)/tts -o $@ $<
 
 .PHONY: tts
 tts: $(WAVS)

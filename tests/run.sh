@@ -5,7 +5,7 @@
 passed=0
 failed=0
 for t in "$@"; do
-	name=$(basename "$t")
+	name=${t#out/test/}
 	case "$t" in
 	*.sh) out=$(bash "$t" 2>&1) ;;
 	*) out=$("$t" 2>&1) ;;

@@ -59,7 +59,9 @@ int main(void)
 	CHECK(strstr(b, "sub/dir/.a.txt.tmp.") != NULL);
 	CHECK(access(b, F_OK) != 0);
 	free(b);
-	CHECK(read_file(in_dir("missing"), &len) == NULL);
+	b = in_dir("missing");
+	CHECK(read_file(b, &len) == NULL);
+	free(b);
 
 	CHECK(json_error_is("{\n  \"a\": 1,\n}\n", "line 3, column"));
 	CHECK(json_error_is("{\"a\": [1, 2}", "line 1, column 12"));

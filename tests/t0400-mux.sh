@@ -1,0 +1,190 @@
+#!/bin/sh
+# mux: clips joined by stream copy, narration placed sample-exact, bad input refused
+. "$(dirname "$0")/test-lib.sh"
+
+# make_clip ID START FRAMES NARRATION_START: a clip with stepcap's encoder
+# parameters and its meta; moving content from START seconds on, so any
+# re-encoding would show in the decoded frames
+make_clip() {
+	ffmpeg -v error -f lavfi -i "testsrc2=s=320x240:r=30" -ss "$2" -frames:v "$3" \
+		-c:v libx264 -preset veryfast -pix_fmt yuv420p -g 60 "o/clip/$1.mp4" &&
+	printf '{"fps":30,"frames":%d,"narration_start_frame":%d}\n' "$3" "$4" >"o/clip/$1.json"
+}
+
+# make_wav ID FREQ RATE SECONDS
+make_wav() {
+	ffmpeg -v error -f lavfi -i "sine=f=$2:r=$3" -t "$4" "o/wav/$1.wav"
+}
+
+# onset RAW FROM: index of the first sample at or after FROM louder than 300
+# (the sines peak near 4100)
+onset() {
+	od -An -v --endian=little -td2 -w2 "$1" |
+	awk -v from="$2" 'NR - 1 >= from && ($1 > 300 || $1 < -300) { print NR - 1; exit }'
+}
+
+# near GOT WANT TOLERANCE
+near() {
+	[ -n "$1" ] && [ "$1" -ge $(($2 - $3)) ] && [ "$1" -le $(($2 + $3)) ] ||
+	{ echo "got '$1', want $2 +- $3" >&2; return 1; }
+}
+
+# video_hashes FILE: md5 of every decoded video frame, timestamps left out
+video_hashes() {
+	ffmpeg -v error -i "$1" -map 0:v -f framemd5 - | grep -v '^#' | awk -F, '{ print $NF }'
+}
+
+cat >mux.json <<'EOF'
+{"title": "Demo tour",
+ "steps": [{"id": "intro", "title": "Intro", "narration": "one"},
+           {"id": "middle", "title": "Middle", "narration": "two"},
+           {"id": "quiet", "title": "Quiet", "narration": ""},
+           {"id": "end", "title": "End", "narration": "three"}],
+ "output": {"audio_codec": "aac", "audio_bitrate": "128k"}}
+EOF
+
+test_expect_success 'set up clips, metas and WAVs at three sample rates' '
+	mkdir -p o/clip o/wav &&
+	make_clip intro 0 45 6 &&
+	make_clip middle 2 60 15 &&
+	make_clip quiet 5 20 0 &&
+	make_clip end 7 31 0 &&
+	make_wav intro 440 22050 1 &&
+	make_wav middle 660 24000 0.5 &&
+	make_wav end 880 48000 0.8
+'
+
+test_expect_success 'mux writes an MP4 with H.264 video and AAC audio' '
+	"$BIN/mux" -d o -o final.mp4 mux.json &&
+	ffprobe -v error -show_entries stream=codec_name,codec_type,pix_fmt,sample_rate,channels \
+		-of csv=p=0 final.mp4 >streams &&
+	printf "%s\n" "h264,video,yuv420p" "aac,audio,48000,1" >expect &&
+	test_cmp expect streams
+'
+
+test_expect_success 'the video is the clips stream-copied: every frame identical' '
+	for id in intro middle quiet end; do video_hashes o/clip/$id.mp4; done >expect &&
+	video_hashes final.mp4 >actual &&
+	test $(wc -l <actual) = 156 &&
+	test_cmp expect actual
+'
+
+# 156 frames at 30 fps in a 1/15360 time base: 512 ticks a frame, exactly,
+# across the clip joins (the 20-frame clip is 0.6667 s, no whole millisecond)
+test_expect_success 'video and audio both last total frames / fps, frames evenly spaced' '
+	ffprobe -v error -show_entries stream=duration -of csv=p=0 final.mp4 >durations &&
+	printf "%s\n" 5.200000 5.200000 >expect &&
+	test_cmp expect durations &&
+	ffprobe -v error -select_streams v -show_entries packet=pts -of csv=p=0 final.mp4 |
+		sort -n | awk "\$1 != (NR - 1) * 512 { print; bad = 1 } END { exit bad }"
+'
+
+test_expect_success 'the moov atom comes first (faststart)' '
+	LC_ALL=C grep -obUa -e moov -e mdat final.mp4 | head -n 1 >first &&
+	test_grep ":moov" first
+'
+
+# Offsets at 1600 samples per frame: intro 6, middle 45+15, end 45+60+20.
+# The MP4 edit list hides the AAC encoder delay, so onsets land within a
+# couple of samples; 48 samples (1 ms) is the bound.
+test_expect_success 'each narration starts at its exact sample offset' '
+	ffmpeg -v error -i final.mp4 -f s16le -ac 1 -ar 48000 - >audio.raw &&
+	near "$(onset audio.raw 0)" 9600 48 &&
+	near "$(onset audio.raw 72000)" 96000 48 &&
+	near "$(onset audio.raw 168000)" 200000 48
+'
+
+test_expect_success 'a step without narration stays silent' '
+	near "$(onset audio.raw 176000)" 200000 48
+'
+
+test_expect_success 'no temporary file is left behind' '
+	ls -A o >left &&
+	printf "%s\n" clip wav >expect &&
+	test_cmp expect left &&
+	ls -A >top &&
+	! grep tmp top
+'
+
+# expect_refusal CODE MESSAGE: mux fails with CODE, says MESSAGE, and
+# leaves the earlier final.mp4 alone
+expect_refusal() {
+	cp final.mp4 before.mp4 &&
+	test_must_fail "$1" "$BIN/mux" -d o -o final.mp4 mux.json 2>err &&
+	echo "$2" >expect &&
+	test_cmp expect err &&
+	cmp before.mp4 final.mp4 &&
+	ls -A o >left && printf "%s\n" clip wav >expect && test_cmp expect left
+}
+
+test_expect_success 'a missing meta is named, exit 4' '
+	mv o/clip/middle.json middle.json &&
+	expect_refusal 4 "mux: o/clip/middle.json: No such file or directory" &&
+	mv middle.json o/clip/middle.json
+'
+
+test_expect_success 'a missing clip is named, exit 4' '
+	mv o/clip/end.mp4 end.mp4 &&
+	expect_refusal 4 "mux: o/clip/end.mp4: No such file or directory" &&
+	mv end.mp4 o/clip/end.mp4
+'
+
+test_expect_success 'a missing narration WAV is named, exit 4' '
+	mv o/wav/intro.wav intro.wav &&
+	expect_refusal 4 "mux: o/wav/intro.wav: No such file or directory" &&
+	mv intro.wav o/wav/intro.wav
+'
+
+test_expect_success 'a truncated WAV is bad media, exit 1' '
+	cp o/wav/middle.wav middle.wav &&
+	head -c 5000 middle.wav >o/wav/middle.wav &&
+	expect_refusal 1 "mux: o/wav/middle.wav: not a complete PCM WAV: RIFF size does not match the file size (truncated or still being written)" &&
+	mv middle.wav o/wav/middle.wav
+'
+
+test_expect_success 'a meta whose frame count disagrees with its clip, exit 1' '
+	cp o/clip/intro.json intro.json &&
+	echo "{\"fps\":30,\"frames\":46,\"narration_start_frame\":6}" >o/clip/intro.json &&
+	expect_refusal 1 "mux: o/clip/intro.mp4: holds 45 frames at 30/1 fps, its meta says 46 at 30" &&
+	mv intro.json o/clip/intro.json
+'
+
+test_expect_success 'a narration start past the clip end is invalid, exit 2' '
+	cp o/clip/end.json end.json &&
+	echo "{\"fps\":30,\"frames\":31,\"narration_start_frame\":32}" >o/clip/end.json &&
+	expect_refusal 2 "mux: o/clip/end.json: narration_start_frame: must be a whole number from 0 to 31" &&
+	mv end.json o/clip/end.json
+'
+
+test_expect_success 'clips at different frame rates are invalid, exit 2' '
+	cp o/clip/quiet.json quiet.json &&
+	echo "{\"fps\":25,\"frames\":20,\"narration_start_frame\":0}" >o/clip/quiet.json &&
+	expect_refusal 2 "mux: o/clip/quiet.json: fps: 25 differs from the first clip'"'"'s 30" &&
+	mv quiet.json o/clip/quiet.json
+'
+
+test_expect_success 'an id that could leave the folder is refused, exit 2' '
+	cp mux.json good.json &&
+	sed "s/\"id\": \"middle\"/\"id\": \"..\/middle\"/" good.json >mux.json &&
+	expect_refusal 2 "mux: mux.json: steps[1].id: \"../middle\" is not made of [A-Za-z0-9._-]" &&
+	mv good.json mux.json
+'
+
+test_expect_success 'narration longer than its clip is cut there, with a warning' '
+	cp o/wav/end.wav end.wav &&
+	rm o/wav/end.wav &&
+	make_wav end 880 48000 1.5 &&
+	"$BIN/mux" -d o -o long.mp4 mux.json 2>err &&
+	echo "mux: end: narration runs 0.467 s past the end of its clip; cut" >expect &&
+	test_cmp expect err &&
+	mv end.wav o/wav/end.wav
+'
+
+test_expect_success 'usage: -h on stdout with exit 0, no arguments exit 2' '
+	"$BIN/mux" -h >out &&
+	test_grep "^usage: mux -d outdir -o final.mp4 mux.json" out &&
+	test_must_fail 2 "$BIN/mux" 2>err &&
+	test_grep "^usage: mux" err
+'
+
+test_done

@@ -1,0 +1,18 @@
+/* sha256.h - SHA-256 hex digests (libcrypto EVP) for cache keys and manifests */
+#ifndef SHA256_H
+#define SHA256_H
+
+#include <stddef.h>
+
+/* 64 hex digits and a NUL */
+#define SHA256_HEX_SIZE 65
+
+/* Hex digest of len bytes at data into hex. Returns 0, or -1 when libcrypto
+ * fails (no errno). */
+int sha256_hex(const void *data, size_t len, char hex[SHA256_HEX_SIZE]);
+
+/* Hex digest of a file's content, read in blocks. Returns 0, or -1 with
+ * errno set when the file cannot be read (EIO when libcrypto fails). */
+int sha256_file_hex(const char *path, char hex[SHA256_HEX_SIZE]);
+
+#endif
