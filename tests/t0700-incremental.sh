@@ -67,9 +67,10 @@ test_expect_success 'editing only actions remakes only that clip and the video' 
 '
 
 test_expect_success 'reverting a narration edit synthesises nothing (cache)' '
+	sleep 1 && touch stamp &&
 	edit ".steps[1].narration = \"Second page.\"" &&
-	build && expect "TTS wav/b.wav" "CAP clip/b.mp4" "MUX spec.mp4" &&
-	test_grep "cache hit" make.log
+	build V=1 >/dev/null && test_grep "ttslocal: b: cache hit" make.log &&
+	test -z "$(find cache -newer stamp -type f)"
 '
 
 test_expect_success 'changing settings.voice remakes every WAV' '
@@ -94,7 +95,7 @@ test_expect_success 'shell and make syntax in narration is spoken, never run' '
 test_expect_success 'a bad spec stops the build and keeps earlier outputs' '
 	cp out/spec.mp4 kept.mp4 &&
 	edit ".steps[1].id = \"a\"" &&
-	test_must_fail 2 build 2>/dev/null &&
+	! build >/dev/null &&
 	test_grep "duplicate id" make.log &&
 	cmp kept.mp4 out/spec.mp4
 '

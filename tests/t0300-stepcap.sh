@@ -1,0 +1,251 @@
+#!/bin/sh
+# stepcap: exact frame counts, input that shows in the pixels, identical
+# frames on a second run, and clear failures that leave no half clip
+. "$(dirname "$0")/test-lib.sh"
+
+# the browser's profile lands here, so leftovers can be seen
+mkdir tmpdir
+TMPDIR=$TMP/tmpdir
+export TMPDIR
+
+# cap ID URL FPS LEAD TAIL ACTIONS [EXTRA]: a capture fragment like spec2req's
+cap() {
+	cat >"$1.json" <<EOF
+{"id": "$1", "index": 0, "url": "file://$TMP/$2", "fps": $3,
+ "viewport": {"width": 320, "height": 240}, "video_size": {"width": 320, "height": 240},
+ "lead_in": $4, "tail": $5, "timeout": 2, "mode": "independent",
+ "preloader_selector": null, "actions": $6 ${7:+, $7}}
+EOF
+}
+
+# frames CLIP: frames the video really holds
+frames() {
+	ffprobe -v error -count_frames -select_streams v:0 \
+		-show_entries stream=nb_read_frames -of csv=p=0 "$1"
+}
+
+# rgb CLIP SECONDS X Y: mean colour "R G B" of a 10x10 patch at (X, Y)
+rgb() {
+	ffmpeg -v error -ss "$2" -i "$1" -frames:v 1 \
+		-vf "crop=10:10:$3:$4,scale=1:1:flags=area" -f rawvideo -pix_fmt rgb24 - |
+	od -An -tu1 | awk '{ print $1, $2, $3 }'
+}
+
+# is COLOUR "R G B": red, green or blue, with room for JPEG and H.264 losses
+is() {
+	echo "$2" | awk -v want="$1" '{
+		ok = 0
+		if (want == "red") ok = $1 > 180 && $2 < 80 && $3 < 80
+		if (want == "green") ok = $2 > 180 && $1 < 80 && $3 < 80
+		if (want == "blue") ok = $3 > 180 && $1 < 80 && $2 < 80
+		if (!ok) { print "want " want ", got " $0 > "/dev/stderr"; exit 1 }
+	}'
+}
+
+# patch CLIP SECONDS X Y W H: raw pixels of a region, for before/after
+patch() {
+	ffmpeg -v error -ss "$2" -i "$1" -frames:v 1 -vf "crop=$5:$6:$3:$4" \
+		-f rawvideo -pix_fmt rgb24 -
+}
+
+cat >box.html <<'EOF'
+<!doctype html>
+<style>
+  body { margin: 0; background: #fff; }
+  #box { position: absolute; left: 0; top: 0; width: 100px; height: 100px; background: #f00; }
+  #late { display: none; }
+  textarea { position: absolute; left: 0; top: 120px; width: 300px; height: 100px;
+             font: 24px monospace; border: 0; outline: 0; padding: 0; resize: none; }
+</style>
+<div id="box" onclick="this.style.background = '#0f0';
+  document.getElementById('late').style.display = 'block'"></div>
+<p id="late">here</p>
+<textarea id="t"></textarea>
+<script>
+  addEventListener('keydown', e => {
+    if (e.ctrlKey && e.shiftKey && e.code === 'KeyP')
+      document.getElementById('box').style.background = '#00f';
+  });
+</script>
+EOF
+
+cat >tall.html <<'EOF'
+<!doctype html>
+<style>
+  body { margin: 0; }
+  div { height: 1200px; }
+  html { scroll-behavior: smooth; }
+</style>
+<div style="background: #f00"></div><div style="background: #00f"></div>
+EOF
+
+if ! command -v "${CHROMIUM:-chromium-headless-shell}" >/dev/null; then
+	test_skip "stepcap end to end" "no chromium-headless-shell"
+	test_done
+	exit
+fi
+
+test_expect_success '-h prints usage on stdout' '
+	$BIN/stepcap -h >out &&
+	test_grep "^usage: stepcap " out
+'
+
+test_expect_success 'no fragment is a usage error' '
+	test_must_fail 2 $BIN/stepcap -o x.mp4 2>err &&
+	test_grep "^usage: " err
+'
+
+test_expect_success 'actions longer than the narration set the length' '
+	cap hold box.html 30 0.5 1.0 "[{\"type\": \"pause\", \"duration\": 2}]" &&
+	$BIN/stepcap -m hold.meta -o hold.mp4 hold.json >out &&
+	test ! -s out &&
+	test "$(frames hold.mp4)" = 90 &&
+	grep -q "\"frames\":	90" hold.meta &&
+	grep -q "\"action_frames\":	60" hold.meta &&
+	grep -q "\"narration_start_frame\":	15" hold.meta
+'
+
+test_expect_success 'the narration sets the length: lead-in + WAV + tail' '
+	ffmpeg -v error -f lavfi -i anullsrc=r=22050:cl=mono -t 2.3 x.wav &&
+	cap narr box.html 30 0.5 1.0 "[{\"type\": \"wait_for_load\"}]" &&
+	$BIN/stepcap -w x.wav -m narr.meta -o narr.mp4 narr.json &&
+	test "$(frames narr.mp4)" = 114 &&
+	grep -q "\"frames\":	114" narr.meta &&
+	grep -q "\"narration_seconds\":	2.3" narr.meta
+'
+
+test_expect_success 'typing takes delay per character, at any frame rate' '
+	cap typing box.html 24 0 0.5 \
+		"[{\"type\": \"type_text\", \"text\": \"abcde\", \"delay\": 100}]" &&
+	$BIN/stepcap -m typing.meta -o typing.mp4 typing.json &&
+	test "$(frames typing.mp4)" = 24 &&
+	grep -q "\"action_frames\":	12" typing.meta
+'
+
+test_expect_success 'an empty step still lasts lead-in + tail' '
+	cap empty box.html 30 0.5 1.0 "[]" &&
+	$BIN/stepcap -o empty.mp4 empty.json &&
+	test "$(frames empty.mp4)" = 45
+'
+
+test_expect_success 'a click shows in the frames' '
+	cap click box.html 30 0 1.0 "[{\"type\": \"click_selector\", \"selector\": \"#box\"},
+		{\"type\": \"wait_for_selector\", \"selector\": \"#late\"}]" &&
+	$BIN/stepcap -o click.mp4 click.json &&
+	is red "$(rgb click.mp4 0 45 45)" &&
+	is green "$(rgb click.mp4 0.9 45 45)"
+'
+
+test_expect_success 'typed text and Enter change the pixels' '
+	cap type box.html 30 0 0.5 "[{\"type\": \"click_selector\", \"selector\": \"#t\"},
+		{\"type\": \"type_text\", \"text\": \"hello\nworld\", \"delay\": 20}]" &&
+	$BIN/stepcap -o type.mp4 type.json &&
+	patch type.mp4 0 0 120 100 30 >before &&
+	patch type.mp4 0.7 0 120 100 30 >after &&
+	! cmp -s before after &&
+	patch type.mp4 0 0 150 100 30 >line2-before &&
+	patch type.mp4 0.7 0 150 100 30 >line2-after &&
+	! cmp -s line2-before line2-after
+'
+
+test_expect_success 'a key chord reaches the page' '
+	cap key box.html 30 0 0.5 "[{\"type\": \"pause\", \"duration\": 0.2},
+		{\"type\": \"press_key\", \"key\": \"Control+Shift+p\"}]" &&
+	$BIN/stepcap -o key.mp4 key.json &&
+	is red "$(rgb key.mp4 0 45 45)" &&
+	is blue "$(rgb key.mp4 0.4 45 45)"
+'
+
+test_expect_success 'scrolling moves the content, in frames set by the speed' '
+	cap scroll tall.html 30 0 0.5 "[{\"type\": \"scroll\", \"to\": 1200, \"speed\": \"fast\"}]" &&
+	$BIN/stepcap -m scroll.meta -o scroll.mp4 scroll.json &&
+	is red "$(rgb scroll.mp4 0 100 100)" &&
+	is blue "$(rgb scroll.mp4 1.3 100 100)" &&
+	grep -q "\"action_frames\":	36" scroll.meta
+'
+
+test_expect_success 'a step-level scroll runs after the actions' '
+	cap stepscroll tall.html 30 0 0.5 "[]" \
+		"\"scroll\": {\"to\": \"bottom\", \"speed\": 2000, \"pause_at_bottom\": 1}" &&
+	# 2160 px (2400 tall, 240 shown) at 2000 px/s: 33 frames, then 30 held
+	$BIN/stepcap -m stepscroll.meta -o stepscroll.mp4 stepscroll.json &&
+	is blue "$(rgb stepscroll.mp4 1.3 100 100)" &&
+	grep -q "\"action_frames\":	63" stepscroll.meta
+'
+
+test_expect_success 'the same step captured twice gives the same frames' '
+	$BIN/stepcap -o again.mp4 type.json &&
+	ffmpeg -v error -i type.mp4 -f framemd5 - | grep -v "^#" >one &&
+	ffmpeg -v error -i again.mp4 -f framemd5 - | grep -v "^#" >two &&
+	test -s one &&
+	test_cmp one two
+'
+
+test_expect_success 'a video size other than the viewport is scaled to' '
+	sed "s/\"video_size\": {\"width\": 320, \"height\": 240}/\"video_size\": {\"width\": 160, \"height\": 120}/" \
+		hold.json >small.json &&
+	$BIN/stepcap -o small.mp4 small.json &&
+	test "$(ffprobe -v error -show_entries stream=width,height -of csv=p=0 small.mp4)" = "160,120"
+'
+
+test_expect_success 'an action not implemented yet is refused, nothing written' '
+	cap todo box.html 30 0 0 "[{\"type\": \"pause\", \"duration\": 1},
+		{\"type\": \"hover\", \"selector\": \"#box\"}]" &&
+	test_must_fail 2 $BIN/stepcap -o todo.mp4 todo.json 2>err &&
+	test_grep "^stepcap: steps\[todo\]\.actions\[1\]: action \"hover\" is not supported yet$" err &&
+	test ! -e todo.mp4
+'
+
+test_expect_success 'a bad action member is refused with its place' '
+	cap bad box.html 30 0 0 "[{\"type\": \"press_key\", \"key\": \"Hyper+x\"}]" &&
+	test_must_fail 2 $BIN/stepcap -o bad.mp4 bad.json 2>err &&
+	test_grep "^stepcap: steps\[bad\]\.actions\[0\]\.key: unknown modifier" err
+'
+
+test_expect_success 'invalid JSON is a usage error with its position' '
+	printf "{\"id\": \"x\",\n  nope}" >broken.json &&
+	test_must_fail 2 $BIN/stepcap -o broken.mp4 broken.json 2>err &&
+	test_grep "^stepcap: broken.json: line 2, column [0-9]*: invalid JSON" err
+'
+
+test_expect_success 'a missing element fails the step and leaves no clip' '
+	echo old >gone.mp4 &&
+	cap gone box.html 30 0 0 "[{\"type\": \"click_selector\", \"selector\": \"#nope\"}]" &&
+	test_must_fail 1 $BIN/stepcap -m gone.meta -o gone.mp4 gone.json 2>err &&
+	test_grep "^stepcap: step gone: actions\[0\] (click_selector): no element matches \"#nope\"$" err &&
+	test "$(cat gone.mp4)" = old &&
+	test ! -e gone.meta &&
+	test -z "$(ls -A | grep "\.tmp\.")"
+'
+
+test_expect_success 'a wait that is never met times out' '
+	cap never box.html 30 0 0 "[{\"type\": \"wait_for_selector\", \"selector\": \"#late\",
+		\"timeout\": 300}]" &&
+	test_must_fail 3 $BIN/stepcap -o never.mp4 never.json 2>err &&
+	test_grep "actions\[0\] (wait_for_selector): \"#late\" not visible after 0.3 s" err &&
+	test ! -e never.mp4
+'
+
+test_expect_success 'an invalid selector is refused' '
+	cap sel box.html 30 0 0 "[{\"type\": \"click_selector\", \"selector\": \"#[\"}]" &&
+	test_must_fail 2 $BIN/stepcap -o sel.mp4 sel.json 2>err &&
+	test_grep "invalid selector \"#\[\"" err
+'
+
+test_expect_success 'a page that cannot load fails the step' '
+	cap noload missing.html 30 0 0 "[]" &&
+	test_must_fail 1 $BIN/stepcap -o noload.mp4 noload.json 2>err &&
+	test_grep "step noload: cannot load the page: net::ERR_FILE_NOT_FOUND" err
+'
+
+test_expect_success 'a missing browser is named, with the fix' '
+	CHROMIUM=no-such-browser test_must_fail 4 $BIN/stepcap -o nob.mp4 hold.json 2>err &&
+	test_grep "no-such-browser not found: install it with .make deps." err
+'
+
+test_expect_success 'no browser process or profile outlives a run' '
+	test -z "$(ls -A tmpdir)" &&
+	! pgrep -f "$TMP/tmpdir" >/dev/null
+'
+
+test_done

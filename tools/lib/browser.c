@@ -1,0 +1,164 @@
+/* browser.c - the Chromium process: its flags, its pipes, its cleanup */
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "browser.h"
+#include "util.h"
+
+#define DEFAULT_BROWSER "chromium-headless-shell"
+
+/* The binary to run: $CHROMIUM as given when it holds a '/', else the first
+ * executable of that name in PATH. NULL when there is none. */
+static char *find_browser(void)
+{
+	const char *name = getenv("CHROMIUM"), *path = getenv("PATH");
+	const char *dir, *end;
+	char *cand;
+
+	if (!name || !*name)
+		name = DEFAULT_BROWSER;
+	if (strchr(name, '/'))
+		return access(name, X_OK) == 0 ? estrdup(name) : NULL;
+	for (dir = path ? path : "/usr/bin:/bin"; ; dir = end + 1) {
+		end = strchrnul(dir, ':');
+		cand = estrfmt("%.*s/%s", (int)(end - dir), end == dir ? "." : dir, name);
+		if (access(cand, X_OK) == 0)
+			return cand;
+		free(cand);
+		if (!*end)
+			return NULL;
+	}
+}
+
+/* Move fd to exactly target in the child, whatever number it had. */
+static void place_fd(int fd, int target)
+{
+	if (fd == target)
+		fcntl(fd, F_SETFD, 0);
+	else if (dup2(fd, target) < 0)
+		_exit(127);
+}
+
+static void exec_browser(const char *bin, const char *profile, int cmd_fd,
+			 int out_fd, int width, int height)
+{
+	char *user_data = estrfmt("--user-data-dir=%s", profile);
+	char *window = estrfmt("--window-size=%d,%d", width, height);
+	char *log = estrfmt("%s/browser.log", profile);
+	char *argv[] = {
+		(char *)bin, "--headless", "--no-sandbox", "--disable-gpu",
+		"--remote-debugging-pipe",
+		/* frames only when we ask, each one complete: the video
+		 * depends on the spec, not on the machine's load */
+		"--enable-begin-frame-control",
+		"--run-all-compositor-stages-before-draw",
+		"--disable-threaded-animation", "--disable-threaded-scrolling",
+		"--disable-checker-imaging", "--disable-image-animation-resync",
+		"--disable-new-content-rendering-timeout",
+		/* nothing from outside the page may change what is drawn */
+		"--disable-background-networking", "--disable-component-update",
+		"--disable-sync", "--disable-default-apps", "--disable-extensions",
+		"--no-first-run", "--no-default-browser-check",
+		"--disable-background-timer-throttling",
+		"--disable-renderer-backgrounding",
+		"--disable-backgrounding-occluded-windows",
+		"--disable-features=Translate,MediaRouter,OptimizationHints,"
+		"AutofillServerCommunication,InterestFeedContentSuggestions,"
+		"CalculateNativeWinOcclusion,BackForwardCache,PaintHolding,"
+		"DialMediaRouteProvider,AcceptCHFrame",
+		"--mute-audio", "--hide-scrollbars", "--font-render-hinting=none",
+		"--force-device-scale-factor=1", "--force-color-profile=srgb",
+		"--disable-dev-shm-usage",
+		user_data, window, "about:blank", NULL,
+	};
+	int logfd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+
+	/* its own process group, so stopping it reaches every helper it
+	 * forked; and dead with us even if we are killed outright */
+	setpgid(0, 0);
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (logfd >= 0) {
+		dup2(logfd, STDOUT_FILENO);
+		dup2(logfd, STDERR_FILENO);
+	}
+	place_fd(cmd_fd, 3);
+	place_fd(out_fd, 4);
+	execv(bin, argv);
+	_exit(127);
+}
+
+void browser_start(struct browser *b, int width, int height)
+{
+	char *bin = find_browser(), tmpl[] = "/tmp/stepcap-profile.XXXXXX";
+	const char *tmpdir = getenv("TMPDIR");
+	int to_browser[2], from_browser[2], cmd_fd, out_fd;
+
+	if (!bin)
+		die(EXIT_SYS, "%s not found: install it with 'make deps' (Debian package "
+		    DEFAULT_BROWSER ")", getenv("CHROMIUM") && *getenv("CHROMIUM") ?
+		    getenv("CHROMIUM") : DEFAULT_BROWSER);
+	b->profile = tmpdir && *tmpdir ? estrfmt("%s/stepcap-profile.XXXXXX", tmpdir)
+				       : estrdup(tmpl);
+	if (!mkdtemp(b->profile)) {
+		free(b->profile);
+		b->profile = NULL;
+		die(EXIT_SYS, "cannot make a browser profile folder:");
+	}
+	if (pipe2(to_browser, O_CLOEXEC) < 0 || pipe2(from_browser, O_CLOEXEC) < 0)
+		die(EXIT_SYS, "pipe:");
+	/* above 4, so placing one at 3 or 4 in the child cannot clobber the other */
+	cmd_fd = fcntl(to_browser[0], F_DUPFD_CLOEXEC, 10);
+	out_fd = fcntl(from_browser[1], F_DUPFD_CLOEXEC, 10);
+	if (cmd_fd < 0 || out_fd < 0)
+		die(EXIT_SYS, "fcntl:");
+	close(to_browser[0]);
+	close(from_browser[1]);
+	/* its helpers are reparented to us when it dies, so we can reap them
+	 * instead of leaving zombies to an init that may not */
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	fflush(NULL);
+	b->pid = fork();
+	if (b->pid < 0)
+		die(EXIT_SYS, "fork:");
+	if (b->pid == 0)
+		exec_browser(bin, b->profile, cmd_fd, out_fd, width, height);
+	close(cmd_fd);
+	close(out_fd);
+	free(bin);
+	b->wfd = to_browser[1];
+	b->rfd = from_browser[0];
+}
+
+static int remove_entry(const char *path, const struct stat *st, int type,
+			struct FTW *ftw)
+{
+	remove(path);
+	return 0;
+}
+
+void browser_stop(struct browser *b)
+{
+	if (b->pid > 0) {
+		kill(-b->pid, SIGKILL);
+		kill(b->pid, SIGKILL);
+		/* the browser first, then every helper of its group it left us */
+		while (waitpid(b->pid, NULL, 0) < 0 && errno == EINTR)
+			;
+		while (waitpid(-b->pid, NULL, 0) > 0 || errno == EINTR)
+			;
+		b->pid = 0;
+	}
+	if (b->profile) {
+		nftw(b->profile, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+		free(b->profile);
+		b->profile = NULL;
+	}
+}

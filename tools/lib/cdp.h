@@ -1,0 +1,38 @@
+/* cdp.h - the Chrome DevTools protocol over a pipe pair
+ * (--remote-debugging-pipe: JSON messages, each ended by a NUL byte) */
+#ifndef CDP_H
+#define CDP_H
+
+#include <cjson/cJSON.h>
+
+struct cdp;
+
+/* Called for every event that arrives while waiting for an answer;
+ * session is NULL for browser-level events. */
+typedef void cdp_event_fn(void *ctx, const char *session, const char *method,
+			  const cJSON *params);
+
+/* Talk over wfd (the browser's fd 3) and rfd (its fd 4); a call whose
+ * answer takes longer than timeout_ms is fatal. */
+struct cdp *cdp_open(int wfd, int rfd, int timeout_ms, cdp_event_fn *on_event,
+		     void *ctx);
+void cdp_close(struct cdp *c);
+
+/* Send method with params (consumed; NULL for none) to session (NULL: the
+ * browser) and wait for its answer. Returns the result object, which the
+ * caller deletes, or NULL with *err (static until the next call) holding the
+ * browser's error message. A timeout dies with EXIT_TIMEOUT, a closed pipe
+ * or a garbled message with EXIT_SYS. */
+cJSON *cdp_call(struct cdp *c, const char *session, const char *method,
+		cJSON *params, const char **err);
+
+/* Send without waiting for the answer, for requests the browser answers
+ * only after a later frame (a mouse move is delivered with the next
+ * animation frame). An error in the answer becomes a warning. */
+void cdp_send(struct cdp *c, const char *session, const char *method, cJSON *params);
+
+/* As cdp_call, but any error from the browser is fatal (EXIT_SYS). */
+cJSON *cdp_ecall(struct cdp *c, const char *session, const char *method,
+		 cJSON *params);
+
+#endif

@@ -1,0 +1,34 @@
+/* encoder.h - an ffmpeg process turning a stream of JPEG frames into the
+ * step's H.264 clip, written under a temporary name until complete */
+#ifndef ENCODER_H
+#define ENCODER_H
+
+#include <stddef.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+struct encoder {
+	FILE *in;       /* ffmpeg's stdin; NULL when not running */
+	pid_t pid;
+	char *tmp;      /* where ffmpeg writes; renamed to out when done */
+	char *out;
+};
+
+/* Start ffmpeg for a clip at fps, scaling frames to width x height when
+ * scale is set. Every clip gets the same codec parameters so that clips
+ * join by stream copy. Dies with EXIT_SYS when ffmpeg cannot start. */
+void encoder_start(struct encoder *e, const char *out, int fps, int scale,
+		   int width, int height);
+
+/* Append one encoded image (a whole JPEG file). Dies with EXIT_SYS when
+ * ffmpeg has gone away. */
+void encoder_write(struct encoder *e, const void *image, size_t len);
+
+/* Let ffmpeg finish, then move the clip to its real name. Dies with
+ * EXIT_FAIL when ffmpeg reports an error. */
+void encoder_finish(struct encoder *e);
+
+/* Stop ffmpeg and delete its partial output. Safe from an exit handler. */
+void encoder_abort(struct encoder *e);
+
+#endif

@@ -1,0 +1,41 @@
+/* frames.h - the frame clock: one HeadlessExperimental.beginFrame per video
+ * frame at a fixed time step, each frame's screenshot sent to the encoder */
+#ifndef FRAMES_H
+#define FRAMES_H
+
+#include <stddef.h>
+
+#include "cdp.h"
+#include "encoder.h"
+
+struct frames {
+	struct cdp *cdp;
+	const char *session;
+	double clock_ms;       /* frame time of the latest frame */
+	double interval_ms;
+	long recorded;         /* frames sent to the encoder */
+	long reused;           /* of those, frames that repeat the last picture */
+	int stale;             /* drawn since the last picture was taken */
+	long shot_at;          /* recorded frame of the last picture */
+	long refresh_frames;   /* a new picture at least this often */
+	unsigned char *image;  /* the latest screenshot: what is on screen */
+	size_t image_len, image_cap;
+	unsigned char *prev;   /* the one before, to tell when motion stops */
+	size_t prev_len, prev_cap;
+	int moving;            /* the last recorded frame changed the picture */
+	struct encoder *encoder;
+};
+
+/* A clock for the page behind session, at fps frames per second, writing to
+ * encoder once recording starts. */
+void frames_init(struct frames *f, struct cdp *cdp, const char *session, int fps,
+		 struct encoder *encoder);
+
+/* Advance one frame. When record is set, the frame goes to the video: the
+ * new screenshot, or the previous image again when nothing changed.
+ * Returns whether the frame had damage. */
+int frames_step(struct frames *f, int record);
+
+void frames_free(struct frames *f);
+
+#endif

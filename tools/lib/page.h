@@ -1,0 +1,39 @@
+/* page.h - questions asked of the page's DOM through Runtime.evaluate.
+ * Strings from the spec reach JavaScript only as JSON literals, never
+ * pasted into source. */
+#ifndef PAGE_H
+#define PAGE_H
+
+#include "cdp.h"
+
+struct page {
+	struct cdp *cdp;
+	const char *session;
+	char err[512];  /* the page's exception text after a failed call */
+};
+
+/* Call the JavaScript function source fn with arg (any JSON value) and
+ * return its result by value (caller deletes; JSON null when it returned
+ * nothing), or NULL with p->err set when it threw. */
+cJSON *page_call(struct page *p, const char *fn, const cJSON *arg);
+
+/* Scroll the first element matching selector into view if it is not, then
+ * give its centre in viewport pixels. Returns 1 found, 0 no element (or an
+ * element without a box), -1 selector error (p->err says why). */
+int page_element_centre(struct page *p, const char *selector, double *x, double *y);
+
+/* Whether selector is in state: "visible", "hidden", "attached" or
+ * "detached". Returns 1 yes, 0 not yet, -1 selector error. */
+int page_selector_state(struct page *p, const char *selector, const char *state);
+
+/* The document's vertical scroll position, and its largest possible value. */
+void page_scroll_range(struct page *p, double *y, double *max);
+
+/* Scroll the document to y at once, ignoring smooth-scroll styles: the
+ * animation is ours, one position per frame. */
+void page_scroll_to(struct page *p, double y);
+
+/* Evaluate a string-valued expression about the document: "title", "url". */
+char *page_document(struct page *p, const char *what);
+
+#endif
