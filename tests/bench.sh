@@ -1,0 +1,61 @@
+#!/bin/bash
+# bench.sh - build speed of a generated 20-step tour on the local backend.
+# Every figure comes from this one run and is printed as a ratio against the
+# full build measured here too, never against a number from elsewhere.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+JOBS=${JOBS:-$(nproc)}
+WORK=$ROOT/out/bench
+rm -rf "$WORK"
+mkdir -p "$WORK"
+cp -r specs/demo "$WORK/site"
+
+# 20 steps cycling over the demo's pages, each with its own narration so
+# that no two share a cache entry.
+jq --argjson n 20 '
+	.steps as $s
+	| .steps = [range($n) as $i | $s[$i % ($s | length)]
+		| .id = "step-\($i + 1)"
+		| .url = (.url | sub("^demo/"; "site/"))
+		| .narration = "Part \($i + 1). " + .narration]
+	| .meta.max_duration_seconds = 3600' specs/demo.json >"$WORK/tour.json"
+
+now() { date +%s.%N; }
+build() {
+	make --no-print-directory -j"$JOBS" SPEC="$WORK/tour.json" OUT="$WORK/out" \
+		CACHE="$WORK/cache" >>"$WORK/make.log" 2>&1
+}
+calc() { awk "BEGIN { print $1 }"; }
+elapsed() { calc "$2 - $1"; }
+
+make --no-print-directory -s tools >/dev/null
+t0=$(now); build; t1=$(now)
+full=$(elapsed "$t0" "$t1")
+
+t0=$(now); build; t1=$(now)
+noop=$(elapsed "$t0" "$t1")
+
+jq '.steps[7].narration = "This one sentence was edited, and only its step is rebuilt."' \
+	"$WORK/tour.json" >"$WORK/tour.new" && mv "$WORK/tour.new" "$WORK/tour.json"
+t0=$(now); build; t1=$(now)
+edit=$(elapsed "$t0" "$t1")
+
+# Capture speed: video seconds made per wall second, one clip at a time.
+video=0
+t0=$(now)
+for id in step-1 step-4 step-5; do
+	out/bin/stepcap -w "$WORK/out/wav/$id.wav" -m "$WORK/cap-$id.json" \
+		-o "$WORK/cap-$id.mp4" "$WORK/out/step/$id/cap.json"
+	video=$(calc "$video + $(jq '.frames / .fps' "$WORK/cap-$id.json")")
+done
+t1=$(now)
+capwall=$(elapsed "$t0" "$t1")
+length=$(ffprobe -v error -show_entries format=duration -of csv=p=0 "$WORK/out/tour.mp4")
+
+printf 'bench: generated 20-step tour (%.0f s of video), local backend, make -j%s\n' "$length" "$JOBS"
+printf '  %-24s %8.2f s   ratio %.4f\n' "full build" "$full" 1
+printf '  %-24s %8.2f s   ratio %.4f\n' "no-op rebuild" "$noop" "$(calc "$noop / $full")"
+printf '  %-24s %8.2f s   ratio %.4f\n' "one-narration edit" "$edit" "$(calc "$edit / $full")"
+printf '  %-24s %8.2f video s per wall s (%.1f s of video in %.2f s, 1280x720)\n' \
+	"capture speed" "$(calc "$video / $capwall")" "$video" "$capwall"
