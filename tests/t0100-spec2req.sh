@@ -83,7 +83,11 @@ test_expect_success 'id with a slash' 'bad slash ".steps[0].id = \"../x\"" "step
 test_expect_success 'id with a space' 'bad space ".steps[0].id = \"a b\"" "outside \[A-Za-z0-9._-\]"'
 test_expect_success 'empty narration' 'bad blank ".steps[0].narration = \"  \"" "steps\[0\].narration: is empty"'
 test_expect_success 'unknown action, with a suggestion' \
-	'bad clik ".steps[1].actions[0].type = \"clik_selector\"" "steps\[1\].actions\[0\].type: unknown action \"clik_selector\" (did you mean \"click_selector\"?)"'
+	'bad clik_sel ".steps[1].actions[0].type = \"clik_selector\"" "steps\[1\].actions\[0\].type: unknown action \"clik_selector\" (did you mean \"click_selector\"?)"'
+test_expect_success 'shortened action name, with a suggestion' \
+	'bad clik ".steps[1].actions[0].type = \"clik\"" "steps\[1\].actions\[0\].type: unknown action \"clik\" (did you mean \"click_selector\"?)"'
+test_expect_success 'unknown action far from any: the list of known ones' \
+	'bad zoom ".steps[1].actions[0].type = \"zoom\"" "unknown action \"zoom\": use one of wait_for_load, .*, eval$"'
 test_expect_success 'action missing its parameter' \
 	'bad noparam "del(.steps[1].actions[0].selector)" "steps\[1\].actions\[0\]: missing \"selector\" (required)"'
 test_expect_success 'value out of range' \

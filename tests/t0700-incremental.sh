@@ -41,6 +41,11 @@ edit() {
 	jq "$1" spec.json >spec.new && mv spec.new spec.json
 }
 
+test_expect_success 'steps.mk is a make target of its own' '
+	build "$TMP/out/steps.mk" && expect &&
+	test_grep "^STEPS := a b c$" out/steps.mk && test ! -e out/wav
+'
+
 test_expect_success 'full build makes every WAV, clip and the video' '
 	build &&
 	expect "TTS wav/a.wav" "TTS wav/b.wav" "TTS wav/c.wav" \

@@ -26,6 +26,9 @@
 #include "util.h"
 #include "wav.h"
 
+/* Browsers started before giving up on one whose renderer stalls. */
+#define BROWSER_STARTS 3
+
 /* Unrecorded frames allowed for the loaded page to finish drawing. */
 #define SETTLE_FRAMES 30
 
@@ -311,7 +314,7 @@ static void load_page(const struct step *s, struct capture *cap, struct events *
 }
 
 static void write_meta(const char *path, const struct step *s, long frames,
-		       long action_frames, double narration, long reused)
+		       long action_frames, double narration, const struct frames *fr)
 {
 	cJSON *m = cJSON_CreateObject();
 	char *text;
@@ -322,7 +325,9 @@ static void write_meta(const char *path, const struct step *s, long frames,
 	cJSON_AddNumberToObject(m, "narration_start_frame", lround(s->lead_in * s->fps));
 	cJSON_AddNumberToObject(m, "action_frames", action_frames);
 	cJSON_AddNumberToObject(m, "narration_seconds", narration);
-	cJSON_AddNumberToObject(m, "reused_frames", reused);
+	cJSON_AddNumberToObject(m, "reused_frames", fr->reused);
+	cJSON_AddNumberToObject(m, "clock_jumps", fr->clock_jumps);
+	cJSON_AddNumberToObject(m, "screenshot_retries", fr->shot_retries);
 	text = cJSON_Print(m);
 	cJSON_Delete(m);
 	if (!text || write_file_atomic(path, text, strlen(text)) < 0)
@@ -354,7 +359,7 @@ int main(int argc, char *argv[])
 	double narration = 0;
 	long total, action_frames;
 	cJSON *root;
-	int c;
+	int c, attempt;
 
 	argv0 = "stepcap";
 	while ((c = getopt(argc, argv, "hw:m:o:")) != -1) {
@@ -376,20 +381,33 @@ int main(int argc, char *argv[])
 
 	catch_signals();
 	atexit(cleanup);
-	browser_start(&browser, s.width, s.height);
-	cdp = cdp_open(browser.wfd, browser.rfd, (int)(s.timeout * 1000), on_event, &ev);
-	ev.session = open_target(cdp, &s);
-	encoder_start(&encoder, out, s.fps, s.video_width != s.width ||
-		      s.video_height != s.height, s.video_width, s.video_height);
-	frames_init(&frames, cdp, ev.session, s.fps, &encoder);
-	page.cdp = cdp;
-	page.session = ev.session;
 	cap.id = s.id;
 	cap.fps = s.fps;
 	cap.timeout = s.timeout;
 	cap.frames = &frames;
 	cap.page = &page;
-	load_page(&s, &cap, &ev);
+	for (attempt = 1;; attempt++) {
+		browser_start(&browser, s.width, s.height);
+		cdp = cdp_open(browser.wfd, browser.rfd, (int)(s.timeout * 1000), on_event, &ev);
+		ev.session = open_target(cdp, &s);
+		frames_init(&frames, cdp, ev.session, s.fps, &encoder);
+		page.cdp = cdp;
+		page.session = ev.session;
+		load_page(&s, &cap, &ev);
+		if (frames_first_picture(&frames) == 0)
+			break;
+		if (attempt == BROWSER_STARTS)
+			die(EXIT_SYS, "step %s: the browser never drew the page (%d browsers tried)",
+			    s.id, attempt);
+		warn("step %s: the browser's renderer stalled; starting another", s.id);
+		browser_stop(&browser);
+		cdp_close(cdp);
+		frames_free(&frames);
+		free((char *)ev.session);
+		ev = (struct events){ 0 };
+	}
+	encoder_start(&encoder, out, s.fps, s.video_width != s.width ||
+		      s.video_height != s.height, s.video_width, s.video_height);
 
 	actions_run(&cap, s.actions);
 	if (s.scroll)
@@ -403,7 +421,7 @@ int main(int argc, char *argv[])
 
 	encoder_finish(&encoder);
 	if (meta)
-		write_meta(meta, &s, total, action_frames, narration, frames.reused);
+		write_meta(meta, &s, total, action_frames, narration, &frames);
 	browser_stop(&browser);
 	cdp_close(cdp);
 	frames_free(&frames);

@@ -13,22 +13,53 @@
 /* picture and absorbing frames: well inside one frame interval (the
  * shortest, at 240 fps, is 4.2 ms), yet each a distinct frame time */
 #define SHOT_DELAY_MS 0.5
+/* How far ahead of the wall clock frame times start. The browser's display
+ * draws a frame at once, without waiting for the page, when its deadline
+ * (frame time + interval) has already passed: such a frame comes back with
+ * no picture. Capture usually runs faster than real time, so frame times
+ * stay ahead; the margin absorbs slow stretches on a loaded machine. */
+#define CLOCK_MARGIN_MS 100.0
+/* A frame that still comes back without its picture is asked for again
+ * after a few plain frames, which let a stalled renderer catch up. */
+#define SHOT_RETRIES 30
+#define CATCH_UP_FRAMES 3
+/* A renderer that has not drawn by then is one of the stalled ones that
+ * never will (a known headless problem): better to start another. */
+#define FIRST_PICTURE_RETRIES 10
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
+}
+
+/* Frame times only ever move forward; when the wall clock has caught up
+ * with them (a machine slower than real time), jump ahead again. Only then
+ * does anything animated see a jump: static and input-driven content, the
+ * bulk of a tour, is unaffected. */
+static void keep_clock_ahead(struct frames *f)
+{
+	double now = now_ms();
+
+	if (f->clock_ms < now) {
+		f->clock_ms = now + CLOCK_MARGIN_MS;
+		f->clock_jumps++;
+	}
+}
 
 void frames_init(struct frames *f, struct cdp *cdp, const char *session, int fps,
 		 struct encoder *encoder)
 {
-	struct timespec ts;
-
 	memset(f, 0, sizeof *f);
 	f->cdp = cdp;
 	f->session = session;
 	f->interval_ms = 1000.0 / fps;
 	f->encoder = encoder;
 	f->refresh_frames = fps;
-	/* frame times continue from the browser's own monotonic clock (the
-	 * clock frameTimeTicks counts in), so none lies in its past */
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	f->clock_ms = ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
+	/* frameTimeTicks counts in the browser's monotonic clock, ours too */
+	f->clock_ms = now_ms() + CLOCK_MARGIN_MS;
 }
 
 static void keep_screenshot(struct frames *f, const char *b64)
@@ -54,13 +85,9 @@ static void keep_screenshot(struct frames *f, const char *b64)
 	f->image_len = (size_t)n;
 }
 
-/* One beginFrame at time ms; returns whether it drew anything. With shot
- * set, the frame is always drawn and its picture kept. */
-static int begin_frame(struct frames *f, double ms, int shot)
+static cJSON *frame_params(const struct frames *f, double ms, int shot)
 {
-	cJSON *params = cJSON_CreateObject(), *screenshot, *result;
-	const char *data;
-	int damage;
+	cJSON *params = cJSON_CreateObject(), *screenshot;
 
 	cJSON_AddNumberToObject(params, "frameTimeTicks", ms);
 	cJSON_AddNumberToObject(params, "interval", f->interval_ms);
@@ -69,15 +96,66 @@ static int begin_frame(struct frames *f, double ms, int shot)
 		cJSON_AddStringToObject(screenshot, "format", "jpeg");
 		cJSON_AddNumberToObject(screenshot, "quality", JPEG_QUALITY);
 	}
-	result = cdp_ecall(f->cdp, f->session, "HeadlessExperimental.beginFrame", params);
+	return params;
+}
+
+static void catch_up(struct frames *f)
+{
+	int i;
+
+	for (i = 0; i < CATCH_UP_FRAMES; i++) {
+		f->clock_ms += f->interval_ms;
+		keep_clock_ahead(f);
+		cJSON_Delete(cdp_ecall(f->cdp, f->session, "HeadlessExperimental.beginFrame",
+				       frame_params(f, f->clock_ms, 0)));
+	}
+	f->shot_retries++;
+}
+
+/* One beginFrame at offset ms past the current frame time; returns whether
+ * it drew anything. With shot set, the frame is always drawn and its
+ * picture kept, asked for again up to retries times when it came back
+ * without one; -1 when it never did. */
+static int draw(struct frames *f, double offset, int shot, int retries)
+{
+	cJSON *result;
+	const char *data;
+	int damage, attempt;
+
+	for (attempt = 0;; attempt++) {
+		result = cdp_ecall(f->cdp, f->session, "HeadlessExperimental.beginFrame",
+				   frame_params(f, f->clock_ms + offset, shot));
+		data = cJSON_GetStringValue(
+			cJSON_GetObjectItemCaseSensitive(result, "screenshotData"));
+		if (data || !shot)
+			break;
+		cJSON_Delete(result);
+		if (attempt == retries)
+			return -1;
+		catch_up(f);
+	}
 	damage = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(result, "hasDamage"));
-	data = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(result, "screenshotData"));
-	if (shot && !data)
-		die(EXIT_SYS, "browser: a frame came without its screenshot");
 	if (data)
 		keep_screenshot(f, data);
 	cJSON_Delete(result);
 	return damage;
+}
+
+static int begin_frame(struct frames *f, double offset, int shot)
+{
+	int damage = draw(f, offset, shot, SHOT_RETRIES);
+
+	if (damage < 0)
+		die(EXIT_SYS, "browser: no picture from %d frames in a row: the renderer is stuck",
+		    SHOT_RETRIES + 1);
+	return damage;
+}
+
+int frames_first_picture(struct frames *f)
+{
+	f->clock_ms += f->interval_ms;
+	keep_clock_ahead(f);
+	return draw(f, 0, 1, FIRST_PICTURE_RETRIES) < 0 ? -1 : 0;
 }
 
 /* A screenshot forces a full redraw (~10 ms at 1280x720), so while the page
@@ -92,15 +170,14 @@ static int begin_frame(struct frames *f, double ms, int shot)
  * refresh bounds how long. */
 int frames_step(struct frames *f, int record)
 {
-	double ms;
 	int damage;
 
 	f->clock_ms += f->interval_ms;
-	ms = f->clock_ms;
+	keep_clock_ahead(f);
 	if (record && f->moving) {
-		damage = begin_frame(f, ms, 1);
+		damage = begin_frame(f, 0, 1);
 	} else {
-		damage = begin_frame(f, ms, 0);
+		damage = begin_frame(f, 0, 0);
 		f->stale |= damage;
 		if (!record)
 			return damage;
@@ -109,14 +186,14 @@ int frames_step(struct frames *f, int record)
 			f->reused++;
 			goto write;
 		}
-		begin_frame(f, ms + SHOT_DELAY_MS, 1);
+		begin_frame(f, SHOT_DELAY_MS, 1);
 		f->stale = 0;
 	}
 	f->shot_at = f->recorded;
 	f->moving = f->image_len != f->prev_len ||
 		    memcmp(f->image, f->prev, f->image_len);
 	if (!f->moving) {
-		begin_frame(f, ms + 2 * SHOT_DELAY_MS, 0);
+		begin_frame(f, 2 * SHOT_DELAY_MS, 0);
 		f->reused++;
 	}
 write:

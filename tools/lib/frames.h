@@ -15,6 +15,8 @@ struct frames {
 	double interval_ms;
 	long recorded;         /* frames sent to the encoder */
 	long reused;           /* of those, frames that repeat the last picture */
+	long clock_jumps;      /* times the wall clock caught up with frame times */
+	long shot_retries;     /* pictures asked for again (a stalled renderer) */
 	int stale;             /* drawn since the last picture was taken */
 	long shot_at;          /* recorded frame of the last picture */
 	long refresh_frames;   /* a new picture at least this often */
@@ -35,6 +37,10 @@ void frames_init(struct frames *f, struct cdp *cdp, const char *session, int fps
  * new screenshot, or the previous image again when nothing changed.
  * Returns whether the frame had damage. */
 int frames_step(struct frames *f, int record);
+
+/* Take a first picture, unrecorded: 0 when the browser drew one, -1 when
+ * its renderer stalled and will not draw (start another browser). */
+int frames_first_picture(struct frames *f);
 
 void frames_free(struct frames *f);
 

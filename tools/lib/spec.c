@@ -420,14 +420,40 @@ static size_t distance(const char *a, const char *b)
 	return row[lb];
 }
 
-static int check_kinds(struct ctx *c, const char *path, const cJSON *list,
+/* How far a typed name is from a known one: its edit distance to the whole
+ * name, or to the name's start when the author typed a shortened form
+ * ("clik" for "click_selector"). */
+static size_t likeness(const char *typed, const char *known)
+{
+	size_t full = distance(typed, known), len = strlen(typed), part;
+	char start[64];
+
+	if (len < 3 || len >= strlen(known) || len >= sizeof start)
+		return full;
+	memcpy(start, known, len);
+	start[len] = '\0';
+	part = distance(typed, start);
+	/* a start differing in one letter is a shortened name; more is chance */
+	return part <= 1 && part < full ? part : full;
+}
+
+static void kinds_list(const struct action_kind *kinds, size_t nkinds, char *buf, size_t len)
+{
+	size_t k, o = 0;
+
+	buf[0] = '\0';
+	for (k = 0; k < nkinds && o < len; k++)
+		o += (size_t)snprintf(buf + o, len - o, "%s%s", k ? ", " : "", kinds[k].type);
+}
+
+static int check_kinds(struct ctx *c, const char *path, const cJSON *list_json,
 		       const struct action_kind *kinds, size_t nkinds, const char *what)
 {
 	const cJSON *item;
-	char sub[512], typepath[560];
+	char sub[512], typepath[560], list[512];
 	int i = 0;
 
-	cJSON_ArrayForEach(item, list) {
+	cJSON_ArrayForEach(item, list_json) {
 		const cJSON *type;
 		const char *best = NULL;
 		size_t k, best_d = 3;
@@ -446,7 +472,7 @@ static int check_kinds(struct ctx *c, const char *path, const cJSON *list,
 			size_t d;
 			if (strcmp(kinds[k].type, type->valuestring) == 0)
 				break;
-			d = distance(type->valuestring, kinds[k].type);
+			d = likeness(type->valuestring, kinds[k].type);
 			if (d < best_d) {
 				best_d = d;
 				best = kinds[k].type;
@@ -456,8 +482,9 @@ static int check_kinds(struct ctx *c, const char *path, const cJSON *list,
 			if (best)
 				return fail(c, typepath, "unknown %s \"%s\" (did you mean \"%s\"?)",
 					    what, type->valuestring, best);
-			return fail(c, typepath, "unknown %s \"%s\" (see the README for the list)",
-				    what, type->valuestring);
+			kinds_list(kinds, nkinds, list, sizeof list);
+			return fail(c, typepath, "unknown %s \"%s\": use one of %s",
+				    what, type->valuestring, list);
 		}
 		if (check_object(c, sub, item, kinds[k].fields) < 0)
 			return -1;
