@@ -14,6 +14,14 @@ OUT     ?= out/$(NAME)
 BIN     := out/bin
 CACHE   ?= out/cache
 
+# Paths become make targets: a space would split them into two.
+ifneq ($(words $(SPEC) $(OUT)),2)
+$(error SPEC and OUT must be paths without spaces: rename or link the file)
+endif
+ifeq ($(wildcard mk/tts-$(BACKEND).mk),)
+$(error BACKEND=$(BACKEND) is not a backend: use $(patsubst mk/tts-%.mk,%,$(wildcard mk/tts-*.mk)))
+endif
+
 # Quiet by default: one line per recipe. V=1 shows commands, and tools that
 # can explain themselves (cache hits, timings) get -v.
 V ?= 0

@@ -105,4 +105,10 @@ test_expect_success 'a bad spec stops the build and keeps earlier outputs' '
 	cmp kept.mp4 out/spec.mp4
 '
 
+test_expect_success 'an unknown BACKEND or a SPEC that does not exist is named' '
+	! build BACKEND=cloud >/dev/null && test_grep "BACKEND=cloud is not a backend: use local" make.log &&
+	! make -C "$ROOT" --no-print-directory SPEC="$TMP/nope.json" OUT="$TMP/out2" >log 2>&1 &&
+	test_grep "nope.json: spec not found" log && test ! -e out2/steps.mk
+'
+
 test_done
