@@ -3,7 +3,8 @@
 # naming the JSON path, exit 2, and nothing written.
 . "$(dirname "$0")/test-lib.sh"
 
-SEEDS=$ROOT/../shared/fixtures/seed-specs
+# the older tool's real specs, kept as written
+SEEDS=$ROOT/tests/fixtures/seed-specs
 
 # A valid two-step spec; each bad case below edits one thing with jq.
 cat >good.json <<'JSON'
