@@ -1,5 +1,5 @@
 #!/bin/bash
-# bench.sh - build speed of a generated 20-step tour on the local backend.
+# bench-build.sh - build speed of a generated 20-step tour on the local backend.
 # Every figure comes from this one run and is printed as a ratio against the
 # full build measured here too, never against a number from elsewhere.
 set -euo pipefail
