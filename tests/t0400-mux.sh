@@ -35,7 +35,7 @@ video_hashes() {
 }
 
 cat >mux.json <<'EOF'
-{"title": "Demo tour",
+{"meta": {"title": "Demo tour"},
  "steps": [{"id": "intro", "title": "Intro", "narration": "one"},
            {"id": "middle", "title": "Middle", "narration": "two"},
            {"id": "quiet", "title": "Quiet", "narration": ""},
@@ -56,9 +56,12 @@ test_expect_success 'set up clips, metas and WAVs at three sample rates' '
 
 test_expect_success 'mux writes an MP4 with H.264 video and AAC audio' '
 	"$BIN/mux" -d o -o final.mp4 mux.json &&
-	ffprobe -v error -show_entries stream=codec_name,codec_type,pix_fmt,sample_rate,channels \
-		-of csv=p=0 final.mp4 >streams &&
-	printf "%s\n" "h264,video,yuv420p" "aac,audio,48000,1" >expect &&
+	for s in v a s; do
+		ffprobe -v error -select_streams $s \
+			-show_entries stream=codec_name,codec_type,pix_fmt,sample_rate,channels \
+			-of csv=p=0 final.mp4
+	done >streams &&
+	printf "%s\n" "h264,video,yuv420p" "aac,audio,48000,1" "mov_text,subtitle" >expect &&
 	test_cmp expect streams
 '
 
@@ -72,7 +75,9 @@ test_expect_success 'the video is the clips stream-copied: every frame identical
 # 156 frames at 30 fps in a 1/15360 time base: 512 ticks a frame, exactly,
 # across the clip joins (the 20-frame clip is 0.6667 s, no whole millisecond)
 test_expect_success 'video and audio both last total frames / fps, frames evenly spaced' '
-	ffprobe -v error -show_entries stream=duration -of csv=p=0 final.mp4 >durations &&
+	for s in v a; do
+		ffprobe -v error -select_streams $s -show_entries stream=duration -of csv=p=0 final.mp4
+	done >durations &&
 	printf "%s\n" 5.200000 5.200000 >expect &&
 	test_cmp expect durations &&
 	ffprobe -v error -select_streams v -show_entries packet=pts -of csv=p=0 final.mp4 |
@@ -96,6 +101,49 @@ test_expect_success 'each narration starts at its exact sample offset' '
 
 test_expect_success 'a step without narration stays silent' '
 	near "$(onset audio.raw 176000)" 200000 48
+'
+
+test_expect_success 'one chapter per step, titled, at the frame where the step starts' '
+	ffprobe -v error -show_entries chapter=start_time,end_time:chapter_tags=title \
+		-of csv=p=0 final.mp4 >chapters &&
+	printf "%s\n" "0.000000,1.500000,Intro" "1.500000,3.500000,Middle" \
+		"3.500000,4.167000,Quiet" "4.167000,5.200000,End" >expect &&
+	test_cmp expect chapters &&
+	ffprobe -v error -show_entries format_tags=title -of csv=p=0 final.mp4 >title &&
+	echo "Demo tour" >expect && test_cmp expect title
+'
+
+test_expect_success 'a chapter list beside the video, video-site style' '
+	printf "%s\n" "0:00 Intro" "0:01 Middle" "0:03 Quiet" "0:04 End" >expect &&
+	test_cmp expect final.chapters.txt
+'
+
+# Narration starts: intro 0.2 s (1 s WAV), middle 1.5 + 0.5 (0.5 s), end
+# 4.167 + 0 (0.8 s).
+test_expect_success 'SRT and WebVTT beside the video, one cue per narration here' '
+	cat >expect <<-EOF &&
+	1
+	00:00:00,200 --> 00:00:01,200
+	one
+
+	2
+	00:00:02,000 --> 00:00:02,500
+	two
+
+	3
+	00:00:04,167 --> 00:00:04,967
+	three
+
+	EOF
+	test_cmp expect final.srt &&
+	head -n 4 final.vtt >vtt &&
+	printf "%s\n" WEBVTT "" "00:00:00.200 --> 00:00:01.200" one >expect &&
+	test_cmp expect vtt
+'
+
+test_expect_success 'the MP4 carries the same cues as a subtitle track' '
+	ffmpeg -v error -i final.mp4 -map 0:s:0 -f srt embedded.srt &&
+	test_cmp final.srt embedded.srt
 '
 
 test_expect_success 'no temporary file is left behind' '

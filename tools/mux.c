@@ -2,52 +2,94 @@
  *
  * usage: mux -d outdir -o final.mp4 mux.json
  *
- * mux.json: {"title", "steps": [{"id", "title", "narration"}], "output":
- * {"audio_codec", "audio_bitrate"}}. Per step it reads outdir/clip/ID.mp4,
- * its meta outdir/clip/ID.json ({"fps", "frames", "narration_start_frame"})
- * and, when the step has narration, outdir/wav/ID.wav. The clips are joined
- * by stream copy; the audio track is built here, sample-exact, each WAV
- * starting at its step's first frame plus narration_start_frame, and
- * encoded once.
+ * mux.json (written by spec2req): {"spec_dir", "meta": {"title",
+ * "target_duration_seconds", "max_duration_seconds"}, "output": {...},
+ * "steps": [{"id", "title", "narration"}]}. Per step it reads
+ * outdir/clip/ID.mp4, its meta outdir/clip/ID.json ({"fps", "frames",
+ * "narration_start_frame"}) and, when the step has narration,
+ * outdir/wav/ID.wav.
+ *
+ * The clips are joined by stream copy. The audio track is built here,
+ * sample-exact: each WAV starts at its step's first frame plus
+ * narration_start_frame; it is loudness-normalised (two-pass loudnorm) when
+ * output.loudnorm is set, and encoded once. Intro and outro clips are
+ * re-encoded with the capture's parameters so that they join by stream copy
+ * too. Beside final.mp4 it writes final.srt, final.vtt and
+ * final.chapters.txt; the MP4 carries the chapters and the subtitles too.
+ * With output.path, the results are also copied there.
  */
 #include <inttypes.h>
+#include <math.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "chapters.h"
+#include "copyfile.h"
+#include "cues.h"
 #include "file.h"
 #include "json.h"
+#include "loudnorm.h"
 #include "run.h"
+#include "runlog.h"
+#include "userpath.h"
 #include "util.h"
 #include "wav.h"
 
 #define AUDIO_RATE 48000
 
+/* What stepcap's encoder (tools/lib/encoder.c) writes: an intro or outro
+ * must be encoded alike to join the clips without re-encoding them, and an
+ * output asking for exactly this keeps the stream copy. */
+#define CAPTURE_CODEC "libx264"
+#define CAPTURE_PRESET "veryfast"
+#define CAPTURE_CRF 20
+
+/* A target duration further off than this earns a warning. */
+#define TARGET_TOLERANCE 0.25
+
 struct step {
-	const char *id;
+	const char *id, *title, *narration;
 	char *clip, *wav;  /* wav NULL: a step without narration */
 	long frames, narration_start;
+	double narration_seconds;
+};
+
+/* An intro or outro: the author's file, and its copy in the tour's format. */
+struct edge {
+	const char *key;   /* "intro_clip" */
+	const char *title; /* its chapter */
+	char *source, *converted;
+	long frames;
+	int has_audio;
 };
 
 struct tour {
-	const char *title, *audio_codec, *audio_bitrate;
+	const char *path, *title, *audio_codec, *audio_bitrate, *video_codec, *video_preset;
+	long video_crf;    /* -1: not set */
+	int loudnorm, reencode;
+	double target_seconds, max_seconds; /* 0: not set */
+	char *publish;     /* output.path resolved, or NULL */
 	struct step *steps;
 	size_t count;
-	long fps;
-	uint64_t frames;   /* of the whole video */
+	long fps, width, height;
+	uint64_t frames;   /* of the whole video, intro and outro included */
+	struct edge intro, outro;
 };
 
 /* Temporary files, removed on every way out, signals included. */
-static char *temps[3];
+enum { T_LIST, T_AUDIO, T_VIDEO, T_INTRO, T_OUTRO, T_META, T_SUBS, T_COUNT };
+static char *temps[T_COUNT];
 
 static void remove_temps(void)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof temps / sizeof temps[0]; i++)
+	for (i = 0; i < T_COUNT; i++)
 		if (temps[i])
 			unlink(temps[i]);
 }
@@ -111,32 +153,54 @@ static void load_meta(const char *outdir, struct tour *t, struct step *s)
 	free(path);
 }
 
-/* The clip must hold exactly the frames its meta promises, or the audio
- * would drift from the picture after it. Counting packets reads no pixels. */
-static void check_clip(const struct tour *t, const struct step *s)
+struct video_info {
+	char codec[32];
+	long num, den, packets, width, height;
+};
+
+/* Codec, frame rate, size and packet count of a file's first video stream.
+ * Counting packets reads no pixels. Returns 0, or -1 when ffprobe fails. */
+static int probe_video(const char *path, struct video_info *v)
 {
 	char *argv[] = { "ffprobe", "-v", "error", "-select_streams", "v:0", "-count_packets",
-			 "-show_entries", "stream=codec_name,r_frame_rate,nb_read_packets",
-			 "-of", "csv=p=0", s->clip, NULL };
-	char line[128], codec[32] = "";
-	long num = 0, den = 0, packets = -1;
+			 "-show_entries",
+			 "stream=codec_name,r_frame_rate,width,height,nb_read_packets",
+			 "-of", "csv=p=0", (char *)path, NULL };
+	char line[160];
 	pid_t pid;
 	FILE *f;
 	int status;
 
-	if (access(s->clip, R_OK) < 0)
-		die(EXIT_SYS, "%s:", s->clip);
+	memset(v, 0, sizeof *v);
+	v->packets = -1;
 	f = run_pipe(argv, "r", &pid);
 	if (!f)
 		die(EXIT_SYS, "cannot run ffprobe:");
 	if (fgets(line, sizeof line, f))
-		sscanf(line, "%31[^,],%ld/%ld,%ld", codec, &num, &den, &packets);
+		sscanf(line, "%31[^,],%ld,%ld,%ld/%ld,%ld", v->codec, &v->width, &v->height,
+		       &v->num, &v->den, &v->packets);
 	status = run_pipe_close(f, pid);
-	if (status != 0 || strcmp(codec, "h264") != 0)
+	return status == 0 && *v->codec ? 0 : -1;
+}
+
+/* The clip must hold exactly the frames its meta promises, or the audio
+ * would drift from the picture after it. */
+static void check_clip(struct tour *t, const struct step *s)
+{
+	struct video_info v;
+
+	if (access(s->clip, R_OK) < 0)
+		die(EXIT_SYS, "%s:", s->clip);
+	if (probe_video(s->clip, &v) < 0 || strcmp(v.codec, "h264") != 0)
 		die(EXIT_FAIL, "%s: not a readable H.264 clip", s->clip);
-	if (packets != s->frames || den == 0 || num != t->fps * den)
+	if (v.packets != s->frames || v.den == 0 || v.num != t->fps * v.den)
 		die(EXIT_FAIL, "%s: holds %ld frames at %ld/%ld fps, its meta says %ld at %ld",
-		    s->clip, packets, num, den, s->frames, t->fps);
+		    s->clip, v.packets, v.num, v.den, s->frames, t->fps);
+	if (t->width && (v.width != t->width || v.height != t->height))
+		die(EXIT_FAIL, "%s: is %ldx%ld, the first clip %ldx%ld: clips of one tour share a size",
+		    s->clip, v.width, v.height, t->width, t->height);
+	t->width = v.width;
+	t->height = v.height;
 }
 
 static const char *step_string(const cJSON *step, size_t i, const char *key, int required)
@@ -150,35 +214,114 @@ static const char *step_string(const cJSON *step, size_t i, const char *key, int
 	return v->valuestring;
 }
 
+/* output.KEY as a string, or fallback; a wrong type is a bad fragment. */
+static const char *output_string(const struct tour *t, const cJSON *output, const char *key,
+				 const char *fallback)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(output, key);
+
+	if (!v)
+		return fallback;
+	if (!cJSON_IsString(v) || !*v->valuestring)
+		die(EXIT_USAGE, "%s: output.%s: must be a non-empty string", t->path, key);
+	return v->valuestring;
+}
+
+static double meta_seconds(const struct tour *t, const cJSON *meta, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(meta, key);
+
+	if (!v)
+		return 0;
+	if (!cJSON_IsNumber(v) || v->valuedouble <= 0)
+		die(EXIT_USAGE, "%s: meta.%s: must be a positive number of seconds", t->path, key);
+	return v->valuedouble;
+}
+
+/* A path from the spec, resolved like the seed's: "~" is the home folder,
+ * anything relative is relative to the spec's folder. */
+static char *spec_path(const struct tour *t, const char *key, const char *path,
+		       const char *spec_dir)
+{
+	char *resolved = userpath_resolve(path, spec_dir);
+
+	if (!resolved)
+		die(EXIT_USAGE, "%s: output.%s: \"%s\": cannot expand \"~\" (is HOME set?)",
+		    t->path, key, path);
+	return resolved;
+}
+
+static void load_output(struct tour *t, const cJSON *root)
+{
+	const cJSON *output = cJSON_GetObjectItemCaseSensitive(root, "output");
+	const cJSON *meta = cJSON_GetObjectItemCaseSensitive(root, "meta");
+	const cJSON *crf = cJSON_GetObjectItemCaseSensitive(output, "video_crf");
+	const cJSON *loud = cJSON_GetObjectItemCaseSensitive(output, "loudnorm");
+	const char *spec_dir = json_str(root, "spec_dir", ".");
+	const char *path;
+
+	t->title = json_str(meta, "title", NULL);
+	t->target_seconds = meta_seconds(t, meta, "target_duration_seconds");
+	t->max_seconds = meta_seconds(t, meta, "max_duration_seconds");
+	t->audio_codec = output_string(t, output, "audio_codec", "aac");
+	t->audio_bitrate = output_string(t, output, "audio_bitrate", "192k");
+	t->video_codec = output_string(t, output, "video_codec", CAPTURE_CODEC);
+	t->video_preset = output_string(t, output, "video_preset", NULL);
+	t->video_crf = -1;
+	if (crf && (!cJSON_IsNumber(crf) || crf->valuedouble != floor(crf->valuedouble) ||
+		    crf->valuedouble < 0 || crf->valuedouble > 63))
+		die(EXIT_USAGE, "%s: output.video_crf: must be a whole number from 0 to 63", t->path);
+	if (crf)
+		t->video_crf = (long)crf->valuedouble;
+	if (loud && !cJSON_IsBool(loud))
+		die(EXIT_USAGE, "%s: output.loudnorm: must be true or false", t->path);
+	t->loudnorm = cJSON_IsTrue(loud);
+	/* The clips are the capture's H.264; only another codec or quality
+	 * needs a second encode. A preset alone does not: it trades encoding
+	 * time for size, and the capture's encode is already done. */
+	t->reencode = (strcmp(t->video_codec, CAPTURE_CODEC) != 0 &&
+		       strcmp(t->video_codec, "h264") != 0) ||
+		      (t->video_crf >= 0 && t->video_crf != CAPTURE_CRF);
+	if ((path = output_string(t, output, "path", NULL)))
+		t->publish = spec_path(t, "path", path, spec_dir);
+	t->intro = (struct edge){ .key = "intro_clip", .title = "Intro" };
+	t->outro = (struct edge){ .key = "outro_clip", .title = "Outro" };
+	if ((path = output_string(t, output, "intro_clip", NULL)))
+		t->intro.source = spec_path(t, "intro_clip", path, spec_dir);
+	if ((path = output_string(t, output, "outro_clip", NULL)))
+		t->outro.source = spec_path(t, "outro_clip", path, spec_dir);
+}
+
 static void load_tour(const char *path, const char *outdir, cJSON **root, struct tour *t)
 {
 	char err[256];
 	int sys_error;
-	const cJSON *steps, *step, *output;
+	const cJSON *steps, *step;
 	size_t i = 0;
 
+	t->path = path;
 	*root = json_load(path, err, sizeof err, &sys_error);
 	if (!*root)
 		die(sys_error ? EXIT_SYS : EXIT_USAGE, "%s: %s", path, err);
 	steps = cJSON_GetObjectItemCaseSensitive(*root, "steps");
 	if (!cJSON_IsArray(steps) || cJSON_GetArraySize(steps) == 0)
 		die(EXIT_USAGE, "%s: steps: missing or not a non-empty array", path);
-	output = cJSON_GetObjectItemCaseSensitive(*root, "output");
-	t->title = json_str(*root, "title", NULL);
-	t->audio_codec = json_str(output, "audio_codec", "aac");
-	t->audio_bitrate = json_str(output, "audio_bitrate", "192k");
+	load_output(t, *root);
 	t->count = (size_t)cJSON_GetArraySize(steps);
 	t->steps = ecalloc(t->count, sizeof *t->steps);
 	cJSON_ArrayForEach(step, steps) {
 		struct step *s = &t->steps[i];
-		const char *narration = step_string(step, i, "narration", 0);
 
+		s->narration = step_string(step, i, "narration", 0);
 		s->id = step_string(step, i, "id", 1);
 		if (!valid_id(s->id))
 			die(EXIT_USAGE, "%s: steps[%zu].id: \"%s\" is not made of [A-Za-z0-9._-]",
 			    path, i, s->id);
+		s->title = step_string(step, i, "title", 0);
+		if (!s->title || !*s->title)
+			s->title = s->id;
 		s->clip = estrfmt("%s/clip/%s.mp4", outdir, s->id);
-		if (narration && *narration)
+		if (s->narration && *s->narration)
 			s->wav = estrfmt("%s/wav/%s.wav", outdir, s->id);
 		load_meta(outdir, t, s);
 		t->frames += (uint64_t)s->frames;
@@ -186,18 +329,109 @@ static void load_tour(const char *path, const char *outdir, cJSON **root, struct
 	}
 }
 
+/* Bring an intro or outro to the tour's size, rate and encoder parameters,
+ * so it joins the clips by stream copy. Its own sound is kept for the
+ * audio track. */
+static void convert_edge(struct tour *t, struct edge *e)
+{
+	char *filter = estrfmt("scale=%ld:%ld:force_original_aspect_ratio=decrease,"
+			       "pad=%ld:%ld:(ow-iw)/2:(oh-ih)/2,setsar=1,fps=%ld,format=yuv420p",
+			       t->width, t->height, t->width, t->height, t->fps);
+	char *rate = estrfmt("%ld", t->fps), *gop = estrfmt("%ld", 2 * t->fps);
+	char *crf = estrfmt("%d", CAPTURE_CRF);
+	char *argv[] = { "ffmpeg", "-nostdin", "-v", "error", "-y", "-i", e->source,
+			 "-map", "0:v:0", "-an", "-vf", filter,
+			 "-c:v", CAPTURE_CODEC, "-preset", CAPTURE_PRESET, "-crf", crf,
+			 "-pix_fmt", "yuv420p", "-r", rate, "-g", gop,
+			 "-map_metadata", "-1", "-fflags", "+bitexact", "-flags:v", "+bitexact",
+			 "-movflags", "+faststart", "-f", "mp4", e->converted, NULL };
+	char *probe[] = { "ffprobe", "-v", "error", "-select_streams", "a", "-show_entries",
+			  "stream=index", "-of", "csv=p=0", e->source, NULL };
+	struct video_info v;
+	char line[32];
+	pid_t pid;
+	FILE *f;
+	int status;
+
+	if (access(e->source, R_OK) < 0)
+		die(EXIT_SYS, "output.%s: %s:", e->key, e->source);
+	status = run_wait(argv);
+	if (status < 0)
+		die(EXIT_SYS, "cannot run ffmpeg:");
+	if (status != 0 || probe_video(e->converted, &v) < 0 || v.packets <= 0)
+		die(EXIT_FAIL, "output.%s: %s: ffmpeg cannot read its video (exit %d)", e->key,
+		    e->source, status);
+	e->frames = v.packets;
+	f = run_pipe(probe, "r", &pid);
+	if (!f)
+		die(EXIT_SYS, "cannot run ffprobe:");
+	e->has_audio = fgets(line, sizeof line, f) != NULL;
+	run_pipe_close(f, pid);
+	t->frames += (uint64_t)e->frames;
+	free(filter);
+	free(rate);
+	free(gop);
+	free(crf);
+}
+
+static double seconds_of(const struct tour *t, uint64_t frames)
+{
+	return (double)frames / (double)t->fps;
+}
+
+static int longer_step(const void *a, const void *b)
+{
+	const struct step *x = *(const struct step *const *)a, *y = *(const struct step *const *)b;
+
+	return (x->frames < y->frames) - (x->frames > y->frames);
+}
+
+/* meta.max_duration_seconds is a limit (the publishing slot, the audience's
+ * patience): over it, the build fails and says where the time went.
+ * meta.target_duration_seconds is a wish: far from it, a warning. */
+static void check_duration(const struct tour *t)
+{
+	double total = seconds_of(t, t->frames);
+	const struct step **order;
+	char *longest = estrdup("");
+	size_t i;
+
+	if (t->target_seconds > 0 && fabs(total - t->target_seconds) >
+				     TARGET_TOLERANCE * t->target_seconds)
+		warn("the tour lasts %.1f s, %.0f%% %s than meta.target_duration_seconds %g",
+		     total, fabs(total - t->target_seconds) * 100 / t->target_seconds,
+		     total > t->target_seconds ? "longer" : "shorter", t->target_seconds);
+	if (t->max_seconds <= 0 || total <= t->max_seconds) {
+		free(longest);
+		return;
+	}
+	order = emalloc(t->count * sizeof *order);
+	for (i = 0; i < t->count; i++)
+		order[i] = &t->steps[i];
+	qsort(order, t->count, sizeof *order, longer_step);
+	for (i = 0; i < t->count && i < 3; i++) {
+		char *next = estrfmt("%s%s%s %.1f s", longest, i ? ", " : "", order[i]->id,
+				     seconds_of(t, (uint64_t)order[i]->frames));
+		free(longest);
+		longest = next;
+	}
+	die(EXIT_FAIL, "the tour lasts %.1f s, over meta.max_duration_seconds %g: "
+	    "shorten the narration or raise the limit; longest steps: %s",
+	    total, t->max_seconds, longest);
+}
+
 static uint64_t sample_at(const struct tour *t, uint64_t frame)
 {
 	return frame * AUDIO_RATE / (uint64_t)t->fps;
 }
 
-/* Decode wav to 48 kHz mono s16 and lay it into track[from, to). ffmpeg
- * does every rate and sample format the TTS engines produce. Returns the
- * samples that did not fit. */
-static uint64_t place_narration(const char *wav, int16_t *track, uint64_t from, uint64_t to)
+/* Decode a file's audio to 48 kHz mono s16 and lay it into track[from, to).
+ * ffmpeg does every rate and sample format the TTS engines produce. Returns
+ * the samples that did not fit. */
+static uint64_t place_audio(const char *file, int16_t *track, uint64_t from, uint64_t to)
 {
-	char *argv[] = { "ffmpeg", "-nostdin", "-v", "error", "-i", (char *)wav, "-f", "s16le",
-			 "-ac", "1", "-ar", "48000", "-", NULL };
+	char *argv[] = { "ffmpeg", "-nostdin", "-v", "error", "-i", (char *)file, "-map", "0:a:0",
+			 "-f", "s16le", "-ac", "1", "-ar", "48000", "-", NULL };
 	unsigned char buf[8192];
 	uint64_t at = from, lost = 0;
 	size_t n, i;
@@ -217,21 +451,24 @@ static uint64_t place_narration(const char *wav, int16_t *track, uint64_t from, 
 	}
 	status = run_pipe_close(f, pid);
 	if (status != 0)
-		die(EXIT_FAIL, "%s: ffmpeg cannot decode it (exit %d)", wav, status);
+		die(EXIT_FAIL, "%s: ffmpeg cannot decode its audio (exit %d)", file, status);
 	return lost;
 }
 
-/* The whole narration track: silence, and each step's WAV at its offset. */
-static int16_t *build_track(const struct tour *t, uint64_t *samples)
+/* The whole audio track: silence, each step's WAV at its offset, and the
+ * intro's and outro's own sound under their pictures. */
+static int16_t *build_track(struct tour *t, uint64_t *samples)
 {
 	int16_t *track;
-	uint64_t first_frame = 0;
+	uint64_t first_frame = (uint64_t)t->intro.frames;
 	size_t i;
 
 	*samples = sample_at(t, t->frames);
 	track = ecalloc(*samples, sizeof *track);
+	if (t->intro.has_audio)
+		place_audio(t->intro.source, track, 0, sample_at(t, first_frame));
 	for (i = 0; i < t->count; i++) {
-		const struct step *s = &t->steps[i];
+		struct step *s = &t->steps[i];
 		struct wav w;
 		const char *why;
 
@@ -243,69 +480,231 @@ static int16_t *build_track(const struct tour *t, uint64_t *samples)
 				die(EXIT_SYS, "%s:", s->wav);
 			if (wav_probe(s->wav, &w, &why) < 0)
 				die(EXIT_FAIL, "%s: not a complete PCM WAV: %s", s->wav, why);
-			lost = place_narration(s->wav, track, from, to);
+			s->narration_seconds = wav_seconds(&w);
+			lost = place_audio(s->wav, track, from, to);
 			if (lost)
 				warn("%s: narration runs %.3f s past the end of its clip; cut",
 				     s->id, (double)lost / AUDIO_RATE);
 		}
 		first_frame += (uint64_t)s->frames;
 	}
+	if (t->outro.has_audio)
+		place_audio(t->outro.source, track, sample_at(t, first_frame), *samples);
 	return track;
+}
+
+static char *list_entry(char *list, const struct tour *t, const char *file, long frames)
+{
+	uint64_t usec = ((uint64_t)frames * 1000000 + (uint64_t)t->fps / 2) / (uint64_t)t->fps;
+	char *next = estrfmt("%sfile '%s'\nduration %" PRIu64 ".%06" PRIu64 "\n", list, file,
+			     usec / 1000000, usec % 1000000);
+
+	free(list);
+	return next;
 }
 
 static void write_concat_list(const struct tour *t, const char *path)
 {
-	size_t len = 0, i;
-	char *list = estrdup("ffconcat version 1.0\n");
+	char *list = estrdup("ffconcat version 1.0\n"), *file;
+	size_t i;
 
-	/* Paths relative to the list, which lives in outdir; ids hold no quote.
-	 * Each clip's exact duration is given, because the demuxer otherwise
-	 * takes it from the MP4 header, rounded to the millisecond, and each
-	 * step would start up to 0.5 ms off, adding up over the tour. */
+	/* Paths relative to the list, which lives in outdir; ids and temporary
+	 * names hold no quote. Each clip's exact duration is given, because the
+	 * demuxer otherwise takes it from the MP4 header, rounded to the
+	 * millisecond, and each step would start up to 0.5 ms off, adding up
+	 * over the tour. */
+	if (t->intro.converted)
+		list = list_entry(list, t, strrchr(t->intro.converted, '/') + 1, t->intro.frames);
 	for (i = 0; i < t->count; i++) {
-		const struct step *s = &t->steps[i];
-		uint64_t usec = ((uint64_t)s->frames * 1000000 + (uint64_t)t->fps / 2) /
-				(uint64_t)t->fps;
-		char *next = estrfmt("%sfile 'clip/%s.mp4'\nduration %" PRIu64 ".%06" PRIu64 "\n",
-				     list, s->id, usec / 1000000, usec % 1000000);
-
-		free(list);
-		list = next;
+		file = estrfmt("clip/%s.mp4", t->steps[i].id);
+		list = list_entry(list, t, file, t->steps[i].frames);
+		free(file);
 	}
-	len = strlen(list);
-	if (write_file_atomic(path, list, len) < 0)
+	if (t->outro.converted)
+		list = list_entry(list, t, strrchr(t->outro.converted, '/') + 1, t->outro.frames);
+	if (write_file_atomic(path, list, strlen(list)) < 0)
 		die(EXIT_SYS, "%s:", path);
 	free(list);
 }
 
-static void encode(const struct tour *t, const char *list, const char *audio, const char *out)
+static uint64_t ms_at(const struct tour *t, uint64_t frame)
 {
-	char *title = estrfmt("title=%s", t->title ? t->title : "");
-	char *argv[] = { "ffmpeg", "-nostdin", "-v", "error", "-y",
-			 "-f", "concat", "-safe", "0", "-i", (char *)list,
-			 "-f", "wav", "-i", (char *)audio,
-			 "-map", "0:v:0", "-map", "1:a:0", "-c:v", "copy",
-			 "-c:a", (char *)t->audio_codec, "-b:a", (char *)t->audio_bitrate,
-			 "-metadata", title, "-movflags", "+faststart", "-f", "mp4", (char *)out,
+	return (frame * 1000 + (uint64_t)t->fps / 2) / (uint64_t)t->fps;
+}
+
+/* One chapter per step (and the intro and outro); *n receives the count. */
+static struct chapter *make_chapters(const struct tour *t, size_t *n)
+{
+	struct chapter *c = ecalloc(t->count + 2, sizeof *c);
+	uint64_t frame = 0;
+	size_t i;
+
+	*n = 0;
+	if (t->intro.frames) {
+		c[(*n)++] = (struct chapter){ 0, ms_at(t, (uint64_t)t->intro.frames), "Intro" };
+		frame = (uint64_t)t->intro.frames;
+	}
+	for (i = 0; i < t->count; i++) {
+		c[(*n)++] = (struct chapter){ ms_at(t, frame), ms_at(t, frame + t->steps[i].frames),
+					      t->steps[i].title };
+		frame += (uint64_t)t->steps[i].frames;
+	}
+	if (t->outro.frames)
+		c[(*n)++] = (struct chapter){ ms_at(t, frame), ms_at(t, t->frames), "Outro" };
+	return c;
+}
+
+/* Each narration's cues, within the time its WAV plays. */
+static void make_cues(const struct tour *t, struct cue_list *cues)
+{
+	uint64_t frame = (uint64_t)t->intro.frames;
+	size_t i;
+
+	for (i = 0; i < t->count; i++) {
+		const struct step *s = &t->steps[i];
+		double start = seconds_of(t, frame + (uint64_t)s->narration_start);
+		double end = seconds_of(t, frame + (uint64_t)s->frames);
+		double seconds = s->narration_seconds;
+
+		if (s->wav) {
+			if (start + seconds > end)
+				seconds = end - start;
+			cues_split(cues, s->narration, start, seconds);
+		}
+		frame += (uint64_t)s->frames;
+	}
+}
+
+/* final.mp4 -> final.EXT */
+static char *beside(const char *video, const char *ext)
+{
+	const char *slash = strrchr(video, '/'), *dot = strrchr(video, '.');
+	int stem = dot && (!slash || dot > slash + 1) ? (int)(dot - video) : (int)strlen(video);
+
+	return estrfmt("%.*s.%s", stem, video, ext);
+}
+
+static void write_text(const char *path, const char *text)
+{
+	if (write_file_atomic(path, text, strlen(text)) < 0)
+		die(EXIT_SYS, "%s:", path);
+}
+
+/* The first loudnorm pass: measure the track as built. NULL when it cannot
+ * be normalised (silence), with a warning. */
+static char *measure_loudness(const char *audio)
+{
+	char *argv[] = { "ffmpeg", "-nostdin", "-hide_banner", "-nostats", "-i", (char *)audio,
+			 "-af", "loudnorm=" LOUDNORM_TARGET ":print_format=json", "-f", "null", "-",
 			 NULL };
-	int status = run_wait(argv);
+	struct loudness l;
+	const char *why;
+	char *log;
+	int status = run_log(argv, &log);
 
 	if (status < 0)
 		die(EXIT_SYS, "cannot run ffmpeg:");
 	if (status != 0)
+		die(EXIT_FAIL, "ffmpeg cannot measure the loudness of the narration (exit %d)",
+		    status);
+	if (loudnorm_parse(log, &l, &why) < 0) {
+		warn("output.loudnorm: %s; the audio is left as it is", why);
+		free(log);
+		return NULL;
+	}
+	free(log);
+	return loudnorm_second_pass(&l);
+}
+
+struct encode_inputs {
+	const char *list, *audio, *metadata, *subtitles;
+	char *loudnorm; /* second-pass filter, or NULL */
+};
+
+static void encode(const struct tour *t, const struct encode_inputs *in, const char *out)
+{
+	char *argv[80], *crf = NULL;
+	int n = 0, status;
+
+#define ARG(s) (argv[n++] = (char *)(s))
+	ARG("ffmpeg"); ARG("-nostdin"); ARG("-v"); ARG("error"); ARG("-y");
+	ARG("-f"); ARG("concat"); ARG("-safe"); ARG("0"); ARG("-i"); ARG(in->list);
+	ARG("-f"); ARG("wav"); ARG("-i"); ARG(in->audio);
+	ARG("-f"); ARG("ffmetadata"); ARG("-i"); ARG(in->metadata);
+	if (in->subtitles) {
+		ARG("-f"); ARG("srt"); ARG("-i"); ARG(in->subtitles);
+	}
+	ARG("-map"); ARG("0:v:0"); ARG("-map"); ARG("1:a:0");
+	if (in->subtitles) {
+		ARG("-map"); ARG("3:s:0"); ARG("-c:s"); ARG("mov_text");
+	}
+	ARG("-map_metadata"); ARG("2"); ARG("-map_chapters"); ARG("2");
+	ARG("-c:v");
+	if (t->reencode) {
+		ARG(t->video_codec);
+		if (t->video_preset) {
+			ARG("-preset"); ARG(t->video_preset);
+		}
+		if (t->video_crf >= 0) {
+			crf = estrfmt("%ld", t->video_crf);
+			ARG("-crf"); ARG(crf);
+		}
+		ARG("-pix_fmt"); ARG("yuv420p");
+	} else {
+		ARG("copy");
+	}
+	if (in->loudnorm) {
+		ARG("-af"); ARG(in->loudnorm);
+	}
+	/* loudnorm works at 192 kHz: back to the track's rate */
+	ARG("-ar"); ARG("48000");
+	ARG("-c:a"); ARG(t->audio_codec); ARG("-b:a"); ARG(t->audio_bitrate);
+	ARG("-movflags"); ARG("+faststart"); ARG("-f"); ARG("mp4"); ARG(out);
+	ARG(NULL);
+#undef ARG
+	status = run_wait(argv);
+	if (status < 0)
+		die(EXIT_SYS, "cannot run ffmpeg:");
+	if (status != 0)
 		die(EXIT_FAIL, "ffmpeg failed to assemble %s (exit %d)", out, status);
-	free(title);
+	free(crf);
+}
+
+/* Copy the results to output.path (and its sidecars beside it), unless
+ * that is where they already are. */
+static void publish(const struct tour *t, const char *out, const char *const *sidecars)
+{
+	static const char *const exts[] = { "srt", "vtt", "chapters.txt" };
+	struct stat a, b;
+	size_t i;
+
+	if (!t->publish || (stat(t->publish, &a) == 0 && stat(out, &b) == 0 &&
+			    a.st_dev == b.st_dev && a.st_ino == b.st_ino))
+		return;
+	if (copy_file_atomic(out, t->publish) < 0)
+		die(EXIT_SYS, "output.path: %s:", t->publish);
+	for (i = 0; i < sizeof exts / sizeof exts[0]; i++) {
+		char *to = beside(t->publish, exts[i]);
+
+		if (copy_file_atomic(sidecars[i], to) < 0)
+			die(EXIT_SYS, "output.path: %s:", to);
+		free(to);
+	}
 }
 
 int main(int argc, char *argv[])
 {
 	const char *outdir = NULL, *out = NULL;
 	struct tour t = { 0 };
+	struct encode_inputs in = { 0 };
+	struct cue_list cues = { 0 };
+	struct chapter *chapters;
+	size_t nchapters, wav_len, i;
+	char *srt, *vtt, *metadata, *list, *sidecars[3];
 	cJSON *root;
 	int16_t *track;
 	uint64_t samples;
 	unsigned char *wav;
-	size_t wav_len, i;
 	int c;
 
 	argv0 = "mux";
@@ -327,22 +726,71 @@ int main(int argc, char *argv[])
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	signal(SIGHUP, on_signal);
-	temps[0] = temp_in(outdir, "concat.txt");
-	temps[1] = temp_in(outdir, "audio.wav");
-	temps[2] = tmp_path_for(out);
+	temps[T_LIST] = temp_in(outdir, "concat.txt");
+	temps[T_AUDIO] = temp_in(outdir, "audio.wav");
+	temps[T_VIDEO] = tmp_path_for(out);
+	temps[T_META] = temp_in(outdir, "chapters.ffmeta");
+	temps[T_SUBS] = temp_in(outdir, "subtitles.srt");
+	if (t.intro.source) {
+		t.intro.converted = temps[T_INTRO] = temp_in(outdir, "intro.mp4");
+		convert_edge(&t, &t.intro);
+	}
+	if (t.outro.source) {
+		t.outro.converted = temps[T_OUTRO] = temp_in(outdir, "outro.mp4");
+		convert_edge(&t, &t.outro);
+	}
+	check_duration(&t);
+	if (t.reencode)
+		warn("output.video_codec %s, video_crf %ld: the capture is %s at crf %d, so the "
+		     "whole video is encoded once more", t.video_codec,
+		     t.video_crf >= 0 ? t.video_crf : (long)CAPTURE_CRF, CAPTURE_CODEC, CAPTURE_CRF);
 
 	track = build_track(&t, &samples);
 	wav = wav_build16(track, samples, AUDIO_RATE, 1, &wav_len);
 	free(track);
-	if (write_file_atomic(temps[1], wav, wav_len) < 0)
-		die(EXIT_SYS, "%s:", temps[1]);
+	if (write_file_atomic(temps[T_AUDIO], wav, wav_len) < 0)
+		die(EXIT_SYS, "%s:", temps[T_AUDIO]);
 	free(wav);
-	write_concat_list(&t, temps[0]);
+	write_concat_list(&t, temps[T_LIST]);
+
+	chapters = make_chapters(&t, &nchapters);
+	metadata = chapters_ffmetadata(t.title, chapters, nchapters);
+	write_text(temps[T_META], metadata);
+	list = chapters_list(chapters, nchapters);
+	make_cues(&t, &cues);
+	srt = cues_srt(&cues);
+	vtt = cues_vtt(&cues);
+	if (cues.count)
+		write_text(temps[T_SUBS], srt);
+
+	in = (struct encode_inputs){ temps[T_LIST], temps[T_AUDIO], temps[T_META],
+				     cues.count ? temps[T_SUBS] : NULL, NULL };
+	if (t.loudnorm)
+		in.loudnorm = measure_loudness(temps[T_AUDIO]);
 	if (mkdirs_for(out) < 0)
 		die(EXIT_SYS, "%s:", out);
-	encode(&t, temps[0], temps[1], temps[2]);
-	if (rename(temps[2], out) < 0)
+	encode(&t, &in, temps[T_VIDEO]);
+
+	/* sidecars first: once the video has its name, make sees it all done */
+	sidecars[0] = beside(out, "srt");
+	sidecars[1] = beside(out, "vtt");
+	sidecars[2] = beside(out, "chapters.txt");
+	write_text(sidecars[0], srt);
+	write_text(sidecars[1], vtt);
+	write_text(sidecars[2], list);
+	if (rename(temps[T_VIDEO], out) < 0)
 		die(EXIT_SYS, "%s:", out);
+	publish(&t, out, (const char *const *)sidecars);
+
+	for (i = 0; i < 3; i++)
+		free(sidecars[i]);
+	free(in.loudnorm);
+	free(srt);
+	free(vtt);
+	free(list);
+	free(metadata);
+	free(chapters);
+	cues_free(&cues);
 	cJSON_Delete(root);
 	return EXIT_OK;
 }

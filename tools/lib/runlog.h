@@ -1,0 +1,10 @@
+/* runlog.h - run a program and keep what it says on stderr */
+#ifndef RUNLOG_H
+#define RUNLOG_H
+
+/* Run argv (no shell) with its stderr collected; stdout and stdin are
+ * /dev/null. Returns the exit status as run_wait does, -1 when it could not
+ * be started; *log receives the stderr text (malloc'd, NUL-terminated). */
+int run_log(char *const argv[], char **log);
+
+#endif
