@@ -246,8 +246,8 @@ static char *spec_path(const struct tour *t, const char *key, const char *path,
 	char *resolved = userpath_resolve(path, spec_dir);
 
 	if (!resolved)
-		die(EXIT_USAGE, "%s: output.%s: \"%s\": cannot expand \"~\" (is HOME set?)",
-		    t->path, key, path);
+		die(EXIT_USAGE, "%s: output.%s: \"%s\": write \"~/...\" (with HOME set) or a "
+		    "path relative to the spec", t->path, key, path);
 	return resolved;
 }
 
