@@ -74,9 +74,9 @@ test_expect_success 'usage errors: exit 2, the problem named' '
 
 # OUT and CACHE reach make from the environment, as with make itself
 test_expect_success 'a real --dry-run makes the WAVs and no clip' '
-	{ OUT=$TMP/out CACHE=$TMP/cache "$ROOT/record-tour" specs/tour.json --dry-run >log 2>&1 ||
+	{ OUT=$TMP/build CACHE=$TMP/cache "$ROOT/record-tour" specs/tour.json --dry-run >log 2>&1 ||
 	  { cat log; false; }; } &&
-	test -s out/wav/a.wav && test -s out/wav/b.wav && test ! -e out/clip/a.mp4
+	test -s build/wav/a.wav && test -s build/wav/b.wav && test ! -e build/clip/a.mp4
 '
 
 test_done
