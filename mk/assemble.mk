@@ -1,5 +1,16 @@
-# Assembly: clips joined by stream copy, narration laid at exact offsets.
+# Assembly: clips joined by stream copy, narration laid at exact offsets;
+# subtitles and the chapter list are written beside the video by the same run.
 
-$(OUT)/$(NAME).mp4: $(OUT)/mux.json $(CLIPS) $(WAVS) $(BIN)/mux
-	$(call say,MUX,$@)
-	$(Q)$(BIN)/mux -d $(OUT) -o $@ $<
+$(OUT)/$(NAME).mp4 $(OUT)/$(NAME).srt $(OUT)/$(NAME).vtt $(OUT)/$(NAME).chapters.txt &: \
+		$(OUT)/mux.json $(CLIPS) $(WAVS) $(BIN)/mux
+	$(call say,MUX,$(OUT)/$(NAME).mp4)
+	$(Q)$(BIN)/mux -d $(OUT) -o $(OUT)/$(NAME).mp4 $<
+
+# Something to look at: thumbnails, durations, cache use, a contact sheet.
+$(OUT)/report.html $(OUT)/contact-sheet.png &: $(OUT)/$(NAME).mp4 $(BIN)/tourreport
+	$(call say,REPORT,$(OUT)/report.html)
+	$(Q)$(BIN)/tourreport -c $(CACHE)/tts -d $(OUT) -v $(OUT)/$(NAME).mp4 $(OUT)/mux.json
+
+.PHONY: report
+report: $(OUT)/report.html
+all: $(OUT)/report.html

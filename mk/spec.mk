@@ -17,6 +17,8 @@ $(OUT)/step/%/tts.json $(OUT)/step/%/cap.json: $(SPEC_STAMP) ;
 # Only goals that build a tour read the step list: `make clean` or `make
 # test` must not split (or fail on) a spec.
 SPEC_GOALS := all tts clips $(OUT)/%
+# the build report reads the step list too
+SPEC_GOALS += report
 ifneq ($(filter $(SPEC_GOALS),$(or $(MAKECMDGOALS),all)),)
 include $(OUT)/steps.mk
 endif

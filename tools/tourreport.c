@@ -1,0 +1,394 @@
+/* tourreport - a page to look at after a build: per step a thumbnail, the
+ * narration, audio and clip durations, where the audio came from; totals;
+ * and one contact sheet of every step.
+ *
+ * usage: tourreport [-c cachedir] -d outdir -v video.mp4 mux.json
+ *
+ * Reads what the build left in outdir (clip/ID.mp4 and clip/ID.json,
+ * wav/ID.wav) and writes outdir/report.html, its thumbnails
+ * outdir/report/ID.jpg and outdir/contact-sheet.png; the page links to
+ * them and to the video by relative paths, so the folder can be moved or
+ * served as it is. With -c, each narration is looked up in the TTS cache:
+ * "hit" when an identical entry is older than the WAV (the audio was copied
+ * from the cache), "made" when the entry is as new as the WAV (synthesised
+ * by this build, then cached), "not cached" when there is none.
+ */
+#include <dirent.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "file.h"
+#include "json.h"
+#include "run.h"
+#include "stepid.h"
+#include "util.h"
+#include "wav.h"
+
+#define THUMB_WIDTH 320
+#define SHEET_COLUMNS 5
+
+struct row {
+	const char *id, *title, *narration;
+	long frames, narration_start, reused;
+	double audio_seconds;   /* -1: no WAV */
+	const char *cache;      /* "hit", "made", "not cached", "n/a" */
+};
+
+struct report {
+	const char *title, *video;
+	struct row *rows;
+	size_t count;
+	long fps;
+};
+
+static void usage(int code)
+{
+	fprintf(code ? stderr : stdout,
+		"usage: %s [-c cachedir] -d outdir -v video.mp4 mux.json\n", argv0);
+	exit(code);
+}
+
+static long meta_long(const cJSON *meta, const char *key, long fallback)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(meta, key);
+
+	return cJSON_IsNumber(v) ? (long)v->valuedouble : fallback;
+}
+
+/* Whether two files hold the same bytes. */
+static int same_content(const char *a, const char *b)
+{
+	size_t la, lb;
+	char *x = read_file(a, &la), *y = x ? read_file(b, &lb) : NULL;
+	int same = x && y && la == lb && memcmp(x, y, la) == 0;
+
+	free(x);
+	free(y);
+	return same;
+}
+
+static double mtime_of(const struct stat *st)
+{
+	return (double)st->st_mtim.tv_sec + st->st_mtim.tv_nsec / 1e9;
+}
+
+/* Where the WAV came from, judged by the cache entry holding the same
+ * bytes: ttslocal writes the entry just before the WAV when it synthesises,
+ * and only the WAV when it copies from the cache. */
+static const char *cache_state(const char *cachedir, const char *wav)
+{
+	struct stat ws, es;
+	struct dirent *e;
+	DIR *d;
+	const char *state = "not cached";
+
+	if (!cachedir)
+		return "n/a";
+	if (stat(wav, &ws) < 0 || !(d = opendir(cachedir)))
+		return "not cached";
+	while ((e = readdir(d))) {
+		char *entry;
+
+		if (!strstr(e->d_name, ".wav") || e->d_name[0] == '.')
+			continue;
+		entry = estrfmt("%s/%s", cachedir, e->d_name);
+		if (stat(entry, &es) == 0 && es.st_size == ws.st_size && same_content(entry, wav)) {
+			state = mtime_of(&es) < mtime_of(&ws) - 1.0 ? "hit" : "made";
+			free(entry);
+			break;
+		}
+		free(entry);
+	}
+	closedir(d);
+	return state;
+}
+
+static void load(const char *path, const char *outdir, const char *cachedir, cJSON **root,
+		 struct report *r)
+{
+	char err[256], *meta_path, *wav;
+	const cJSON *steps, *step;
+	int sys_error;
+	size_t i = 0;
+
+	*root = json_load(path, err, sizeof err, &sys_error);
+	if (!*root)
+		die(sys_error ? EXIT_SYS : EXIT_USAGE, "%s: %s", path, err);
+	steps = cJSON_GetObjectItemCaseSensitive(*root, "steps");
+	if (!cJSON_IsArray(steps) || cJSON_GetArraySize(steps) == 0)
+		die(EXIT_USAGE, "%s: steps: missing or not a non-empty array", path);
+	r->title = json_str(cJSON_GetObjectItemCaseSensitive(*root, "meta"), "title", NULL);
+	r->count = (size_t)cJSON_GetArraySize(steps);
+	r->rows = ecalloc(r->count, sizeof *r->rows);
+	cJSON_ArrayForEach(step, steps) {
+		struct row *row = &r->rows[i];
+		const char *why;
+		struct wav w;
+		cJSON *meta;
+
+		row->id = json_str(step, "id", "");
+		if (!stepid_valid(row->id, &why))
+			die(EXIT_USAGE, "%s: steps[%zu].id: \"%s\" %s", path, i, row->id, why);
+		row->title = json_str(step, "title", row->id);
+		row->narration = json_str(step, "narration", "");
+		meta_path = estrfmt("%s/clip/%s.json", outdir, row->id);
+		meta = json_load(meta_path, err, sizeof err, &sys_error);
+		if (!meta)
+			die(sys_error ? EXIT_SYS : EXIT_USAGE, "%s: %s", meta_path, err);
+		if (meta_long(meta, "fps", 0) <= 0 || meta_long(meta, "frames", 0) <= 0)
+			die(EXIT_USAGE, "%s: fps and frames: must be positive whole numbers", meta_path);
+		r->fps = meta_long(meta, "fps", 0);
+		row->frames = meta_long(meta, "frames", 0);
+		row->narration_start = meta_long(meta, "narration_start_frame", 0);
+		row->reused = meta_long(meta, "reused_frames", -1);
+		cJSON_Delete(meta);
+		free(meta_path);
+		row->audio_seconds = -1;
+		row->cache = "n/a";
+		wav = estrfmt("%s/wav/%s.wav", outdir, row->id);
+		if (*row->narration && wav_probe(wav, &w, &why) == 0) {
+			row->audio_seconds = wav_seconds(&w);
+			row->cache = cache_state(cachedir, wav);
+		}
+		free(wav);
+		i++;
+	}
+}
+
+static void run_or_die(char *const argv[], const char *what)
+{
+	int status = run_wait(argv);
+
+	if (status < 0)
+		die(EXIT_SYS, "cannot run %s:", argv[0]);
+	if (status != 0)
+		die(EXIT_FAIL, "%s: ffmpeg failed (exit %d)", what, status);
+}
+
+/* The step's last frame, where its actions have left the page. */
+static void thumbnail(const char *outdir, const struct report *r, const struct row *row)
+{
+	char *clip = estrfmt("%s/clip/%s.mp4", outdir, row->id);
+	char *out = estrfmt("%s/report/%s.jpg", outdir, row->id), *tmp = tmp_path_for(out);
+	char *at = estrfmt("%.6f", (double)(row->frames - 1) / (double)r->fps);
+	char *scale = estrfmt("scale=%d:-2", THUMB_WIDTH);
+	char *argv[] = { "ffmpeg", "-nostdin", "-v", "error", "-y", "-ss", at, "-i", clip,
+			 "-frames:v", "1", "-vf", scale, "-q:v", "4", "-f", "image2",
+			 "-c:v", "mjpeg", tmp, NULL };
+
+	if (mkdirs_for(out) < 0)
+		die(EXIT_SYS, "%s:", out);
+	run_or_die(argv, clip);
+	if (rename(tmp, out) < 0)
+		die(EXIT_SYS, "%s:", out);
+	free(clip);
+	free(out);
+	free(tmp);
+	free(at);
+	free(scale);
+}
+
+static void contact_sheet(const char *outdir, const struct report *r)
+{
+	char *list = estrfmt("%s/report/thumbs.txt", outdir), *listtmp = tmp_path_for(list);
+	char *out = estrfmt("%s/contact-sheet.png", outdir), *tmp = tmp_path_for(out);
+	size_t cols = r->count < SHEET_COLUMNS ? r->count : SHEET_COLUMNS;
+	size_t rows = (r->count + cols - 1) / cols, i;
+	char *tile = estrfmt("tile=%zux%zu:padding=4:margin=4:color=white", cols, rows);
+	char *text = estrdup("ffconcat version 1.0\n");
+	char *argv[] = { "ffmpeg", "-nostdin", "-v", "error", "-y", "-f", "concat", "-safe", "0",
+			 "-i", listtmp, "-vf", tile, "-frames:v", "1", "-f", "image2",
+			 "-c:v", "png", tmp, NULL };
+	int failed;
+
+	for (i = 0; i < r->count; i++) {
+		char *next = estrfmt("%sfile '%s.jpg'\n", text, r->rows[i].id);
+
+		free(text);
+		text = next;
+	}
+	if (write_file_atomic(listtmp, text, strlen(text)) < 0)
+		die(EXIT_SYS, "%s:", listtmp);
+	failed = run_wait(argv);
+	unlink(listtmp);
+	if (failed)
+		die(failed < 0 ? EXIT_SYS : EXIT_FAIL, "%s: ffmpeg failed to tile the thumbnails", out);
+	if (rename(tmp, out) < 0)
+		die(EXIT_SYS, "%s:", out);
+	free(list);
+	free(listtmp);
+	free(out);
+	free(tmp);
+	free(tile);
+	free(text);
+}
+
+/* HTML text with <, >, &, " and ' escaped, appended to *page. */
+static void put_escaped(char **page, const char *s)
+{
+	size_t len = strlen(*page), o = len;
+	char *out = erealloc(*page, len + 6 * strlen(s) + 1);
+
+	for (; *s; s++) {
+		const char *rep = *s == '<' ? "&lt;" : *s == '>' ? "&gt;" : *s == '&' ? "&amp;" :
+				  *s == '"' ? "&quot;" : *s == '\'' ? "&#39;" : NULL;
+		if (rep) {
+			memcpy(out + o, rep, strlen(rep));
+			o += strlen(rep);
+		} else {
+			out[o++] = *s;
+		}
+	}
+	out[o] = '\0';
+	*page = out;
+}
+
+static void put(char **page, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void put(char **page, const char *fmt, ...)
+{
+	va_list ap;
+	char *add, *next;
+
+	va_start(ap, fmt);
+	if (vasprintf(&add, fmt, ap) < 0)
+		die(EXIT_SYS, "out of memory");
+	va_end(ap);
+	next = estrfmt("%s%s", *page, add);
+	free(add);
+	free(*page);
+	*page = next;
+}
+
+static void clock_text(char *buf, size_t len, double seconds)
+{
+	long s = lround(floor(seconds));
+
+	snprintf(buf, len, "%ld:%02ld", s / 60, s % 60);
+}
+
+static char *render(const struct report *r)
+{
+	char *page = estrdup(""), at[32], total_clock[32];
+	double start = 0, total = 0, narration = 0;
+	size_t i, hits = 0, made = 0, narrated = 0;
+	long reused = 0, frames = 0;
+
+	for (i = 0; i < r->count; i++) {
+		const struct row *row = &r->rows[i];
+
+		total += (double)row->frames / (double)r->fps;
+		frames += row->frames;
+		if (row->reused > 0)
+			reused += row->reused;
+		if (row->audio_seconds >= 0) {
+			narration += row->audio_seconds;
+			narrated++;
+		}
+		hits += strcmp(row->cache, "hit") == 0;
+		made += strcmp(row->cache, "made") == 0;
+	}
+	clock_text(total_clock, sizeof total_clock, total);
+	put(&page, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>");
+	put_escaped(&page, r->title ? r->title : "Tour");
+	put(&page, " &mdash; build report</title>\n<style>\n"
+		"body{font:15px/1.4 sans-serif;margin:2em;color:#222}\n"
+		"table{border-collapse:collapse;margin:1em 0}\n"
+		"td,th{border:1px solid #ccc;padding:.4em .6em;vertical-align:top;text-align:left}\n"
+		"td.n{text-align:right;white-space:nowrap}\n"
+		"img.thumb{width:%dpx;display:block}\n"
+		"img.sheet{max-width:100%%;border:1px solid #ccc}\n"
+		".hit{color:#070}.made{color:#555}\n"
+		"</style></head><body>\n<h1>", THUMB_WIDTH);
+	put_escaped(&page, r->title ? r->title : "Tour");
+	put(&page, "</h1>\n<p>Video: <a href=\"");
+	put_escaped(&page, r->video);
+	put(&page, "\">");
+	put_escaped(&page, r->video);
+	put(&page, "</a></p>\n<table id=\"totals\">\n"
+		"<tr><th>steps</th><td class=\"n\">%zu</td></tr>\n"
+		"<tr><th>video</th><td class=\"n\">%s (%.2f s, %ld frames at %ld fps)</td></tr>\n"
+		"<tr><th>narration</th><td class=\"n\">%.2f s in %zu steps</td></tr>\n"
+		"<tr><th>TTS cache</th><td class=\"n\">%zu hits, %zu made</td></tr>\n"
+		"<tr><th>frames reused (no damage)</th><td class=\"n\">%ld</td></tr>\n"
+		"</table>\n<h2>Contact sheet</h2>\n"
+		"<img class=\"sheet\" src=\"contact-sheet.png\" alt=\"every step\">\n"
+		"<h2>Steps</h2>\n<table id=\"steps\">\n<tr><th>#</th><th>step</th><th>starts</th>"
+		"<th>narration</th><th>audio</th><th>clip</th><th>TTS cache</th>"
+		"<th>frames reused</th></tr>\n",
+		r->count, total_clock, total, frames, r->fps, narration, narrated, hits, made,
+		reused);
+	for (i = 0; i < r->count; i++) {
+		const struct row *row = &r->rows[i];
+
+		clock_text(at, sizeof at, start);
+		put(&page, "<tr id=\"step-%s\"><td class=\"n\">%zu</td><td><img class=\"thumb\" "
+			"src=\"report/%s.jpg\" alt=\"\"><b>", row->id, i + 1, row->id);
+		put_escaped(&page, row->title);
+		put(&page, "</b><br><code>%s</code></td><td class=\"n\">%s</td><td>", row->id, at);
+		put_escaped(&page, row->narration);
+		if (row->audio_seconds >= 0)
+			put(&page, "</td><td class=\"n\">%.2f s</td>", row->audio_seconds);
+		else
+			put(&page, "</td><td class=\"n\">none</td>");
+		put(&page, "<td class=\"n\">%.2f s</td><td class=\"%s\">%s</td><td class=\"n\">",
+		    (double)row->frames / (double)r->fps, row->cache, row->cache);
+		if (row->reused >= 0)
+			put(&page, "%ld of %ld", row->reused, row->frames);
+		else
+			put(&page, "n/a");
+		put(&page, "</td></tr>\n");
+		start += (double)row->frames / (double)r->fps;
+	}
+	put(&page, "</table>\n<p>TTS cache: <i>hit</i> means the narration was copied from "
+		"the cache, <i>made</i> that it was synthesised and then cached, judged by the "
+		"age of the cache entry holding the same audio.</p>\n</body></html>\n");
+	return page;
+}
+
+int main(int argc, char *argv[])
+{
+	const char *outdir = NULL, *video = NULL, *cachedir = NULL, *slash;
+	struct report r = { 0 };
+	char *page, *path;
+	cJSON *root;
+	size_t i;
+	int c;
+
+	argv0 = "tourreport";
+	while ((c = getopt(argc, argv, "c:d:hv:")) != -1) {
+		switch (c) {
+		case 'c': cachedir = optarg; break;
+		case 'd': outdir = optarg; break;
+		case 'v': video = optarg; break;
+		case 'h': usage(EXIT_OK); break;
+		default: usage(EXIT_USAGE);
+		}
+	}
+	if (!outdir || !video || optind != argc - 1)
+		usage(EXIT_USAGE);
+	if (access(video, R_OK) < 0)
+		die(EXIT_SYS, "%s:", video);
+	load(argv[optind], outdir, cachedir, &root, &r);
+	/* the page sits in outdir: the video by its name when it is there too */
+	slash = strrchr(video, '/');
+	r.video = slash && strncmp(video, outdir, (size_t)(slash - video)) == 0 &&
+		  strlen(outdir) == (size_t)(slash - video) ? slash + 1 : video;
+	for (i = 0; i < r.count; i++)
+		thumbnail(outdir, &r, &r.rows[i]);
+	contact_sheet(outdir, &r);
+	page = render(&r);
+	path = estrfmt("%s/report.html", outdir);
+	if (write_file_atomic(path, page, strlen(page)) < 0)
+		die(EXIT_SYS, "%s:", path);
+	free(path);
+	free(page);
+	free(r.rows);
+	cJSON_Delete(root);
+	return EXIT_OK;
+}
