@@ -41,6 +41,25 @@ test_expect_success 'steps.mk names the intro; replacing it remakes the video on
 	echo "MUX REPORT" >expect && test_cmp expect ran
 '
 
+# a file's H.264 parameter sets (SPS, PPS) from its extradata, as ffmpeg
+# parses them
+headers() {
+	ffmpeg -hide_banner -loglevel debug -i "$1" -c copy -bsf:v trace_headers -frames:v 1 \
+		-f null - 2>&1 | grep "trace_headers" | sed "s/^\[[^]]*\] *//; s/^[0-9]* *//" |
+	awk "/^Packet/ { exit } { print }"
+}
+
+# The joined stream carries the first file's SPS/PPS (the intro's): they
+# must be the capture's, colour description included.
+test_expect_success 'the converted intro has the same SPS and PPS as a captured clip' '
+	headers out/clip/a.mp4 >clip.hdr &&
+	headers out/tour.mp4 >final.hdr &&
+	test_grep "^Sequence Parameter Set" clip.hdr &&
+	test_grep "^matrix_coefficients" clip.hdr &&
+	test_grep "^Picture Parameter Set" clip.hdr &&
+	test_cmp clip.hdr final.hdr
+'
+
 test_expect_success 'an intro path make cannot hold: a warning, the build goes on' '
 	mkdir "media 2" && cp media/intro.mp4 "media 2/intro.mp4" &&
 	sed -i "s|media/intro.mp4|media 2/intro.mp4|" tour.json &&

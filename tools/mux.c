@@ -330,8 +330,11 @@ static void load_tour(const char *path, const char *outdir, cJSON **root, struct
 }
 
 /* Bring an intro or outro to the tour's size, rate and encoder parameters,
- * so it joins the clips by stream copy. Its own sound is kept for the
- * audio track. */
+ * so it joins the clips by stream copy: the joined stream keeps the first
+ * file's SPS, so even its colour description must match the captures',
+ * which come from JPEG frames (BT.601 matrix, limited range after
+ * conversion, centre-sited chroma). Its own sound is kept for the audio
+ * track. */
 static void convert_edge(struct tour *t, struct edge *e)
 {
 	char *filter = estrfmt("scale=%ld:%ld:force_original_aspect_ratio=decrease,"
@@ -342,7 +345,8 @@ static void convert_edge(struct tour *t, struct edge *e)
 	char *argv[] = { "ffmpeg", "-nostdin", "-v", "error", "-y", "-i", e->source,
 			 "-map", "0:v:0", "-an", "-vf", filter,
 			 "-c:v", CAPTURE_CODEC, "-preset", CAPTURE_PRESET, "-crf", crf,
-			 "-pix_fmt", "yuv420p", "-r", rate, "-g", gop,
+			 "-pix_fmt", "yuv420p", "-colorspace", "bt470bg", "-color_range", "tv",
+			 "-chroma_sample_location", "center", "-r", rate, "-g", gop,
 			 "-map_metadata", "-1", "-fflags", "+bitexact", "-flags:v", "+bitexact",
 			 "-movflags", "+faststart", "-f", "mp4", e->converted, NULL };
 	char *probe[] = { "ffprobe", "-v", "error", "-select_streams", "a", "-show_entries",
