@@ -111,6 +111,8 @@ test_expect_success 'rebuilt from scratch with the cache kept: every narration a
 test_expect_success 'tourreport: bad input named, usage' '
 	"$BIN/tourreport" -h >out.txt && test_grep "^usage: tourreport" out.txt &&
 	test_must_fail 2 "$BIN/tourreport" 2>err && test_grep "^usage: tourreport" err &&
+	test_must_fail 2 "$BIN/tourreport" -Z -d out -v out/tour.mp4 out/mux.json >out.txt 2>err &&
+	test_grep "^usage: tourreport" err && test ! -s out.txt &&
 	test_must_fail 4 "$BIN/tourreport" -d out -v nope.mp4 out/mux.json 2>err &&
 	echo "tourreport: nope.mp4: No such file or directory" >expect && test_cmp expect err &&
 	mv out/clip/green.json green.json &&
