@@ -36,6 +36,7 @@ document.getElementById('f').onload = function () {
 		lines.push('row ' + Array.from(tr.cells).map(function (c) { return c.textContent; }).join(' | '));
 	});
 	d.querySelectorAll('#totals tr').forEach(function (tr) { lines.push('total ' + tr.textContent); });
+	d.querySelectorAll('a').forEach(function (a) { lines.push('link ' + a.getAttribute('href')); });
 	var p = document.createElement('pre');
 	p.id = 'seen';
 	p.textContent = lines.join('\n');
@@ -65,6 +66,12 @@ test_expect_success 'Chromium shows every thumbnail and the contact sheet, none 
 	printf "%s\n" "img contact-sheet.png 976px" "img report/red.jpg 320px" \
 		"img report/green.jpg 320px" "img report/blue.jpg 320px" >expect &&
 	test_cmp expect imgs
+'
+
+test_expect_success 'links to the video, its subtitles and chapter list' '
+	grep "^link " seen.txt >links &&
+	printf "link %s\n" tour.mp4 tour.srt tour.vtt tour.chapters.txt >expect &&
+	test_cmp expect links
 '
 
 test_expect_success 'one row per step: title, id, start, narration as text, durations, cache' '

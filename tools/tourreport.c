@@ -40,7 +40,7 @@ struct row {
 };
 
 struct report {
-	const char *title, *video;
+	const char *title, *video, *outdir;
 	struct row *rows;
 	size_t count;
 	long fps;
@@ -265,6 +265,30 @@ static void put(char **page, const char *fmt, ...)
 	*page = next;
 }
 
+/* Links to the subtitles and chapter list mux wrote beside the video. */
+static void put_sidecars(char **page, const struct report *r)
+{
+	static const char *const exts[] = { "srt", "vtt", "chapters.txt" };
+	const char *dot = strrchr(r->video, '.');
+	int stem = dot && !strchr(dot, '/') ? (int)(dot - r->video) : (int)strlen(r->video);
+	size_t i;
+
+	for (i = 0; i < sizeof exts / sizeof exts[0]; i++) {
+		char *name = estrfmt("%.*s.%s", stem, r->video, exts[i]);
+		char *path = r->video[0] == '/' ? estrdup(name) : estrfmt("%s/%s", r->outdir, name);
+
+		if (access(path, R_OK) == 0) {
+			put(page, " &middot; <a href=\"");
+			put_escaped(page, name);
+			put(page, "\">");
+			put_escaped(page, name);
+			put(page, "</a>");
+		}
+		free(name);
+		free(path);
+	}
+}
+
 static void clock_text(char *buf, size_t len, double seconds)
 {
 	long s = lround(floor(seconds));
@@ -310,7 +334,9 @@ static char *render(const struct report *r)
 	put_escaped(&page, r->video);
 	put(&page, "\">");
 	put_escaped(&page, r->video);
-	put(&page, "</a></p>\n<table id=\"totals\">\n"
+	put(&page, "</a>");
+	put_sidecars(&page, r);
+	put(&page, "</p>\n<table id=\"totals\">\n"
 		"<tr><th>steps</th><td class=\"n\">%zu</td></tr>\n"
 		"<tr><th>video</th><td class=\"n\">%s (%.2f s, %ld frames at %ld fps)</td></tr>\n"
 		"<tr><th>narration</th><td class=\"n\">%.2f s in %zu steps</td></tr>\n"
@@ -375,6 +401,7 @@ int main(int argc, char *argv[])
 	if (access(video, R_OK) < 0)
 		die(EXIT_SYS, "%s:", video);
 	load(argv[optind], outdir, cachedir, &root, &r);
+	r.outdir = outdir;
 	/* the page sits in outdir: the video by its name when it is there too */
 	slash = strrchr(video, '/');
 	r.video = slash && strncmp(video, outdir, (size_t)(slash - video)) == 0 &&
