@@ -45,6 +45,7 @@ include mk/capture.mk
 include mk/assemble.mk
 include mk/test.mk
 include mk/bench.mk
+include mk/worker.mk
 
 .PHONY: all clean
 all: $(OUT)/$(NAME).mp4
