@@ -448,8 +448,8 @@ int main(int argc, char *argv[])
 		if (!l.picked_up && !warned_pickup && now() - w.start >= pickup_after) {
 			if (w.tty && !w.quiet)
 				fputc('\n', stderr);
-			warn("no worker has picked up %s after %.0f s: is the Colab notebook running?",
-			     w.job, now() - w.start);
+			warn("no worker has picked up %s after %g s: is the Colab notebook running?",
+			     w.job, (double)(long)(pickup_after * 10 + 0.5) / 10);
 			warned_pickup = 1;
 		}
 		forget(&l);

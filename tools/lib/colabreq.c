@@ -47,7 +47,7 @@ static int audio_extension(const char *path)
 /* The length of a compressed (or float) reference, from ffprobe. */
 static int probe_seconds(const char *path, double *seconds)
 {
-	char *argv[] = { "ffprobe", "-v", "error", "-show_entries", "format=duration",
+	char *argv[] = { "ffprobe", "-v", "quiet", "-show_entries", "format=duration",
 			 "-of", "csv=p=0", (char *)path, NULL };
 	char line[64] = "";
 	pid_t pid;
