@@ -135,6 +135,12 @@ test_expect_success 'an F5 job: the reference voice is looked for in the job fol
 	failed f2 "ref_audio \"voice.wav\": no such file in the job folder" null
 '
 
+test_expect_success 'a worker for the other engine refuses the job, saying which notebook' '
+	job e5 "$REQ" && job e6 "{\"ref_audio\": \"v.wav\", \"ref_text\": \"t\", \"steps\": [{\"id\": \"x\", \"narration\": \"Hi.\"}]}" &&
+	once --engine f5 && failed e5 "this worker runs f5, the job asks for kokoro: run the other notebook" null &&
+	once --engine kokoro && failed e6 "this worker runs kokoro, the job asks for f5: run the other notebook" null
+'
+
 test_expect_success 'a request still arriving (not JSON yet) is left for later' '
 	mkdir jobs/late && printf "{\"steps\": [" >jobs/late/request.json &&
 	once && test ! -e jobs/late/claim.json && test ! -e jobs/late/error.marker
