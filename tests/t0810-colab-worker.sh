@@ -136,8 +136,9 @@ test_expect_success 'an F5 job: the reference voice is looked for in the job fol
 '
 
 test_expect_success 'a worker for the other engine refuses the job, saying which notebook' '
-	job e5 "$REQ" && job e6 "{\"ref_audio\": \"v.wav\", \"ref_text\": \"t\", \"steps\": [{\"id\": \"x\", \"narration\": \"Hi.\"}]}" &&
+	job e5 "$REQ" &&
 	once --engine f5 && failed e5 "this worker runs f5, the job asks for kokoro: run the other notebook" null &&
+	job e6 "{\"ref_audio\": \"v.wav\", \"ref_text\": \"t\", \"steps\": [{\"id\": \"x\", \"narration\": \"Hi.\"}]}" &&
 	once --engine kokoro && failed e6 "this worker runs kokoro, the job asks for f5: run the other notebook" null
 '
 
