@@ -147,6 +147,41 @@ test_expect_success 'a request still arriving (not JSON yet) is left for later' 
 	once && test ! -e jobs/late/claim.json && test ! -e jobs/late/error.marker
 '
 
+# Checks what Colab needs of a notebook (nbformat 4: cells with their keys,
+# code cells with outputs), that the code is Python once the shell lines
+# ("!pip") are set aside, and the shape the seed's setup describes.
+cat >checknb.py <<'PY'
+import ast, json, sys
+path, jobs, engine = sys.argv[1:]
+nb = json.load(open(path))
+assert nb["nbformat"] == 4 and nb["nbformat_minor"] >= 4, "nbformat 4"
+assert nb["metadata"]["kernelspec"]["name"] == "python3"
+assert nb["metadata"]["colab"]["gpuType"] == "T4" and nb["metadata"]["accelerator"] == "GPU"
+ids = set()
+for cell in nb["cells"]:
+    assert cell["cell_type"] in ("markdown", "code"), cell["cell_type"]
+    assert isinstance(cell["source"], list) and isinstance(cell["metadata"], dict)
+    assert cell["id"] not in ids
+    ids.add(cell["id"])
+    if cell["cell_type"] == "code":
+        assert cell["outputs"] == [] and cell["execution_count"] is None
+        ast.parse("".join(l for l in cell["source"] if not l.lstrip().startswith(("!", "%"))))
+code = ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code"]
+text = "\n".join(code)
+assert "pip install" in text, "an install cell"
+assert 'drive.mount("/content/drive")' in text, "mounts Drive"
+assert '"%s"' % jobs in text, "the seed's jobs folder"
+assert "HF_HOME" in text and "models" in text, "model cached on Drive"
+assert "import jobworker" in text, "runs the worker module"
+assert 'make_engine("%s"' % engine in text and "warm_up()" in text, "warm-up"
+assert ".watch()" in code[-1], "the last cell starts the watcher"
+PY
+
+test_expect_success 'both notebooks are valid nbformat 4 and run the worker module' '
+	python3 checknb.py "$ROOT/colab/tts_worker.ipynb" tts-jobs kokoro &&
+	python3 checknb.py "$ROOT/colab/f5_tts_worker.ipynb" f5-tts-jobs f5
+'
+
 test_expect_success 'make worker runs it in the foreground; it needs DRIVE' '
 	rm -rf jobs/late && job m1 "$REQ" &&
 	make -C "$ROOT" --no-print-directory worker DRIVE="$TMP/jobs" WORKER_FLAGS=--once 2>log &&
