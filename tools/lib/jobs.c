@@ -63,7 +63,7 @@ char *jobs_folder(const char *backend, const char *drive, const char *home, char
 	const char *env_name = f5 ? "COLAB_F5_TTS_DRIVE_PATH" : "COLAB_TTS_DRIVE_PATH";
 	const char *leaf = f5 ? "f5-tts-jobs" : "tts-jobs";
 	const char *env = getenv(env_name);
-	char *tried = NULL;
+	char *tried = NULL, *next;
 	size_t i;
 
 	*why = NULL;
@@ -96,7 +96,9 @@ char *jobs_folder(const char *backend, const char *drive, const char *home, char
 			}
 			globfree(&g);
 		}
-		tried = tried ? estrfmt("%s, %s", tried, pattern) : estrdup(pattern);
+		next = tried ? estrfmt("%s, %s", tried, pattern) : estrdup(pattern);
+		free(tried);
+		tried = next;
 		free(pattern);
 	}
 	*why = estrfmt("no jobs folder: DRIVE is not set, nor is $%s, and none of %s exists: %s",
