@@ -244,7 +244,7 @@ def check_request(request, job_dir, engine, voice_refs=None):
     steps, seen = [], set()
     for i, step in enumerate(request["steps"]):
         step_id = step.get("id") if isinstance(step, dict) else None
-        if not isinstance(step_id, str) or not STEP_ID.match(step_id) or step_id in ("..",):
+        if not isinstance(step_id, str) or not STEP_ID.match(step_id):
             raise JobError("steps[%d].id: %r is not a step id ([A-Za-z0-9._-], no leading "
                            "'.' or '-')" % (i, step_id), step=i)
         if step_id in seen:

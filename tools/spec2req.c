@@ -231,7 +231,7 @@ static char *spec_folder(const char *path)
 }
 
 /* BACKEND=colab-f5 clones a voice: check its settings and read it. */
-static void load_f5_voice(const cJSON *spec, struct f5_voice *voice)
+static void load_f5_voice(const cJSON *spec, struct f5_voice *voice, int warn_length)
 {
 	const cJSON *settings = cJSON_GetObjectItemCaseSensitive(spec, "settings");
 	char err[1024], *dir = spec_folder(spec_path);
@@ -239,7 +239,9 @@ static void load_f5_voice(const cJSON *spec, struct f5_voice *voice)
 	if (f5_voice_load(settings, dir, voice, err, sizeof err) < 0)
 		die(EXIT_USAGE, "%s: %s", spec_path, err);
 	free(dir);
-	if (voice->seconds < F5_REF_MIN_SECONDS || voice->seconds > F5_REF_MAX_SECONDS)
+	/* Said once per build: when splitting, not again when requesting. */
+	if (warn_length &&
+	    (voice->seconds < F5_REF_MIN_SECONDS || voice->seconds > F5_REF_MAX_SECONDS))
 		warn("%s: settings.f5_ref_audio: %s is %.1f s long: F5-TTS clones best from "
 		     "%.0f-%.0f s of clear speech", spec_path, voice->path, voice->seconds,
 		     F5_REF_MIN_SECONDS, F5_REF_MAX_SECONDS);
@@ -296,7 +298,7 @@ int main(int argc, char *argv[])
 	if (spec_validate(spec, err, sizeof err, warn_unknown) < 0)
 		die(EXIT_USAGE, "%s: %s", spec_path, err);
 	if (strcmp(backend, "colab-f5") == 0)
-		load_f5_voice(spec, &voice);
+		load_f5_voice(spec, &voice, !reqdir);
 	if (outdir) {
 		spec_dir = spec_folder(spec_path);
 		write_outputs(outdir, spec, engine, spec_dir);
