@@ -62,6 +62,7 @@ test_expect_success 'REMOTE=: the job goes through rclone, the worker speaks it,
 	cmp "$(last_job)/audio/step-one.wav" out/wav/one.wav &&
 	cmp "$(last_job)/audio/step-two.wav" out/wav/two.wav &&
 	test -s out/spec.mp4 && test ! -e out/colab-job.json &&
+	! ls -A "$(last_job)" | grep partial &&
 	jq -e ".files | length == 2" out/colab/manifest.json
 '
 
@@ -99,7 +100,7 @@ test_expect_success 'REMOTE=: an unreachable remote stops the build naming rclon
 	printf "[gone]\ntype = webdav\nurl = http://127.0.0.1:9/\n" >>rclone.conf &&
 	! RCLONE_RETRIES=1 RCLONE_LOW_LEVEL_RETRIES=1 make -C "$ROOT" --no-print-directory SPEC="$TMP/spec.json" OUT="$TMP/out2" \
 		CACHE="$TMP/cache" BACKEND=colab REMOTE=gone:jobs COLAB_TIMEOUT=2 tts >make.log 2>&1 &&
-	test_grep "^jobsend: rclone copyto .*request.json gone:jobs/.*/request.json failed (exit [0-9]*)$" make.log
+	test_grep "^jobsend: rclone copyto .*/request.json gone:jobs/.*/.request.json.partial failed (exit [0-9]*)$" make.log
 '
 
 test_done

@@ -110,16 +110,26 @@ static char **stage_files(const char *stage, size_t *count)
 	return names;
 }
 
+static void rclone_or_die(const char *what, int status, const char *src, const char *dst)
+{
+	if (status == RCLONE_NOT_INSTALLED || status < 0)
+		die(EXIT_SYS, "cannot run rclone (is it installed? make deps)");
+	if (status != 0)
+		die(EXIT_SYS, "rclone %s %s %s failed (exit %d)", what, src, dst, status);
+}
+
+/* Copy stage/name into the job. On a remote, rclone writes into the name
+ * it is given while it transfers: the file goes up under a hidden name and
+ * is then moved into place, so a worker never reads half of it. */
 static void put(const char *stage, const char *job, const char *name, int remote)
 {
 	char *src = join(stage, name), *dst = join(job, name);
 
 	if (remote) {
-		int status = rclone_copyto(src, dst);
-		if (status == RCLONE_NOT_INSTALLED || status < 0)
-			die(EXIT_SYS, "cannot run rclone (is it installed? make deps)");
-		if (status != 0)
-			die(EXIT_SYS, "rclone copyto %s %s failed (exit %d)", src, dst, status);
+		char *hidden = estrfmt("%s/.%s.partial", job, name);
+		rclone_or_die("copyto", rclone_copyto(src, hidden), src, hidden);
+		rclone_or_die("moveto", rclone_moveto(hidden, dst), hidden, dst);
+		free(hidden);
 	} else {
 		size_t len;
 		char *data = read_file(src, &len);

@@ -23,6 +23,13 @@ int rclone_copyto(const char *src, const char *dst)
 	return run_wait(argv);
 }
 
+int rclone_moveto(const char *src, const char *dst)
+{
+	char *argv[] = { "rclone", "-q", "moveto", (char *)src, (char *)dst, NULL };
+
+	return run_wait(argv);
+}
+
 int rclone_copy(const char *src, const char *dst)
 {
 	char *argv[] = { "rclone", "-q", "copy", (char *)src, (char *)dst, NULL };

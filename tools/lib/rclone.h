@@ -21,6 +21,10 @@ int rclone_is_remote(const char *spec);
  * same size). Returns rclone's exit status. */
 int rclone_copyto(const char *src, const char *dst);
 
+/* rclone moveto src dst: one file renamed on the remote (a server-side
+ * move where the remote has one), so dst appears whole. */
+int rclone_moveto(const char *src, const char *dst);
+
 /* rclone copy src dst: a folder's files, each transferred when it differs. */
 int rclone_copy(const char *src, const char *dst);
 
