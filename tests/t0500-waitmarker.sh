@@ -317,4 +317,11 @@ test_expect_success 'progress on a terminal: one line redrawn, with a bar' '
 	test "$(grep -c "" tty.log)" = 1
 '
 
+test_expect_success 'progress: a worker whose heartbeat stopped a minute ago is named' '
+	mkdir job20 && echo "{}" >job20/claim.json &&
+	echo "{\"done\": 1, \"total\": 2, \"heartbeat_unix\": $(( $(date +%s) - 125 ))}" >job20/progress.json &&
+	test_must_fail 3 "$BIN/waitmarker" -i 5 -t 1 -n request.json job20 2>err &&
+	test_grep "^waitmarker: job20: 1/2 steps, 0:00 elapsed, about 0:00 left, no heartbeat from the worker for 2:0[5-6]$" err
+'
+
 test_done

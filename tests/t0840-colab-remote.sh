@@ -103,4 +103,16 @@ test_expect_success 'REMOTE=: an unreachable remote stops the build naming rclon
 	test_grep "^jobsend: rclone copyto .*/request.json gone:jobs/.*/.request.json.partial failed (exit [0-9]*)$" make.log
 '
 
+test_expect_success 'waitmarker on an unreachable remote: exit 3 naming rclone'"'"'s failure' '
+	RCLONE_RETRIES=1 RCLONE_LOW_LEVEL_RETRIES=1 \
+		test_must_fail 3 "$BIN/waitmarker" -q -i 0.5 -t 2 -s st gone:jobs/x 2>err &&
+	test_grep "^waitmarker: timed out after 2 s waiting for gone:jobs/x/done.marker: rclone lsjson gone:jobs/x failed (exit [0-9]*)$" err
+'
+
+test_expect_success 'waitmarker on a remote needs a stage folder: exit 2' '
+	test_must_fail 2 "$BIN/waitmarker" -t 2 tw:jobs/x 2>err &&
+	echo "waitmarker: tw:jobs/x: a remote job needs -s stagedir, the local folder it is read into" >expect &&
+	test_cmp expect err
+'
+
 test_done

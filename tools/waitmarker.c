@@ -39,6 +39,9 @@
 #include "stepid.h"
 #include "util.h"
 
+/* Our worker beats every 5 s; a minute of silence means it is gone. */
+#define WORKER_SILENT_S 60
+
 /* statfs f_type of FUSE file systems (rclone mount, Drive for Desktop) */
 #define FUSE_SUPER_MAGIC 0x65735546
 
@@ -262,11 +265,12 @@ static void forget(struct look *l)
 /* Show how far the job is; on a terminal one line redrawn in place. */
 static void show_progress(const struct look *l, int final)
 {
-	static int shown_done = -1, shown_total = -1;
+	static int shown_done = -1, shown_total = -1, shown_quiet;
 	static double shown_at;
 	int done = (int)json_num(l->progress, "done", l->audio_files);
 	int total = w.count ? (int)w.count : (int)json_num(l->progress, "total", 0);
-	double t = now();
+	double t = now(), beat = json_num(l->progress, "heartbeat_unix", 0);
+	int quiet_worker = 0;
 	char line[256];
 
 	if (w.quiet || (!l->picked_up && !w.count))
@@ -274,18 +278,31 @@ static void show_progress(const struct look *l, int final)
 	if (final)
 		done = total;
 	progress_line(line, sizeof line, done, total, t - w.start, w.tty ? 20 : 0);
+	/* A Colab session that disconnects stops the heartbeat long before the
+	 * timeout: say so while there is time to restart the notebook. */
+	if (!final && beat > 0 && (double)time(NULL) - beat > WORKER_SILENT_S) {
+		char silent[32];
+		size_t len = strlen(line);
+
+		progress_clock((double)time(NULL) - beat, silent, sizeof silent);
+		snprintf(line + len, sizeof line - len, ", no heartbeat from the worker for %s",
+			 silent);
+		quiet_worker = 1;
+	}
 	if (w.tty) {
 		fprintf(stderr, "\r\033[K  %s%s", line, final ? "\n" : "");
 		return;
 	}
 	/* A plain line when something changed, else one every half minute. */
-	if (done == shown_done && total == shown_total && t - shown_at < 30 && !final)
+	if (done == shown_done && total == shown_total && quiet_worker == shown_quiet &&
+	    t - shown_at < 30 && !final)
 		return;
 	if (final && done == shown_done && total == shown_total)
 		return;
 	fprintf(stderr, "%s: %s: %s\n", argv0, w.job, line);
 	shown_done = done;
 	shown_total = total;
+	shown_quiet = quiet_worker;
 	shown_at = t;
 }
 
