@@ -4,8 +4,7 @@
 # job; failures and timeouts stop the build and keep earlier audio.
 . "$(dirname "$0")/test-lib.sh"
 
-: >pids
-test_at_end 'kill $(cat "$TMP/pids") 2>/dev/null || :'
+. "$ROOT/tests/worker-lib.sh"
 
 mkdir site jobs
 for p in a b c; do
@@ -21,16 +20,6 @@ cat >spec.json <<'JSON'
   ]
 }
 JSON
-
-# start_worker [ARGS]: a worker on jobs/ in the background; stop_worker ends it
-start_worker() {
-	python3 "$ROOT/colab/jobworker.py" --jobs "$TMP/jobs" --poll 0.2 "$@" 2>>worker.log &
-	echo $! >worker.pid
-	echo $! >>pids
-}
-stop_worker() {
-	kill "$(cat worker.pid)" && while kill -0 "$(cat worker.pid)" 2>/dev/null; do sleep 0.1; done
-}
 
 # build [MAKE ARGS]: make this tour; "ran" lists the recipes that ran
 build() {
@@ -54,7 +43,7 @@ edit() {
 jobs_sent() { ls jobs | wc -l; }
 last_job() { echo "jobs/$(ls -t jobs | head -n 1)"; }
 
-start_worker
+start_worker "$TMP/jobs"
 
 test_expect_success 'a first build sends one job with every step and makes the video' '
 	build || { cat make.log; false; } &&
@@ -122,7 +111,7 @@ test_expect_success 'no worker: exit 3 at COLAB_TIMEOUT, with the hint; the job 
 
 test_expect_success 'the build run again re-attaches to that job instead of sending another' '
 	job=$(jq -r .job out/colab-job.json) && n=$(jobs_sent) &&
-	start_worker && build && test "$(jobs_sent)" = $n &&
+	start_worker "$TMP/jobs" && build && test "$(jobs_sent)" = $n &&
 	test_grep "^jobsend: re-attaching to job $job, sent earlier and not collected yet$" make.log &&
 	cmp jobs/$job/audio/step-c.wav out/wav/c.wav && test ! -e out/colab-job.json
 '
@@ -136,7 +125,7 @@ test_expect_success 'a build interrupted while waiting re-attaches when run agai
 	for i in $(seq 100); do test -e out/colab-job.json && break; sleep 0.1; done &&
 	sleep 0.5 && kill -TERM -- -$maker && wait $maker; test -e out/colab-job.json &&
 	test "$(jobs_sent)" = $((n + 1)) && ! test -e "$(last_job)/done.marker" &&
-	start_worker && build && test "$(jobs_sent)" = $((n + 1)) &&
+	start_worker "$TMP/jobs" && build && test "$(jobs_sent)" = $((n + 1)) &&
 	test_grep "re-attaching to job" make.log && test -s out/spec.mp4
 '
 

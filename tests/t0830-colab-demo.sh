@@ -3,15 +3,12 @@
 # through a jobs folder and a real worker (espeak engine), down to the MP4.
 . "$(dirname "$0")/test-lib.sh"
 
-: >pids
-test_at_end 'kill $(cat "$TMP/pids") 2>/dev/null || :'
+. "$ROOT/tests/worker-lib.sh"
 
 cp -r "$ROOT/specs/demo" "$ROOT/specs/demo.json" .
 mkdir jobs f5-jobs
-python3 "$ROOT/colab/jobworker.py" --jobs "$TMP/jobs" --poll 0.2 2>worker.log &
-echo $! >>pids
-python3 "$ROOT/colab/jobworker.py" --jobs "$TMP/f5-jobs" --poll 0.2 2>f5-worker.log &
-echo $! >>pids
+start_worker "$TMP/jobs"
+start_worker "$TMP/f5-jobs"
 
 # The jobs folders come from the seed's variables here, not from DRIVE=.
 export COLAB_TTS_DRIVE_PATH=$TMP/jobs COLAB_F5_TTS_DRIVE_PATH=$TMP/f5-jobs

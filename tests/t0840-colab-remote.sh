@@ -5,8 +5,7 @@
 # mount shows in real use.
 . "$(dirname "$0")/test-lib.sh"
 
-: >pids
-test_at_end 'kill $(cat "$TMP/pids") 2>/dev/null || :'
+. "$ROOT/tests/worker-lib.sh"
 
 mkdir -p served/jobs site
 echo "<!doctype html><title>Page</title><h1>Page</h1>" >site/a.html
@@ -30,15 +29,6 @@ for i in $(seq 100); do
 done
 printf '[tw]\ntype = webdav\nurl = %s\nvendor = other\n' "$url" >rclone.conf
 
-start_worker() {
-	python3 "$ROOT/colab/jobworker.py" --jobs "$TMP/served/jobs" --poll 0.2 2>>worker.log &
-	echo $! >worker.pid
-	echo $! >>pids
-}
-stop_worker() {
-	kill "$(cat worker.pid)" && while kill -0 "$(cat worker.pid)" 2>/dev/null; do sleep 0.1; done
-}
-
 build() {
 	make -C "$ROOT" --no-print-directory SPEC="$TMP/spec.json" OUT="$TMP/out" \
 		CACHE="$TMP/cache" BACKEND=colab REMOTE=tw:jobs COLAB_TIMEOUT=30 "$@" >make.log 2>&1 ||
@@ -55,7 +45,7 @@ test_expect_success 'the server is up and the remote lists its folder' '
 	EOF
 '
 
-start_worker
+start_worker "$TMP/served/jobs"
 
 test_expect_success 'REMOTE=: the job goes through rclone, the worker speaks it, the tour is made' '
 	build && test "$(jobs_sent)" = 1 &&
@@ -89,7 +79,7 @@ test_expect_success 'REMOTE=: a WAV cut short on the remote is fetched again unt
 '
 
 test_expect_success 'REMOTE=: an error.marker on the remote fails the build with its message' '
-	start_worker &&
+	start_worker "$TMP/served/jobs" &&
 	jq ".settings.voice = \"zz_nobody\"" spec.json >s && mv s spec.json &&
 	! build tts >/dev/null &&
 	test_grep "^waitmarker: Colab worker reported error: espeak-ng: Error: The specified espeak-ng voice does not exist. (step one)$" make.log
