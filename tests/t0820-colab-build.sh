@@ -129,6 +129,21 @@ test_expect_success 'a build interrupted while waiting re-attaches when run agai
 	test_grep "re-attaching to job" make.log && test -s out/spec.mp4
 '
 
+test_expect_success 'a worker killed mid-job and restarted finishes it, not redoing done steps' '
+	stop_worker && start_worker "$TMP/jobs" --pace 30 && n=$(jobs_sent) &&
+	edit ".steps[0].narration = \"Killed once.\" | .steps[1].narration = \"Then resumed.\" | .steps[2].narration = \"All done.\""
+	build COLAB_TIMEOUT=60 &
+	builder=$!
+	for i in $(seq 100); do test "$(jobs_sent)" = $((n + 1)) && test -e "$(last_job)/audio/step-a.wav" && break; sleep 0.1; done &&
+	job=$(last_job) && before=$(stat -c %.9Y $job/audio/step-a.wav) &&
+	stop_worker && test ! -e $job/audio/step-b.wav &&
+	start_worker "$TMP/jobs" &&
+	wait $builder &&
+	jq -e ".steps_generated == 2 and (.files | length) == 3" $job/done.marker &&
+	test "$(stat -c %.9Y $job/audio/step-a.wav)" = "$before" &&
+	for id in a b c; do cmp $job/audio/step-$id.wav out/wav/$id.wav || exit 1; done
+'
+
 # The worker written for the seed, as a shell script: it reads only the
 # seed's request fields, writes done.marker BEFORE the WAVs (as Drive may
 # deliver them), and each WAV first cut short under its final name.
