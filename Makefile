@@ -19,7 +19,7 @@ ifneq ($(words $(SPEC) $(OUT)),2)
 $(error SPEC and OUT must be paths without spaces: rename or link the file)
 endif
 ifeq ($(wildcard mk/tts-$(BACKEND).mk),)
-$(error BACKEND=$(BACKEND) is not a backend: use $(patsubst mk/tts-%.mk,%,$(wildcard mk/tts-*.mk)))
+$(error BACKEND=$(BACKEND) is not a backend: use local $(filter-out local,$(sort $(patsubst mk/tts-%.mk,%,$(wildcard mk/tts-*.mk)))))
 endif
 
 # Quiet by default: one line per recipe. V=1 shows commands, and tools that
@@ -46,6 +46,7 @@ include mk/assemble.mk
 include mk/test.mk
 include mk/bench.mk
 include mk/watch.mk
+include mk/worker.mk
 
 .PHONY: all clean
 all: $(OUT)/$(NAME).mp4

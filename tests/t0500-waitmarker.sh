@@ -118,12 +118,15 @@ test_expect_success 'an error.marker written while waiting ends the wait, exit 1
 	test_cmp expect err
 '
 
-test_expect_success 'no marker: exit 3 at the timeout, the hint names the job folder' '
+test_expect_success 'no marker: exit 3 at the timeout, the hint names the job folder, no worker is named' '
 	mkdir job8 &&
 	timed test_must_fail 3 "$BIN/waitmarker" -i 0.2 -t 1 job8 2>err &&
 	echo "exit $rc after $ms ms" &&
 	test $rc = 0 && test $ms -ge 1000 &&
-	echo "waitmarker: timed out after 1 s waiting for job8/done.marker: is the Colab notebook running, and is Drive syncing job8?" >expect &&
+	cat >expect <<-\EOF &&
+	waitmarker: no worker has picked up job8 after 0.3 s: is the Colab notebook running?
+	waitmarker: timed out after 1 s waiting for job8/done.marker: is the Colab notebook running, and is Drive syncing job8?
+	EOF
 	test_cmp expect err
 '
 
@@ -144,7 +147,7 @@ test_expect_success 'bad -t or -i, or no folder: usage error, exit 2' '
 	echo "waitmarker: -i : not a positive number of seconds" >expect &&
 	test_cmp expect err &&
 	test_must_fail 2 "$BIN/waitmarker" -t 1 2>err &&
-	test_grep "^usage: waitmarker \[-t timeout_s\] \[-i poll_interval_s\] jobdir" err &&
+	test_grep "^usage: waitmarker \[-q\] \[-t timeout_s\] \[-i poll_interval_s\] \[-n request.json\] \[-o manifest.json\] \[-s stagedir\] job$" err &&
 	echo x >file &&
 	test_must_fail 2 "$BIN/waitmarker" -t 1 file 2>err &&
 	echo "waitmarker: file: not a folder" >expect &&
@@ -184,6 +187,141 @@ test_expect_success 'polling alone finds a marker inotify did not see' '
 	test -e blind &&
 	wait $writer &&
 	test $rc = 0 && test $ms -lt 9000 && test ! -s err
+'
+
+# A job of two steps, as our worker leaves it: WAVs, then a marker whose
+# manifest lists them. The WAVs are made once in "made/".
+test_expect_success 'set up two WAVs and a request for them' '
+	mkdir made &&
+	ffmpeg -v error -f lavfi -i sine=f=440:r=24000 -t 1 made/step-a.wav &&
+	ffmpeg -v error -f lavfi -i sine=f=550:r=24000 -t 1.5 made/step-b.wav &&
+	echo "{\"voice\": \"af_heart\", \"steps\": [{\"id\": \"a\", \"narration\": \"A.\"}, {\"id\": \"b\", \"narration\": \"B.\"}]}" >request.json
+'
+
+# manifest_of: our done.marker for made/step-a.wav and made/step-b.wav
+manifest_of() {
+	for id in a b; do
+		jq -n --arg name "audio/step-$id.wav" --argjson bytes "$(wc -c <made/step-$id.wav)" \
+			--arg sha "$(sha256sum made/step-$id.wav | cut -d" " -f1)" \
+			"{name: \$name, bytes: \$bytes, sha256: \$sha}"
+	done | jq -s "{status: \"completed\", steps_generated: 2, files: .}"
+}
+
+# deliver JOB: the WAVs arrive, each renamed into place
+deliver() {
+	mkdir -p "$1/audio" &&
+	for id in a b; do
+		cp made/step-$id.wav "$1/audio/.x" && mv "$1/audio/.x" "$1/audio/step-$id.wav"
+	done
+}
+
+test_expect_success 'marker before the WAVs: waits for them, then writes the manifest, exit 0' '
+	mkdir job11 &&
+	manifest_of >job11/done.marker &&
+	later 0.5 deliver job11 && writer=$! &&
+	"$BIN/waitmarker" -q -i 30 -t 10 -n request.json -o got.json job11 2>err &&
+	wait $writer && test ! -s err &&
+	jq -r ".files[] | [.name, .bytes, .sample_rate] | @tsv" got.json >files &&
+	printf "audio/step-a.wav\t%s\t24000\naudio/step-b.wav\t%s\t24000\n" \
+		"$(wc -c <made/step-a.wav)" "$(wc -c <made/step-b.wav)" >expect &&
+	test_cmp expect files &&
+	jq -e ".files[1].duration == 1.5" got.json
+'
+
+# complete JOB: the truncated step-b.wav gets its missing tail
+complete_wav() {
+	: >completing && tail -c +30001 made/step-b.wav >>"$1/audio/step-b.wav"
+}
+
+test_expect_success 'a truncated WAV under its final name is not accepted until it is whole' '
+	mkdir -p job12/audio && cp made/step-a.wav job12/audio/ &&
+	head -c 30000 made/step-b.wav >job12/audio/step-b.wav &&
+	manifest_of >job12/done.marker &&
+	later 1 complete_wav job12 && writer=$! &&
+	"$BIN/waitmarker" -q -i 0.1 -t 10 -n request.json -o got.json job12 2>err &&
+	test -e completing && wait $writer &&
+	cmp made/step-b.wav job12/audio/step-b.wav
+'
+
+test_expect_success 'a WAV that never becomes whole: exit 3 naming it and why' '
+	mkdir -p job13/audio && cp made/step-a.wav job13/audio/ &&
+	head -c 30000 made/step-b.wav >job13/audio/step-b.wav &&
+	manifest_of >job13/done.marker &&
+	test_must_fail 3 "$BIN/waitmarker" -q -i 0.2 -t 1 -n request.json job13 2>err &&
+	echo "waitmarker: timed out after 1 s: job13/done.marker is there, but audio/step-b.wav: RIFF size does not match the file size (truncated or still being written): is Drive still syncing job13?" >expect &&
+	test_cmp expect err
+'
+
+test_expect_success 'a whole WAV with other content than the manifest says is not accepted' '
+	mkdir -p job14/audio && cp made/step-a.wav job14/audio/step-a.wav &&
+	cp made/step-a.wav job14/audio/step-b.wav &&
+	manifest_of >job14/done.marker &&
+	test_must_fail 3 "$BIN/waitmarker" -q -i 0.2 -t 1 -n request.json job14 2>err &&
+	test_grep "but audio/step-b.wav: [0-9]* bytes, the manifest says [0-9]*:" err
+'
+
+test_expect_success 'a marker without manifest (a seed worker): whole WAVs are accepted' '
+	mkdir job15 &&
+	echo "{\"status\": \"completed\", \"steps_generated\": 2}" >job15/done.marker &&
+	later 0.5 deliver job15 && writer=$! &&
+	"$BIN/waitmarker" -q -i 0.2 -t 10 -n request.json -o got.json job15 2>err &&
+	wait $writer && test ! -s err &&
+	jq -e "[.files[].name] == [\"audio/step-a.wav\", \"audio/step-b.wav\"]" got.json &&
+	jq -e ".files[0].sha256 == \"$(sha256sum made/step-a.wav | cut -d" " -f1)\"" got.json
+'
+
+test_expect_success 'a manifest missing a requested step can never be right: exit 1' '
+	mkdir job16 && deliver job16 &&
+	manifest_of | jq "del(.files[1])" >job16/done.marker &&
+	test_must_fail 1 "$BIN/waitmarker" -q -t 5 -n request.json job16 2>err &&
+	echo "waitmarker: job16: done.marker does not list audio/step-b.wav" >expect &&
+	test_cmp expect err
+'
+
+test_expect_success 'a manifest naming a file outside the job folder: exit 1' '
+	mkdir job17 && deliver job17 &&
+	manifest_of | jq ".files[0].name = \"../../etc/passwd\"" >job17/done.marker &&
+	test_must_fail 1 "$BIN/waitmarker" -q -t 5 job17 2>err &&
+	echo "waitmarker: job17: done.marker lists \"../../etc/passwd\", which is no file inside the job folder" >expect &&
+	test_cmp expect err
+'
+
+# work JOB: a worker that claims the job and reports one step, then both
+work() {
+	echo "{}" >"$1/claim.json" &&
+	echo "{\"done\": 1, \"total\": 2}" >"$1/progress.json.t" && mv "$1/progress.json.t" "$1/progress.json" &&
+	sleep 0.5 && deliver "$1" && manifest_of >"$1/done.marker"
+}
+
+test_expect_success 'progress: steps done of total and the time, one plain line per change' '
+	mkdir job18 &&
+	later 0.3 work job18 && writer=$! &&
+	"$BIN/waitmarker" -i 5 -t 10 -n request.json job18 2>err &&
+	wait $writer &&
+	sed "s/[0-9]:[0-9][0-9]/M:SS/g" err >got &&
+	cat >expect <<-\EOF &&
+	waitmarker: job18: 0/2 steps, M:SS elapsed
+	waitmarker: job18: 1/2 steps, M:SS elapsed, about M:SS left
+	waitmarker: job18: 2/2 steps, M:SS elapsed
+	EOF
+	test_cmp expect got
+'
+
+test_expect_success 'progress on a terminal: one line redrawn, with a bar' '
+	mkdir job19 &&
+	later 0.3 work job19 && writer=$! &&
+	script -qec "\"$BIN/waitmarker\" -i 5 -t 10 -n request.json job19" /dev/null >tty.log &&
+	wait $writer &&
+	test_grep "\[##########----------\] 1/2 steps" tty.log &&
+	test_grep "\[####################\] 2/2 steps" tty.log &&
+	test "$(grep -c "" tty.log)" = 1
+'
+
+test_expect_success 'progress: a worker whose heartbeat stopped a minute ago is named' '
+	mkdir job20 && echo "{}" >job20/claim.json &&
+	echo "{\"done\": 1, \"total\": 2, \"heartbeat_unix\": $(( $(date +%s) - 125 ))}" >job20/progress.json &&
+	test_must_fail 3 "$BIN/waitmarker" -i 5 -t 1 -n request.json job20 2>err &&
+	test_grep "^waitmarker: job20: 1/2 steps, 0:00 elapsed, about 0:00 left, no heartbeat from the worker for 2:0[5-6]$" err
 '
 
 test_done

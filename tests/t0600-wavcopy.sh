@@ -105,6 +105,15 @@ test_expect_success 'usage: -h on stdout, exit 0; -c without -k or one file, exi
 	test_grep "^usage: wavcopy" err
 '
 
+test_expect_success 'a manifest naming the file by its path in the job folder matches it' '
+	mkdir -p job/audio && cp job/step-intro.wav job/audio/step-intro.wav &&
+	manifest audio/step-intro.wav job/audio/step-intro.wav >done.marker &&
+	"$BIN/wavcopy" -m done.marker job/audio/step-intro.wav p.wav &&
+	cmp job/step-intro.wav p.wav &&
+	refused 1 "wavcopy: job/step-intro.wav: not accepted: not listed in done.marker" \
+		-m done.marker job/step-intro.wav dest.wav
+'
+
 test_expect_success 'no temporary file is left behind' '
 	! ls -A . out/wav cache | grep "\.tmp\."
 '

@@ -9,6 +9,15 @@
  *   outdir/mux.json           what the final assembly depends on
  *   outdir/steps.mk           the step list, included by the Makefile
  * Nothing is written unless the whole spec is valid.
+ *
+ * For -b colab-f5, settings.f5_ref_audio and f5_ref_text are required;
+ * the reference voice is read (its content is part of each fragment) and
+ * a warning says when it is not 6-12 s long. With -r reqdir and -c
+ * cachedir (Colab backends), it then writes the job for the steps whose
+ * outdir/wav/ID.wav is missing or older than its fragment and not in the
+ * cache: reqdir/hits and reqdir/misses ("ID KEY" lines) and reqdir/job/
+ * (request.json in the seed's format, and the reference voice); see
+ * colabreq.h.
  */
 #include <errno.h>
 #include <limits.h>
@@ -17,6 +26,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "colabreq.h"
 #include "file.h"
 #include "json.h"
 #include "spec.h"
@@ -25,11 +35,14 @@
 #include "util.h"
 
 static const char *spec_path;
+/* -b colab-f5: the reference voice, read once */
+static struct f5_voice *f5_voice;
 
 static void usage(FILE *f, int code)
 {
-	fprintf(f, "usage: %s [-b local|colab|colab-f5] [-o outdir] spec.json\n"
+	fprintf(f, "usage: %s [-b local|colab|colab-f5] [-o outdir] [-r reqdir -c cachedir] spec.json\n"
 		"  validate a tour spec; with -o, write its per-step fragments and steps.mk\n"
+		"  with -r, also the Colab job for the steps whose audio is missing\n"
 		"exit: 0 ok, 2 invalid spec or usage (nothing written), 4 I/O error\n", argv0);
 	exit(code);
 }
@@ -223,6 +236,8 @@ static void write_outputs(const char *outdir, const cJSON *spec, const char *eng
 		const char *id = json_str(step, "id", "");
 
 		f = tts_fragment(step, settings, engine);
+		if (f5_voice)
+			f5_add_fields(f, settings, f5_voice);
 		path = estrfmt("%s/step/%s/tts.json", outdir, id);
 		write_fragment(path, f);
 		free(path);
@@ -258,17 +273,43 @@ static char *spec_folder(const char *path)
 	return estrdup(resolved);
 }
 
+/* BACKEND=colab-f5 clones a voice: check its settings and read it. */
+static void load_f5_voice(const cJSON *spec, struct f5_voice *voice, int warn_length)
+{
+	const cJSON *settings = cJSON_GetObjectItemCaseSensitive(spec, "settings");
+	char err[1024], *dir = spec_folder(spec_path);
+
+	if (f5_voice_load(settings, dir, voice, err, sizeof err) < 0)
+		die(EXIT_USAGE, "%s: %s", spec_path, err);
+	free(dir);
+	/* Said once per build: when splitting, not again when requesting. */
+	if (warn_length &&
+	    (voice->seconds < F5_REF_MIN_SECONDS || voice->seconds > F5_REF_MAX_SECONDS))
+		warn("%s: settings.f5_ref_audio: %s is %.1f s long: F5-TTS clones best from "
+		     "%.0f-%.0f s of clear speech", spec_path, voice->path, voice->seconds,
+		     F5_REF_MIN_SECONDS, F5_REF_MAX_SECONDS);
+	f5_voice = voice;
+}
+
 int main(int argc, char *argv[])
 {
 	const char *outdir = NULL, *backend = "local", *engine;
+	const char *reqdir = NULL, *cachedir = NULL;
+	struct f5_voice voice;
 	char err[1024];
 	int opt, sys_error;
 	cJSON *spec;
 	char *spec_dir;
 
 	argv0 = "spec2req";
-	while ((opt = getopt(argc, argv, "b:o:h")) != -1) {
+	while ((opt = getopt(argc, argv, "b:c:o:r:h")) != -1) {
 		switch (opt) {
+		case 'c':
+			cachedir = optarg;
+			break;
+		case 'r':
+			reqdir = optarg;
+			break;
 		case 'b':
 			backend = optarg;
 			break;
@@ -287,6 +328,8 @@ int main(int argc, char *argv[])
 	engine = backend_engine(backend);
 	if (!engine)
 		die(EXIT_USAGE, "unknown backend \"%s\": use local, colab or colab-f5", backend);
+	if (reqdir && (!outdir || !cachedir || strcmp(backend, "local") == 0))
+		die(EXIT_USAGE, "-r needs -o, -c and a Colab backend (-b colab or -b colab-f5)");
 	spec_path = argv[optind];
 
 	spec = json_load(spec_path, err, sizeof err, &sys_error);
@@ -297,11 +340,17 @@ int main(int argc, char *argv[])
 	}
 	if (spec_validate(spec, err, sizeof err, warn_unknown) < 0)
 		die(EXIT_USAGE, "%s: %s", spec_path, err);
+	if (strcmp(backend, "colab-f5") == 0)
+		load_f5_voice(spec, &voice, !reqdir);
 	if (outdir) {
 		spec_dir = spec_folder(spec_path);
 		write_outputs(outdir, spec, engine, spec_dir);
 		free(spec_dir);
 	}
+	if (reqdir && colab_request_write(spec, outdir, reqdir, cachedir, err, sizeof err) < 0)
+		die(EXIT_SYS, "%s", err);
+	if (f5_voice)
+		f5_voice_free(f5_voice);
 	cJSON_Delete(spec);
 	return EXIT_OK;
 }

@@ -6,8 +6,9 @@
  * file: a WAV still arriving over a synced folder is refused (exit 1), so
  * the caller can wait and try again. With -m, src must also match its entry
  * in the manifest ({"files": [{"name", "bytes", "sha256"}]}, the entry whose
- * name is src's file name). With -c and -k, the WAV is also stored as the
- * TTS cache entry for key.
+ * name is src's path relative to the job folder, "audio/step-ID.wav", or
+ * src's file name). With -c and -k, the WAV is also stored as the TTS cache
+ * entry for key.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,7 +29,18 @@ static void usage(int code)
 	exit(code);
 }
 
-static const cJSON *manifest_entry(const char *manifest, const cJSON *root, const char *name)
+/* Whether a manifest name ("audio/step-a.wav" or "step-a.wav") is src:
+ * src's last path parts spell it out. */
+static int names_src(const char *name, const char *src)
+{
+	size_t name_len = strlen(name), src_len = strlen(src);
+
+	if (name_len > src_len || strcmp(src + src_len - name_len, name) != 0)
+		return 0;
+	return name_len == src_len || src[src_len - name_len - 1] == '/';
+}
+
+static const cJSON *manifest_entry(const char *manifest, const cJSON *root, const char *src)
 {
 	const cJSON *files = cJSON_GetObjectItemCaseSensitive(root, "files"), *entry;
 
@@ -37,7 +49,7 @@ static const cJSON *manifest_entry(const char *manifest, const cJSON *root, cons
 	cJSON_ArrayForEach(entry, files) {
 		const char *entry_name = json_str(entry, "name", NULL);
 
-		if (entry_name && strcmp(entry_name, name) == 0)
+		if (entry_name && *entry_name && names_src(entry_name, src))
 			return entry;
 	}
 	return NULL;
@@ -46,7 +58,7 @@ static const cJSON *manifest_entry(const char *manifest, const cJSON *root, cons
 /* Check data (the bytes of src) against src's manifest entry. */
 static void check_manifest(const char *manifest, const char *src, const void *data, size_t len)
 {
-	const char *slash = strrchr(src, '/'), *want_hash;
+	const char *want_hash;
 	char err[256], hash[SHA256_HEX_SIZE];
 	int sys_error;
 	double want_bytes;
@@ -55,7 +67,7 @@ static void check_manifest(const char *manifest, const char *src, const void *da
 
 	if (!root)
 		die(sys_error ? EXIT_SYS : EXIT_USAGE, "%s: %s", manifest, err);
-	entry = manifest_entry(manifest, root, slash ? slash + 1 : src);
+	entry = manifest_entry(manifest, root, src);
 	if (!entry)
 		die(EXIT_FAIL, "%s: not accepted: not listed in %s", src, manifest);
 	want_bytes = json_num(entry, "bytes", -1);
