@@ -11,7 +11,7 @@ $(OUT)/$(NAME).mp4 $(OUT)/$(NAME).srt $(OUT)/$(NAME).vtt $(OUT)/$(NAME).chapters
 # Something to look at: thumbnails, durations, cache use, a contact sheet.
 $(OUT)/report.html $(OUT)/contact-sheet.png &: $(OUT)/$(NAME).mp4 $(BIN)/tourreport
 	$(call say,REPORT,$(OUT)/report.html)
-	$(Q)$(BIN)/tourreport -c $(CACHE)/tts -d $(OUT) -v $(OUT)/$(NAME).mp4 $(OUT)/mux.json
+	$(Q)$(BIN)/tourreport -d $(OUT) -v $(OUT)/$(NAME).mp4 $(OUT)/mux.json
 
 .PHONY: report
 report: $(OUT)/report.html

@@ -28,7 +28,7 @@ $(COLAB_STAMP): $(TTS_FRAGMENTS) $(COLAB_TOOLS) $(if $(COLAB_MISSING),colab-miss
 	$(call say,COLAB,$(OUT)/wav)
 	$(Q)$(BIN)/spec2req -b $(BACKEND) -o $(OUT) -r $(COLAB_DIR) -c $(CACHE)/tts $(SPEC)
 	$(Q)while read id key; do \
-		$(BIN)/wavcopy $(CACHE)/tts/$$key.wav $(OUT)/wav/$$id.wav || exit; \
+		$(BIN)/wavcopy -r hit $(CACHE)/tts/$$key.wav $(OUT)/wav/$$id.wav || exit; \
 	done <$(COLAB_DIR)/hits
 	$(Q)if [ -s $(COLAB_DIR)/misses ]; then \
 		rm -rf $(COLAB_DIR)/stage && \
@@ -36,7 +36,7 @@ $(COLAB_STAMP): $(TTS_FRAGMENTS) $(COLAB_TOOLS) $(if $(COLAB_MISSING),colab-miss
 		$(BIN)/waitmarker -t $(COLAB_TIMEOUT) -n $(COLAB_DIR)/job/request.json \
 			-o $(COLAB_DIR)/manifest.json $(COLAB_STAGE) "$$job" && \
 		while read id key; do \
-			$(BIN)/wavcopy -m $(COLAB_DIR)/manifest.json -c $(CACHE)/tts -k $$key \
+			$(BIN)/wavcopy -r made -m $(COLAB_DIR)/manifest.json -c $(CACHE)/tts -k $$key \
 				$(COLAB_SRC)/audio/step-$$id.wav $(OUT)/wav/$$id.wav || exit; \
 		done <$(COLAB_DIR)/misses && \
 		rm -f $(OUT)/colab-job.json; \

@@ -77,7 +77,15 @@ test_expect_success 'first run synthesises into the cache, second is a cache hit
 	"$BIN/ttslocal" -v -c cache -o two.wav long.json 2>second &&
 	echo "ttslocal: intro: cache hit $key" >expect &&
 	test_cmp expect second &&
-	cmp one.wav two.wav
+	cmp one.wav two.wav &&
+	printf "made %s\nhit %s\n" $key $key >expect &&
+	jq -r "[.cache, .key // \"-\"] | join(\" \")" one.wav.json two.wav.json >records &&
+	test_cmp expect records
+'
+
+test_expect_success 'without a cache the record says so' '
+	"$BIN/ttslocal" -o plain.wav long.json &&
+	test "$(jq -r .cache plain.wav.json)" = off
 '
 
 test_expect_success 'a cache hit copies the entry and synthesises nothing' '

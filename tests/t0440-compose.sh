@@ -24,7 +24,7 @@ test_expect_success 'spec2req, ttslocal and stepcap per step, then mux and tourr
 			-o t/clip/$id.mp4 t/step/$id/cap.json || break
 	done &&
 	"$BIN/mux" -d t -o t/tour.mp4 t/mux.json &&
-	"$BIN/tourreport" -c cache -d t -v t/tour.mp4 t/mux.json &&
+	"$BIN/tourreport" -d t -v t/tour.mp4 t/mux.json &&
 	test -s t/report.html && test -s t/contact-sheet.png &&
 	test $(grep -c -- "-->" t/tour.srt) = 4
 '

@@ -91,6 +91,16 @@ test_expect_success 'with -c and -k the WAV also becomes the cache entry' '
 	cmp job/step-intro.wav c.wav
 '
 
+test_expect_success 'with -r, a record beside dest says where the narration came from' '
+	"$BIN/wavcopy" -r made -c cache -k $KEY job/step-intro.wav r1.wav &&
+	"$BIN/wavcopy" -r hit cache/$KEY.wav r2.wav &&
+	printf "made %s\nhit -\n" $KEY >expect &&
+	jq -r "[.cache, .key // \"-\"] | join(\" \")" r1.wav.json r2.wav.json >records &&
+	test_cmp expect records &&
+	refused 2 "wavcopy: -r maybe: say hit or made" -r maybe job/step-intro.wav r3.wav &&
+	test ! -e r3.wav
+'
+
 test_expect_success 'a key that is no cache key is refused, exit 2' '
 	refused 2 "wavcopy: -k ../x: not a cache key (64 lowercase hex digits)" \
 		-c cache -k ../x job/step-intro.wav dest.wav
@@ -98,7 +108,7 @@ test_expect_success 'a key that is no cache key is refused, exit 2' '
 
 test_expect_success 'usage: -h on stdout, exit 0; -c without -k or one file, exit 2' '
 	"$BIN/wavcopy" -h >usage &&
-	test_grep "^usage: wavcopy \[-m manifest.json\] \[-c cachedir -k key\] src.wav dest.wav" usage &&
+	test_grep "^usage: wavcopy \[-m manifest.json\] \[-c cachedir -k key\] \[-r hit|made\] src.wav dest.wav" usage &&
 	test_must_fail 2 "$BIN/wavcopy" -c cache job/step-intro.wav dest.wav 2>err &&
 	test_grep "^usage: wavcopy" err &&
 	test_must_fail 2 "$BIN/wavcopy" job/step-intro.wav 2>err &&

@@ -54,7 +54,7 @@ test_expect_success 'a first build sends one job with every step and makes the v
 	for id in a b c; do cmp "$(last_job)/audio/step-$id.wav" out/wav/$id.wav || exit 1; done &&
 	test "$(ls cache/tts | wc -l)" = 3 && test ! -e out/colab-job.json &&
 	ffprobe -v error -show_entries stream=codec_type -of csv=p=0 out/spec.mp4 | sort | tr "\n" " " >streams &&
-	echo "audio video " | tr -d "\n" >expect && test_cmp expect streams
+	echo "audio data subtitle video " | tr -d "\n" >expect && test_cmp expect streams
 '
 
 test_expect_success 'a second build runs nothing and sends nothing' '
@@ -75,7 +75,9 @@ test_expect_success 'editing one narration sends a one-step job, remakes that cl
 test_expect_success 'reverting it sends nothing: the audio comes from the cache' '
 	edit ".steps[1].narration = \"Second page.\"" &&
 	build && expect "COLAB wav" "CAP clip/b.mp4" "MUX spec.mp4" &&
-	test "$(jobs_sent)" = 2 && cmp b.before out/wav/b.wav
+	test "$(jobs_sent)" = 2 && cmp b.before out/wav/b.wav &&
+	test "$(jq -r .cache out/wav/b.wav.json)" = hit &&
+	test "$(jq -r .cache out/wav/a.wav.json)" = made
 '
 
 test_expect_success 'a WAV deleted by hand comes back, from the cache' '
@@ -84,7 +86,7 @@ test_expect_success 'a WAV deleted by hand comes back, from the cache' '
 
 test_expect_success 'make tts makes the narration only, like the seed'"'"'s --dry-run' '
 	rm -rf out && build tts &&
-	expect "COLAB wav" && ls out/wav | tr "\n" " " >wavs &&
+	expect "COLAB wav" && (cd out/wav && ls *.wav) | tr "\n" " " >wavs &&
 	echo "a.wav b.wav c.wav " | tr -d "\n" >expect && test_cmp expect wavs && test ! -e out/clip
 '
 

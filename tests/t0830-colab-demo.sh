@@ -19,11 +19,11 @@ build() {
 		CACHE="$TMP/cache" COLAB_TIMEOUT=120 "${@:4}" >"$3.log" 2>&1 || { cat "$3.log"; return 1; }
 }
 
-# narrated OUT NAME: the MP4 has audio and video and lasts longer than its
+# narrated OUT NAME: the MP4 has audio, video, chapters and subtitles and lasts longer than its
 # seven narrations together
 narrated() {
 	ffprobe -v error -show_entries stream=codec_type -of csv=p=0 "$1/$2.mp4" | sort | tr "\n" " " >streams &&
-	echo "audio video " | tr -d "\n" >want && test_cmp want streams &&
+	echo "audio data subtitle video " | tr -d "\n" >want && test_cmp want streams &&
 	speech=$(for f in "$1"/wav/*.wav; do ffprobe -v error -show_entries format=duration -of csv=p=0 "$f"; done |
 		awk "{ s += \$1 } END { print s }") &&
 	length=$(ffprobe -v error -show_entries format=duration -of csv=p=0 "$1/$2.mp4") &&
@@ -58,7 +58,8 @@ test_expect_success 'BACKEND=colab-f5 builds the demo, the reference voice sent 
 
 test_expect_success 'the same tour again is made from the cache: no job, no recipe' '
 	rm -rf out-f5/wav out-f5/.colab-wavs && build colab-f5 f5.json out-f5 tts &&
-	test "$(ls f5-jobs | wc -l)" = 1 && test "$(ls out-f5/wav | wc -l)" = 7
+	test "$(ls f5-jobs | wc -l)" = 1 && test "$(ls out-f5/wav/*.wav | wc -l)" = 7 &&
+	test "$(jq -r .cache out-f5/wav/*.wav.json | sort -u)" = hit
 '
 
 test_done

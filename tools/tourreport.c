@@ -2,30 +2,29 @@
  * narration, audio and clip durations, where the audio came from; totals;
  * and one contact sheet of every step.
  *
- * usage: tourreport [-c cachedir] -d outdir -v video.mp4 mux.json
+ * usage: tourreport -d outdir -v video.mp4 mux.json
  *
  * Reads what the build left in outdir (clip/ID.mp4 and clip/ID.json,
  * wav/ID.wav) and writes outdir/report.html, its thumbnails
  * outdir/report/ID.jpg and outdir/contact-sheet.png; the page links to
  * them and to the video by relative paths, so the folder can be moved or
- * served as it is. With -c, each narration is looked up in the TTS cache:
- * "hit" when an identical entry is older than the WAV (the audio was copied
- * from the cache), "made" when the entry is as new as the WAV (synthesised
- * by this build, then cached), "not cached" when there is none.
+ * served as it is. Where each narration came from is read from the record
+ * the TTS step left beside its WAV (wav/ID.wav.json, tools/lib/ttsrecord.h):
+ * "hit" (copied from the TTS cache), "made" (synthesised, then cached),
+ * "not cached", or "n/a" when there is no record.
  */
-#include <dirent.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "file.h"
 #include "json.h"
 #include "run.h"
 #include "stepid.h"
+#include "ttsrecord.h"
 #include "util.h"
 #include "wav.h"
 
@@ -49,7 +48,7 @@ struct report {
 static void usage(int code)
 {
 	fprintf(code ? stderr : stdout,
-		"usage: %s [-c cachedir] -d outdir -v video.mp4 mux.json\n", argv0);
+		"usage: %s -d outdir -v video.mp4 mux.json\n", argv0);
 	exit(code);
 }
 
@@ -60,55 +59,24 @@ static long meta_long(const cJSON *meta, const char *key, long fallback)
 	return cJSON_IsNumber(v) ? (long)v->valuedouble : fallback;
 }
 
-/* Whether two files hold the same bytes. */
-static int same_content(const char *a, const char *b)
+/* Where the WAV came from, as the tool that wrote it recorded. */
+static const char *cache_state(const char *wav)
 {
-	size_t la, lb;
-	char *x = read_file(a, &la), *y = x ? read_file(b, &lb) : NULL;
-	int same = x && y && la == lb && memcmp(x, y, la) == 0;
+	static const char *const states[][2] = {
+		{ "hit", "hit" }, { "made", "made" }, { "off", "not cached" },
+	};
+	char *cache = ttsrecord_cache(wav);
+	const char *state = "n/a";
+	size_t i;
 
-	free(x);
-	free(y);
-	return same;
-}
-
-static double mtime_of(const struct stat *st)
-{
-	return (double)st->st_mtim.tv_sec + st->st_mtim.tv_nsec / 1e9;
-}
-
-/* Where the WAV came from, judged by the cache entry holding the same
- * bytes: ttslocal writes the entry just before the WAV when it synthesises,
- * and only the WAV when it copies from the cache. */
-static const char *cache_state(const char *cachedir, const char *wav)
-{
-	struct stat ws, es;
-	struct dirent *e;
-	DIR *d;
-	const char *state = "not cached";
-
-	if (!cachedir)
-		return "n/a";
-	if (stat(wav, &ws) < 0 || !(d = opendir(cachedir)))
-		return "not cached";
-	while ((e = readdir(d))) {
-		char *entry;
-
-		if (!strstr(e->d_name, ".wav") || e->d_name[0] == '.')
-			continue;
-		entry = estrfmt("%s/%s", cachedir, e->d_name);
-		if (stat(entry, &es) == 0 && es.st_size == ws.st_size && same_content(entry, wav)) {
-			state = mtime_of(&es) < mtime_of(&ws) - 1.0 ? "hit" : "made";
-			free(entry);
-			break;
-		}
-		free(entry);
-	}
-	closedir(d);
+	for (i = 0; cache && i < sizeof states / sizeof states[0]; i++)
+		if (strcmp(cache, states[i][0]) == 0)
+			state = states[i][1];
+	free(cache);
 	return state;
 }
 
-static void load(const char *path, const char *outdir, const char *cachedir, cJSON **root,
+static void load(const char *path, const char *outdir, cJSON **root,
 		 struct report *r)
 {
 	char err[256], *meta_path, *wav;
@@ -153,7 +121,7 @@ static void load(const char *path, const char *outdir, const char *cachedir, cJS
 		wav = estrfmt("%s/wav/%s.wav", outdir, row->id);
 		if (*row->narration && wav_probe(wav, &w, &why) == 0) {
 			row->audio_seconds = wav_seconds(&w);
-			row->cache = cache_state(cachedir, wav);
+			row->cache = cache_state(wav);
 		}
 		free(wav);
 		i++;
@@ -372,14 +340,14 @@ static char *render(const struct report *r)
 		start += (double)row->frames / (double)r->fps;
 	}
 	put(&page, "</table>\n<p>TTS cache: <i>hit</i> means the narration was copied from "
-		"the cache, <i>made</i> that it was synthesised and then cached, judged by the "
-		"age of the cache entry holding the same audio.</p>\n</body></html>\n");
+		"the cache, <i>made</i> that it was synthesised for it and then "
+		"cached.</p>\n</body></html>\n");
 	return page;
 }
 
 int main(int argc, char *argv[])
 {
-	const char *outdir = NULL, *video = NULL, *cachedir = NULL, *slash;
+	const char *outdir = NULL, *video = NULL, *slash;
 	struct report r = { 0 };
 	char *page, *path;
 	cJSON *root;
@@ -387,9 +355,8 @@ int main(int argc, char *argv[])
 	int c;
 
 	argv0 = "tourreport";
-	while ((c = getopt(argc, argv, "c:d:hv:")) != -1) {
+	while ((c = getopt(argc, argv, "d:hv:")) != -1) {
 		switch (c) {
-		case 'c': cachedir = optarg; break;
 		case 'd': outdir = optarg; break;
 		case 'v': video = optarg; break;
 		case 'h': usage(EXIT_OK); break;
@@ -400,7 +367,7 @@ int main(int argc, char *argv[])
 		usage(EXIT_USAGE);
 	if (access(video, R_OK) < 0)
 		die(EXIT_SYS, "%s:", video);
-	load(argv[optind], outdir, cachedir, &root, &r);
+	load(argv[optind], outdir, &root, &r);
 	r.outdir = outdir;
 	/* the page sits in outdir: the video by its name when it is there too */
 	slash = strrchr(video, '/');

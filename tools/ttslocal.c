@@ -9,6 +9,7 @@
  * -c, results live in a content-addressed cache and a request seen before is
  * copied from it, not synthesised. -v prints one line to stderr saying which
  * happened: "ID: cache hit KEY" or "ID: synthesised SECONDS s, voice V, key KEY".
+ * Beside out.wav, out.wav.json records which happened (tools/lib/ttsrecord.h).
  */
 #include <espeak-ng/speak_lib.h>
 #include <math.h>
@@ -22,6 +23,7 @@
 #include "file.h"
 #include "json.h"
 #include "ttscache.h"
+#include "ttsrecord.h"
 #include "util.h"
 #include "voices.h"
 #include "wav.h"
@@ -157,6 +159,12 @@ static void synthesise(const struct fragment *f)
 		die(EXIT_FAIL, "%s: espeak-ng failed to synthesise the text", f->id);
 }
 
+static void record(const char *out, const char *cache, const char *key)
+{
+	if (ttsrecord_write(out, cache, key) < 0)
+		warn("%s: cannot record how it was made:", out);
+}
+
 /* Copy a valid cache entry to out. Returns 1 on a hit, 0 on a miss. */
 static int from_cache(const char *entry, const char *out)
 {
@@ -217,6 +225,7 @@ int main(int argc, char *argv[])
 	if (cachedir) {
 		entry = ttscache_path(cachedir, key);
 		if (from_cache(entry, out)) {
+			record(out, "hit", key);
 			if (verbose)
 				warn("%s: cache hit %s", f.id, key);
 			return EXIT_OK;
@@ -228,6 +237,7 @@ int main(int argc, char *argv[])
 		warn("%s: cannot store in the cache:", entry);
 	if (mkdirs_for(out) < 0 || write_file_atomic(out, wav, wav_len) < 0)
 		die(EXIT_SYS, "%s:", out);
+	record(out, entry ? "made" : "off", key);
 	if (verbose)
 		warn("%s: synthesised %.2f s, voice %s, key %s", f.id,
 		     (double)sample_count / rate, voice, key);

@@ -1,6 +1,6 @@
 /* wavcopy - accept a WAV only when it is complete, then copy it atomically.
  *
- * usage: wavcopy [-m manifest.json] [-c cachedir -k key] src.wav dest.wav
+ * usage: wavcopy [-m manifest.json] [-c cachedir -k key] [-r hit|made] src.wav dest.wav
  *
  * src must be a whole integer-PCM WAV whose header sizes agree with the
  * file: a WAV still arriving over a synced folder is refused (exit 1), so
@@ -8,7 +8,9 @@
  * in the manifest ({"files": [{"name", "bytes", "sha256"}]}, the entry whose
  * name is src's path relative to the job folder, "audio/step-ID.wav", or
  * src's file name). With -c and -k, the WAV is also stored as the TTS cache
- * entry for key.
+ * entry for key. With -r, dest.wav.json records how the narration was made
+ * (tools/lib/ttsrecord.h): "hit" when src is a cache entry, "made" when a
+ * worker synthesised it for this build.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,13 +21,15 @@
 #include "json.h"
 #include "sha256.h"
 #include "ttscache.h"
+#include "ttsrecord.h"
 #include "util.h"
 #include "wav.h"
 
 static void usage(int code)
 {
 	fprintf(code ? stderr : stdout,
-		"usage: %s [-m manifest.json] [-c cachedir -k key] src.wav dest.wav\n", argv0);
+		"usage: %s [-m manifest.json] [-c cachedir -k key] [-r hit|made] src.wav dest.wav\n",
+		argv0);
 	exit(code);
 }
 
@@ -86,24 +90,28 @@ static void check_manifest(const char *manifest, const char *src, const void *da
 
 int main(int argc, char *argv[])
 {
-	const char *manifest = NULL, *cachedir = NULL, *key = NULL, *src, *dest, *why;
+	const char *manifest = NULL, *cachedir = NULL, *key = NULL, *made_by = NULL, *src, *dest;
+	const char *why;
 	unsigned char *data;
 	size_t len;
 	struct wav w;
 	int c;
 
 	argv0 = "wavcopy";
-	while ((c = getopt(argc, argv, "c:hk:m:")) != -1) {
+	while ((c = getopt(argc, argv, "c:hk:m:r:")) != -1) {
 		switch (c) {
 		case 'c': cachedir = optarg; break;
 		case 'k': key = optarg; break;
 		case 'm': manifest = optarg; break;
+		case 'r': made_by = optarg; break;
 		case 'h': usage(EXIT_OK); break;
 		default: usage(EXIT_USAGE);
 		}
 	}
 	if (optind != argc - 2 || !cachedir != !key)
 		usage(EXIT_USAGE);
+	if (made_by && strcmp(made_by, "hit") != 0 && strcmp(made_by, "made") != 0)
+		die(EXIT_USAGE, "-r %s: say hit or made", made_by);
 	if (key && !ttscache_key_valid(key))
 		die(EXIT_USAGE, "-k %s: not a cache key (64 lowercase hex digits)", key);
 	src = argv[optind];
@@ -129,6 +137,8 @@ int main(int argc, char *argv[])
 			warn("%s: cannot store in the cache:", entry);
 		free(entry);
 	}
+	if (made_by && ttsrecord_write(dest, made_by, key) < 0)
+		warn("%s: cannot record how it was made:", dest);
 	free(data);
 	return EXIT_OK;
 }
