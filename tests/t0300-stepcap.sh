@@ -140,11 +140,12 @@ test_expect_success 'typed text and Enter change the pixels' '
 	cap type box.html 30 0 0.5 "[{\"type\": \"click_selector\", \"selector\": \"#t\"},
 		{\"type\": \"type_text\", \"text\": \"hello\nworld\", \"delay\": 20}]" &&
 	$BIN/stepcap -o type.mp4 type.json &&
+	# the cursor glides to the field and clicks (0.7 s), then the typing
 	patch type.mp4 0 0 120 100 30 >before &&
-	patch type.mp4 0.7 0 120 100 30 >after &&
+	patch type.mp4 1.2 0 120 100 30 >after &&
 	! cmp -s before after &&
 	patch type.mp4 0 0 150 100 30 >line2-before &&
-	patch type.mp4 0.7 0 150 100 30 >line2-after &&
+	patch type.mp4 1.2 0 150 100 30 >line2-after &&
 	! cmp -s line2-before line2-after
 '
 
@@ -188,11 +189,11 @@ test_expect_success 'a video size other than the viewport is scaled to' '
 	test "$(ffprobe -v error -show_entries stream=width,height -of csv=p=0 small.mp4)" = "160,120"
 '
 
-test_expect_success 'an action not implemented yet is refused, nothing written' '
+test_expect_success 'an unknown action in a fragment is refused, nothing written' '
 	cap todo box.html 30 0 0 "[{\"type\": \"pause\", \"duration\": 1},
-		{\"type\": \"hover\", \"selector\": \"#box\"}]" &&
+		{\"type\": \"clik\", \"selector\": \"#box\"}]" &&
 	test_must_fail 2 $BIN/stepcap -o todo.mp4 todo.json 2>err &&
-	test_grep "^stepcap: steps\[todo\]\.actions\[1\]: action \"hover\" is not supported yet$" err &&
+	test_grep "^stepcap: steps\[todo\]\.actions\[1\]: unknown action \"clik\"$" err &&
 	test ! -e todo.mp4
 '
 
