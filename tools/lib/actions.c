@@ -234,7 +234,7 @@ static void wait_network_quiet(struct capture *cap, double limit, long *waited)
 
 	while (!netidle_quiet(cap->net, NETWORK_QUIET_S, capture_now())) {
 		if (capture_now() > deadline) {
-			warn("step %s: %s: %d requests still open after %g s; going on",
+			warn("step %s: %s: %d requests still open after %.1f s; going on",
 			     cap->id, cap->where, cap->net->count, limit);
 			return;
 		}
