@@ -170,8 +170,9 @@ static size_t utf8_length(unsigned char lead)
 }
 
 /* The frame a character is due in is computed from the start, so no
- * rounding error builds up. */
-void capture_type(struct capture *cap, const char *text, double delay)
+ * rounding error builds up; in whole milliseconds, so 15 characters at
+ * 30 ms are 13.5 frames exactly, not 13.4999. */
+void capture_type(struct capture *cap, const char *text, double delay_ms)
 {
 	long start = cap->frames->recorded, typed = 0;
 	char one[5];
@@ -190,7 +191,7 @@ void capture_type(struct capture *cap, const char *text, double delay)
 		}
 		text += n;
 		typed++;
-		record_until(cap, start + lround(typed * delay * cap->fps));
+		record_until(cap, start + lround(typed * delay_ms * cap->fps / 1000));
 	}
 }
 
@@ -322,8 +323,7 @@ static void run_type_text(struct capture *cap, const cJSON *a)
 	/* a field named by the action gets clicked first, as a person would */
 	if (selector)
 		run_click_selector(cap, a);
-	capture_type(cap, str_member(a, "text"),
-		     json_num(a, "delay", DEFAULT_TYPE_DELAY_MS) / 1000);
+	capture_type(cap, str_member(a, "text"), json_num(a, "delay", DEFAULT_TYPE_DELAY_MS));
 }
 
 static const char *check_press_key(const cJSON *a, const char **member)

@@ -76,8 +76,8 @@ void capture_element_centre(struct capture *cap, const char *selector, double *x
  * second), unrecorded, at most limit seconds (and a cap of its own). */
 void capture_settle_network(struct capture *cap, double limit);
 
-/* Type text one character every delay seconds; '\n' presses Enter. */
-void capture_type(struct capture *cap, const char *text, double delay);
+/* Type text one character every delay_ms; '\n' presses Enter. */
+void capture_type(struct capture *cap, const char *text, double delay_ms);
 
 /* Press a chord such as "Control+a"; the caller knows it parses. */
 void capture_press(struct capture *cap, const char *chord);

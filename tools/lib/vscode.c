@@ -11,9 +11,9 @@
 #include "util.h"
 #include "vscode.h"
 
-/* what the palette's filter is typed at, per character */
-#define PALETTE_TYPE_DELAY_S 0.03
-#define TERMINAL_TYPE_DELAY_S 0.05
+/* what the palette's filter and the terminal are typed at, per character */
+#define PALETTE_TYPE_DELAY_MS 30
+#define TERMINAL_TYPE_DELAY_MS 50
 /* the quick input opens at once; longer means it is not coming */
 #define QUICK_INPUT_TIMEOUT_S 5.0
 /* a long line selection is spread over at most this long */
@@ -114,7 +114,7 @@ const char *vscode_check_command_palette(const cJSON *a, const char **member)
 void vscode_command_palette(struct capture *cap, const cJSON *a)
 {
 	open_quick_input(cap, "Control+Shift+p");
-	capture_type(cap, json_str(a, "command", ""), PALETTE_TYPE_DELAY_S);
+	capture_type(cap, json_str(a, "command", ""), PALETTE_TYPE_DELAY_MS);
 	capture_record_seconds(cap, 0.2);
 	capture_press(cap, "Enter");
 	frames_step(cap->frames, 1);
@@ -142,8 +142,7 @@ void vscode_terminal_type(struct capture *cap, const cJSON *a)
 	if (!focus_first(cap, terminal_inputs))
 		capture_fail(cap, EXIT_FAIL, "no terminal is open: open one first, e.g. "
 			     "command_palette \"Terminal: Create New Terminal\"");
-	capture_type(cap, json_str(a, "text", ""),
-		     json_num(a, "delay", TERMINAL_TYPE_DELAY_S * 1000) / 1000);
+	capture_type(cap, json_str(a, "text", ""), json_num(a, "delay", TERMINAL_TYPE_DELAY_MS));
 	if (json_bool(a, "press_enter", 0))
 		capture_press(cap, "Enter");
 	frames_step(cap->frames, 1);
@@ -177,7 +176,7 @@ void vscode_highlight_lines(struct capture *cap, const cJSON *a)
 	focus_editor(cap);
 	open_quick_input(cap, "Control+g");
 	snprintf(number, sizeof number, "%ld", from);
-	capture_type(cap, number, PALETTE_TYPE_DELAY_S);
+	capture_type(cap, number, PALETTE_TYPE_DELAY_MS);
 	capture_press(cap, "Enter");
 	frames_step(cap->frames, 1);
 	if (span > lines)
