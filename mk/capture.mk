@@ -21,7 +21,7 @@ ifeq ($(CAPTURE_MODE),continuous)
 CAPS := $(patsubst %,$(OUT)/step/%/cap.json,$(STEPS))
 
 $(CLIPS) $(CLIPS:.mp4=.json) &: $(CAPS) $(WAVS) $(BIN)/stepcap $(PRE_SETUP) | $(OUT)/clip/
-	$(call say,CAP,$(OUT)/clip/*.mp4)
+	$(call say,CAP,'$(OUT)/clip/*.mp4')
 	$(Q)$(BIN)/stepcap -f $(OUT)/fail -d $(OUT) $(CAPS)
 else
 # A fresh browser per step: steps capture in parallel under make -j.

@@ -56,6 +56,7 @@ test_expect_success 'spec2req tells make the tour is continuous' '
 test_expect_success 'a continuous tour is captured in one run, pre_setup first' '
 	build clips || { cat make.log; false; } &&
 	test "$(grep -c "^  CAP " make.log)" = 1 &&
+	test_grep "^  CAP    $TMP/out/clip/\*\.mp4$" make.log &&
 	test_grep "^pre_setup\[0\]: echo first >$TMP/ran$" make.log &&
 	test_grep "^pre_setup\[1\]: echo second >>$TMP/ran$" make.log &&
 	test "$(cat ran)" = "$(printf "first\nsecond")" &&

@@ -110,7 +110,7 @@ static void catch_up(struct frames *f)
 		f->clock_ms += f->interval_ms;
 		keep_clock_ahead(f);
 		cJSON_Delete(cdp_ecall(f->cdp, f->session, "HeadlessExperimental.beginFrame",
-				       frame_params(f, f->clock_ms, 0)));
+				       frame_params(f, f->clock_ms, NO_SHOT)));
 	}
 	f->shot_retries++;
 }
@@ -180,7 +180,7 @@ int frames_step(struct frames *f, int record)
 	if (record && f->moving) {
 		damage = begin_frame(f, 0, JPEG_SHOT);
 	} else {
-		damage = begin_frame(f, 0, 0);
+		damage = begin_frame(f, 0, NO_SHOT);
 		f->stale |= damage;
 		if (!record)
 			return damage;
@@ -196,7 +196,7 @@ int frames_step(struct frames *f, int record)
 	f->moving = f->image_len != f->prev_len ||
 		    memcmp(f->image, f->prev, f->image_len);
 	if (!f->moving) {
-		begin_frame(f, 2 * SHOT_DELAY_MS, 0);
+		begin_frame(f, 2 * SHOT_DELAY_MS, NO_SHOT);
 		f->reused++;
 	}
 write:
