@@ -153,6 +153,22 @@ test_expect_success 'bad input is not retried' '
 	! grep -q attempt err
 '
 
+test_expect_success 'settings.preloader_selector: recording starts once the preloader has gone' '
+	frag pre "file://$PAGES/preloader.html" "[]" "\"preloader_selector\": \"#gva-preloader\"" &&
+	$BIN/stepcap -o pre.mp4 pre.json &&
+	is red "$(rgb pre.mp4 0 50 50)" &&
+	frag nopre "file://$PAGES/preloader.html" "[]" &&
+	$BIN/stepcap -o nopre.mp4 nopre.json &&
+	is black "$(rgb nopre.mp4 0 50 50)"
+'
+
+test_expect_success 'a preloader that never goes times out, naming it' '
+	frag stuck "file://$PAGES/preloader.html?ms=never" "[]" \
+		"\"preloader_selector\": \"#gva-preloader\", \"timeout\": 1" &&
+	test_must_fail 3 $BIN/stepcap -o stuck.mp4 stuck.json 2>err &&
+	test_grep "^stepcap: step stuck: preloader_selector: preloader \"#gva-preloader\" still shown after 1 s$" err
+'
+
 test_expect_success 'a browser missing from PATH is named with its package and make deps' '
 	frag nob "$PAGE" "[]" &&
 	mkdir emptybin && ln -s "$(command -v ffmpeg)" emptybin/ffmpeg &&
