@@ -47,6 +47,20 @@ cJSON *page_call(struct page *p, const char *fn, const cJSON *arg)
 	return value ? value : cJSON_CreateNull();
 }
 
+/* Returns 1, 0 or -1 from a page function answering true, false or throwing. */
+static int call_bool(struct page *p, const char *fn, cJSON *arg)
+{
+	cJSON *v = page_call(p, fn, arg);
+	int ok;
+
+	cJSON_Delete(arg);
+	if (!v)
+		return -1;
+	ok = cJSON_IsTrue(v);
+	cJSON_Delete(v);
+	return ok;
+}
+
 static const char centre_fn[] =
 	"function (sel) {"
 	" const e = document.querySelector(sel);"
@@ -95,18 +109,11 @@ static const char state_fn[] =
 
 int page_selector_state(struct page *p, const char *selector, const char *state)
 {
-	cJSON *arg = cJSON_CreateArray(), *v;
-	int ok;
+	cJSON *arg = cJSON_CreateArray();
 
 	cJSON_AddItemToArray(arg, cJSON_CreateString(selector));
 	cJSON_AddItemToArray(arg, cJSON_CreateString(state));
-	v = page_call(p, state_fn, arg);
-	cJSON_Delete(arg);
-	if (!v)
-		return -1;
-	ok = cJSON_IsTrue(v);
-	cJSON_Delete(v);
-	return ok;
+	return call_bool(p, state_fn, arg);
 }
 
 static const char range_fn[] =
@@ -182,20 +189,6 @@ const char *page_visibility(struct page *p, const char *selector)
 			answer = answers[i];
 	cJSON_Delete(v);
 	return answer;
-}
-
-/* Returns 1, 0 or -1 from a page function answering true, false or throwing. */
-static int call_bool(struct page *p, const char *fn, cJSON *arg)
-{
-	cJSON *v = page_call(p, fn, arg);
-	int ok;
-
-	cJSON_Delete(arg);
-	if (!v)
-		return -1;
-	ok = cJSON_IsTrue(v);
-	cJSON_Delete(v);
-	return ok;
 }
 
 static const char focus_fn[] =
