@@ -20,6 +20,18 @@ test_expect_success 'hover: the pointer over an element shows its hover style' '
 	is red "$(rgb hover.mp4 -1 130 10)"
 '
 
+test_expect_success 'type_text with a selector clicks that field first' '
+	echo "<body style=margin:0><input id=a style=\"font:30px monospace;width:300px\">
+		<input id=b style=\"font:30px monospace;width:300px\">" >fields.html &&
+	frag typed "file://$TMP/fields.html" "[{\"type\": \"type_text\", \"selector\": \"#b\",
+		\"text\": \"WWW\", \"delay\": 10}]" "\"cursor\": false" &&
+	$BIN/stepcap -o typed.mp4 typed.json &&
+	patch typed.mp4 0 4 4 120 30 >a-before && patch typed.mp4 -1 4 4 120 30 >a-after &&
+	cmp -s a-before a-after &&
+	patch typed.mp4 0 4 46 120 30 >b-before && patch typed.mp4 -1 4 46 120 30 >b-after &&
+	! cmp -s b-before b-after
+'
+
 test_expect_success 'select: choosing an option fires its change' '
 	frag select "$PAGE" "[{\"type\": \"select\", \"selector\": \"#s\", \"value\": \"b\"}]" &&
 	$BIN/stepcap -o select.mp4 select.json &&

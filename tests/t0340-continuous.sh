@@ -157,6 +157,33 @@ test_expect_success 'stepcap -d refuses independent steps given together' '
 	test_grep "^stepcap: steps\[one\]\.mode: \"independent\": only continuous steps are recorded together" err
 '
 
+test_expect_success 'stepcap -d: the cursor keeps its place across a navigation' '
+	spec continuous && jq ".settings.cursor = true" tour.json >t && mv t tour.json &&
+	$BIN/spec2req -o cur tour.json &&
+	mkdir -p cur/wav && cp out/wav/*.wav cur/wav/ &&
+	$BIN/stepcap -d cur cur/step/one/cap.json cur/step/two/cap.json cur/step/three/cap.json &&
+	# the pointer rests on the counter (centre 260,170) at the end of step
+	# two, and is still drawn there (white outline, dark fill) over the
+	# black page as step three opens
+	is dark "$(rgb cur/clip/two.mp4 -1 262 178)" &&
+	is black "$(rgb cur/clip/three.mp4 0 100 100)" &&
+	c=$(rgb cur/clip/three.mp4 0 258 176) &&
+	echo "$c" | awk "{ exit !(\$1 > 60 && \$2 > 60 && \$3 > 60) }"
+'
+
+test_expect_success 'stepcap -d: a failing step replaces no clip and is named in the failure files' '
+	cp cur/clip/one.mp4 one.before &&
+	jq ".steps[1].assertions[0].value = \"count=9\"" tour.json >t && mv t tour.json &&
+	$BIN/spec2req -o cur tour.json &&
+	test_must_fail 1 $BIN/stepcap -d cur cur/step/one/cap.json cur/step/two/cap.json \
+		cur/step/three/cap.json 2>err &&
+	test_grep "^stepcap: step two: assertions\[0\] (title_contains): expected the title to contain \"count=9\"" err &&
+	test -s cur/fail/two-attempt-1.png && test -s cur/fail/two-attempt-1.txt &&
+	test ! -e cur/fail/one-attempt-1.png &&
+	cmp one.before cur/clip/one.mp4 &&
+	test -z "$(ls -A cur/clip | grep "\.tmp\.")"
+'
+
 test_expect_success 'settings.cursor and max_wait_seconds are checked' '
 	jq ".settings.cursor = \"yes\"" tour.json >c.json &&
 	test_must_fail 2 $BIN/spec2req c.json 2>err &&
