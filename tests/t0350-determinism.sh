@@ -74,7 +74,8 @@ test_expect_success 'the frames differ where the spec differs' '
 
 # A stand-in browser that speaks the protocol but whose renderer never
 # draws: every beginFrame comes back without a picture. With STALL_ONCE it
-# stalls only the first time it is started, then draws one fixed JPEG.
+# stalls only the first time it is started, then draws one fixed JPEG;
+# with HANG, a beginFrame is never answered at all.
 cat >fakebrowser.py <<'EOF2'
 import json, os, sys
 tries = os.path.join(os.environ["FAKE_DIR"], "starts")
@@ -100,6 +101,8 @@ while True:
         if method == "Page.navigate": result = {"frameId": "F"}
         if method == "Runtime.evaluate": result = {"result": {"type": "undefined"}}
         if method == "HeadlessExperimental.beginFrame":
+            if os.environ.get("HANG"):
+                continue
             result = {"hasDamage": False}
             if draws and "screenshot" in m["params"]:
                 result = {"hasDamage": True, "screenshotData": picture}
@@ -133,6 +136,16 @@ test_expect_success 'a renderer that stalls once: the next browser records the c
 	test "$(grep -c "renderer stalled; starting another" err)" = 1 &&
 	test "$(frames stall.mp4)" = 15 &&
 	is green "$(rgb stall.mp4 -1 100 100)"
+'
+
+test_expect_success 'a first frame that is never answered times out, and is retried' '
+	rm -f fake/starts &&
+	frag hang "file://$TMP/tall.html" "[]" "\"timeout\": 1, \"max_retries\": 1" &&
+	CHROMIUM=$TMP/fakebrowser FAKE_DIR=$TMP/fake HANG=1 \
+		test_must_fail 3 $BIN/stepcap -o hang.mp4 hang.json 2>err &&
+	test "$(grep -c "^stepcap: browser: no answer to HeadlessExperimental.beginFrame within 1.0 s$" err)" = 2 &&
+	test_grep "^stepcap: step hang: attempt 1 of 2 failed" err &&
+	test "$(cat fake/starts)" = 2
 '
 
 test_expect_success 'no browser process or profile outlives the runs' '
