@@ -389,86 +389,113 @@ static char *fail_path(const char *faildir, const char *id, int attempt, const c
 	return estrfmt("%s/%s-attempt-%d.%s", faildir, id, attempt, ext);
 }
 
-/* One attempt at every step, in a process of its own: a failure anywhere
- * ends it with die(), and the next attempt starts from nothing. */
-static void run_attempt(struct step *steps, int n, const char *faildir, int attempt,
-			struct shared *shared)
-{
-	struct events ev = { 0 };
-	struct netidle net = { 0 };
+/* Everything one attempt drives. */
+struct session {
+	struct events ev;
+	struct netidle net;
 	struct frames frames;
-	struct page page = { 0 };
-	struct capture cap = { 0 };
-	cJSON **metas = ecalloc((size_t)n, sizeof *metas);
-	struct step *s = &steps[0];
+	struct page page;
+	struct capture cap;
 	struct cdp *cdp;
-	long total, action_frames;
-	int i, start;
+	const char *faildir;
+	int attempt;
+	struct shared *shared;
+};
 
-	atexit(cleanup);
-	encoders = ecalloc((size_t)n, sizeof *encoders);
-	encoder_count = n;
-	ev.net = &net;
-	cap.fps = s->fps;
-	cap.width = s->width;
-	cap.height = s->height;
-	cap.frames = &frames;
-	cap.page = &page;
-	cap.net = &net;
-	cap.cursor.enabled = s->cursor;
+/* Name the step now being recorded: in messages, in failure files, and to
+ * the process that decides on retries. */
+static void enter_step(struct session *ss, const struct step *s)
+{
+	snprintf(ss->shared->step, sizeof ss->shared->step, "%s", s->id);
+	ss->cap.id = s->id;
+	ss->cap.timeout = s->timeout;
+	ss->cap.max_wait_frames = lround(s->max_wait * s->fps);
+	free((char *)ss->cap.fail_png);
+	ss->cap.fail_png = ss->faildir ? fail_path(ss->faildir, s->id, ss->attempt, "png")
+				       : NULL;
+}
+
+/* A browser with the first step's page loaded and drawn; a browser whose
+ * renderer never draws is replaced, up to BROWSER_STARTS of them. */
+static void open_browser(struct session *ss, const struct step *s)
+{
+	int start;
+
 	for (start = 1;; start++) {
-		snprintf(shared->step, sizeof shared->step, "%s", s->id);
-		cap.id = s->id;
-		cap.timeout = s->timeout;
-		cap.fail_png = faildir ? fail_path(faildir, s->id, attempt, "png") : NULL;
 		browser_start(&browser, s->width, s->height);
-		cdp = cdp_open(browser.wfd, browser.rfd, (int)(s->timeout * 1000), on_event, &ev);
-		ev.session = open_target(cdp, s);
-		frames_init(&frames, cdp, ev.session, s->fps, NULL);
-		page.cdp = cdp;
-		page.session = ev.session;
-		load_page(s, &cap, &ev);
-		if (frames_first_picture(&frames) == 0)
-			break;
+		ss->cdp = cdp_open(browser.wfd, browser.rfd, (int)(s->timeout * 1000), on_event,
+				   &ss->ev);
+		ss->ev.session = open_target(ss->cdp, s);
+		frames_init(&ss->frames, ss->cdp, ss->ev.session, s->fps, NULL);
+		ss->page.cdp = ss->cdp;
+		ss->page.session = ss->ev.session;
+		load_page(s, &ss->cap, &ss->ev);
+		if (frames_first_picture(&ss->frames) == 0)
+			return;
 		if (start == BROWSER_STARTS)
 			die(EXIT_SYS, "step %s: the browser never drew the page (%d browsers tried)",
 			    s->id, start);
 		warn("step %s: the browser's renderer stalled; starting another", s->id);
 		browser_stop(&browser);
-		cdp_close(cdp);
-		frames_free(&frames);
-		free((char *)ev.session);
-		free((char *)cap.fail_png);
-		ev.session = NULL;
+		cdp_close(ss->cdp);
+		frames_free(&ss->frames);
+		free((char *)ss->ev.session);
+		ss->ev.session = NULL;
 	}
+}
 
+/* Record one step into enc, its page already loaded; returns its meta. */
+static cJSON *record_step(struct session *ss, const struct step *s, struct encoder *enc)
+{
+	struct capture *cap = &ss->cap;
+	long total, action_frames;
+
+	encoder_start(enc, s->clip, s->fps, s->video_width != s->width ||
+		      s->video_height != s->height, s->video_width, s->video_height);
+	frames_begin_clip(&ss->frames, enc);
+	actions_run(cap, s->actions);
+	if (s->scroll)
+		scroll_run(cap, s->scroll);
+	if (s->assertions)
+		assertions_run(cap, s->assertions);
+	action_frames = ss->frames.recorded;
+	total = lround((s->lead_in + s->narration + s->tail) * s->fps);
+	if (total < action_frames + lround(s->tail * s->fps))
+		total = action_frames + lround(s->tail * s->fps);
+	record_until(cap, total);
+	encoder_finish(enc);
+	return meta_json(s, total, action_frames, &ss->frames);
+}
+
+/* One attempt at every step, in a process of its own: a failure anywhere
+ * ends it with die(), and the next attempt starts from nothing. Clips are
+ * renamed into place only once every step is recorded. */
+static void run_attempt(struct step *steps, int n, const char *faildir, int attempt,
+			struct shared *shared)
+{
+	struct session ss = { .faildir = faildir, .attempt = attempt, .shared = shared };
+	cJSON **metas = ecalloc((size_t)n, sizeof *metas);
+	int i;
+
+	atexit(cleanup);
+	encoders = ecalloc((size_t)n, sizeof *encoders);
+	encoder_count = n;
+	ss.ev.net = &ss.net;
+	ss.cap.fps = steps[0].fps;
+	ss.cap.width = steps[0].width;
+	ss.cap.height = steps[0].height;
+	ss.cap.frames = &ss.frames;
+	ss.cap.page = &ss.page;
+	ss.cap.net = &ss.net;
+	ss.cap.cursor.enabled = steps[0].cursor;
+	enter_step(&ss, &steps[0]);
+	open_browser(&ss, &steps[0]);
 	for (i = 0; i < n; i++) {
-		s = &steps[i];
-		snprintf(shared->step, sizeof shared->step, "%s", s->id);
-		cap.id = s->id;
-		cap.timeout = s->timeout;
-		cap.max_wait_frames = lround(s->max_wait * s->fps);
-		free((char *)cap.fail_png);
-		cap.fail_png = faildir ? fail_path(faildir, s->id, attempt, "png") : NULL;
+		enter_step(&ss, &steps[i]);
 		/* a continuous tour goes somewhere else only when its URL does */
-		if (i > 0 && strcmp(s->url, steps[i - 1].url))
-			load_page(s, &cap, &ev);
-		encoder_start(&encoders[i], s->clip, s->fps, s->video_width != s->width ||
-			      s->video_height != s->height, s->video_width, s->video_height);
-		frames_begin_clip(&frames, &encoders[i]);
-
-		actions_run(&cap, s->actions);
-		if (s->scroll)
-			scroll_run(&cap, s->scroll);
-		if (s->assertions)
-			assertions_run(&cap, s->assertions);
-		action_frames = frames.recorded;
-		total = lround((s->lead_in + s->narration + s->tail) * s->fps);
-		if (total < action_frames + lround(s->tail * s->fps))
-			total = action_frames + lround(s->tail * s->fps);
-		record_until(&cap, total);
-		encoder_finish(&encoders[i]);
-		metas[i] = meta_json(s, total, action_frames, &frames);
+		if (i > 0 && strcmp(steps[i].url, steps[i - 1].url))
+			load_page(&steps[i], &ss.cap, &ss.ev);
+		metas[i] = record_step(&ss, &steps[i], &encoders[i]);
 	}
 	for (i = 0; i < n; i++) {
 		encoder_commit(&encoders[i]);
@@ -477,12 +504,12 @@ static void run_attempt(struct step *steps, int n, const char *faildir, int atte
 		cJSON_Delete(metas[i]);
 	}
 	free(metas);
-	free((char *)cap.fail_png);
+	free((char *)ss.cap.fail_png);
 	browser_stop(&browser);
-	cdp_close(cdp);
-	frames_free(&frames);
-	netidle_reset(&net, 0);
-	free((char *)ev.session);
+	cdp_close(ss.cdp);
+	frames_free(&ss.frames);
+	netidle_reset(&ss.net, 0);
+	free((char *)ss.ev.session);
 }
 
 /* Run one attempt in a child whose messages pass through us and are kept
