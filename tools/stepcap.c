@@ -17,7 +17,6 @@
  * the start in a fresh browser, up to the fragment's max_retries; each
  * failed attempt leaves faildir/ID-attempt-N.png and ID-attempt-N.txt (the
  * reason). The default faildir is outdir/fail with -d, none otherwise. */
-#include <errno.h>
 #include <fcntl.h>
 #include <math.h>
 #include <signal.h>
@@ -25,13 +24,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "actions.h"
 #include "assertions.h"
 #include "browser.h"
 #include "cdp.h"
+#include "child.h"
 #include "encoder.h"
 #include "file.h"
 #include "frames.h"
@@ -80,7 +79,6 @@ struct shared {
 static struct browser browser;
 static struct encoder *encoders;
 static int encoder_count;
-static pid_t attempt_pid;
 static volatile sig_atomic_t interrupted;
 
 static void usage(FILE *f)
@@ -111,9 +109,9 @@ static void on_signal(int sig)
 	int devnull, i;
 
 	interrupted = sig;
-	if (attempt_pid > 0) {
+	if (child_pid > 0) {
 		/* the attempt cleans up after itself; we wait for it */
-		kill(attempt_pid, sig);
+		kill(child_pid, sig);
 		return;
 	}
 	if (write(STDERR_FILENO, msg, sizeof msg - 1) < 0)
@@ -512,61 +510,19 @@ static void run_attempt(struct step *steps, int n, const char *faildir, int atte
 	free((char *)ss.ev.session);
 }
 
-/* Run one attempt in a child whose messages pass through us and are kept
- * in reason. Returns its exit status (128 + signal when killed). */
-static int attempt_in_child(struct step *steps, int n, const char *faildir,
-			    int attempt, struct shared *shared, char *reason)
-{
-	size_t kept = 0;
-	ssize_t got;
-	char buf[4096];
-	int fds[2], status;
+/* run_attempt's arguments, through child_run */
+struct attempt {
+	struct step *steps;
+	int n, number;
+	const char *faildir;
+	struct shared *shared;
+};
 
-	if (pipe2(fds, O_CLOEXEC) < 0)
-		die(EXIT_SYS, "pipe:");
-	fflush(NULL);
-	attempt_pid = fork();
-	if (attempt_pid < 0)
-		die(EXIT_SYS, "fork:");
-	if (attempt_pid == 0) {
-		attempt_pid = 0;
-		dup2(fds[1], STDERR_FILENO);
-		run_attempt(steps, n, faildir, attempt, shared);
-		exit(EXIT_OK);
-	}
-	close(fds[1]);
-	while ((got = read(fds[0], buf, sizeof buf)) != 0) {
-		if (got < 0) {
-			if (errno == EINTR)
-				continue;
-			break;
-		}
-		if (write(STDERR_FILENO, buf, (size_t)got) < 0)
-			break;
-		/* the newest messages are the reason: keep the tail */
-		if (kept + (size_t)got >= REASON_MAX) {
-			size_t drop = kept + (size_t)got - (REASON_MAX - 1);
-			if (drop > kept)
-				drop = kept;
-			memmove(reason, reason + drop, kept - drop);
-			kept -= drop;
-		}
-		if ((size_t)got >= REASON_MAX)
-			got = REASON_MAX - 1;
-		memcpy(reason + kept, buf, (size_t)got);
-		kept += (size_t)got;
-	}
-	reason[kept] = '\0';
-	close(fds[0]);
-	while (waitpid(attempt_pid, &status, 0) < 0)
-		if (errno != EINTR)
-			die(EXIT_SYS, "waitpid:");
-	attempt_pid = 0;
-	if (interrupted) {
-		signal(interrupted, SIG_DFL);
-		raise(interrupted);
-	}
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+static void attempt_main(void *arg)
+{
+	struct attempt *a = arg;
+
+	run_attempt(a->steps, a->n, a->faildir, a->number, a->shared);
 }
 
 static void forget_failures(const struct step *steps, int n, const char *faildir)
@@ -602,30 +558,35 @@ static int capture(struct step *steps, int n, const char *faildir)
 {
 	struct shared *shared = mmap(NULL, sizeof *shared, PROT_READ | PROT_WRITE,
 				     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	int attempts = steps[0].max_retries + 1, attempt, status = EXIT_OK;
-	char *reason = emalloc(REASON_MAX);
+	struct attempt a = { steps, n, 0, faildir, shared };
+	struct tail reason = { emalloc(REASON_MAX), 0, REASON_MAX };
+	int attempts = steps[0].max_retries + 1, status = EXIT_OK;
 
 	if (shared == MAP_FAILED)
 		die(EXIT_SYS, "mmap:");
 	if (faildir)
 		forget_failures(steps, n, faildir);
-	for (attempt = 1; attempt <= attempts; attempt++) {
+	for (a.number = 1; a.number <= attempts; a.number++) {
 		shared->step[0] = '\0';
-		status = attempt_in_child(steps, n, faildir, attempt, shared, reason);
+		status = child_run(attempt_main, &a, &reason);
+		if (interrupted) {
+			signal(interrupted, SIG_DFL);
+			raise(interrupted);
+		}
 		if (status == EXIT_OK)
 			break;
 		if (faildir && shared->step[0])
-			write_reason(faildir, shared->step, attempt, reason, status);
+			write_reason(faildir, shared->step, a.number, reason.buf, status);
 		if (status != EXIT_FAIL && status != EXIT_TIMEOUT)
 			break;
-		if (attempt < attempts)
+		if (a.number < attempts)
 			warn("step %s: attempt %d of %d failed; trying again in a fresh browser",
-			     shared->step, attempt, attempts);
+			     shared->step, a.number, attempts);
 		else if (attempts > 1)
 			warn("step %s: failed %d times, giving up%s%s", shared->step, attempts,
 			     faildir ? "; screenshots and reasons in " : "", faildir ? faildir : "");
 	}
-	free(reason);
+	free(reason.buf);
 	munmap(shared, sizeof *shared);
 	return status > 128 ? EXIT_SYS : status;
 }
