@@ -188,6 +188,25 @@ test_expect_success 'a browser missing from PATH is named with its package and m
 	test_grep "chromium-headless-shell not found: install it with .make deps. (Debian package chromium-headless-shell)" err
 '
 
+test_expect_success 'stopped mid-capture: the old clip stays, nothing half-written is left' '
+	frag long "$PAGE" "[{\"type\": \"pause\", \"duration\": 600}]"
+	echo old >long.mp4
+	$BIN/stepcap -f fail -o long.mp4 long.json 2>err &
+	pid=$!
+	for i in $(seq 100); do
+		ls -A | grep -q "^\.long\.mp4\.tmp\." && break
+		sleep 0.1
+	done
+	kill -TERM $pid
+	status=0
+	wait $pid || status=$?
+	test $status = 143 &&
+	test_grep "^stepcap: interrupted$" err &&
+	test "$(cat long.mp4)" = old &&
+	test -z "$(ls -A | grep "\.tmp\.")" &&
+	test ! -e fail/long-attempt-1.png
+'
+
 test_expect_success 'no browser process or profile outlives the runs' '
 	test -z "$(ls -A tmpdir)" &&
 	! pgrep -f "$TMP/tmpdir" >/dev/null
