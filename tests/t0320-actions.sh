@@ -83,6 +83,18 @@ test_expect_success 'the cursor glides to the target, ripples, and stays in view
 	! cmp -s ripple after
 '
 
+test_expect_success 'a click that loads another page: wait_for_load, and the cursor is back' '
+	echo "<body style=margin:0><a id=go href=black.html style=\"display:block;width:100px;height:100px;background:#f00\"></a>" >link.html &&
+	echo "<title>black</title><body style=margin:0;background:#000>" >black.html &&
+	frag nav "file://$TMP/link.html" "[{\"type\": \"click_selector\", \"selector\": \"#go\"},
+		{\"type\": \"wait_for_load\"}]" "\"assertions\": [{\"type\": \"title_contains\", \"value\": \"black\"}]" &&
+	$BIN/stepcap -o nav.mp4 nav.json &&
+	is black "$(rgb nav.mp4 -1 200 200)" &&
+	# the pointer (white outline, dark fill) over the new page
+	c=$(rgb nav.mp4 -1 48 56) &&
+	echo "$c" | awk "{ exit !(\$1 > 60 && \$2 > 60 && \$3 > 60) }"
+'
+
 test_expect_success 'settings.cursor false: no pointer is drawn' '
 	frag nocursor "$PAGE" "$CLICK" "\"cursor\": false" &&
 	$BIN/stepcap -m nocursor.meta -o nocursor.mp4 nocursor.json &&

@@ -274,6 +274,8 @@ static void run_wait_for_load(struct capture *cap, const cJSON *a)
 	}
 	free(state);
 	wait_network_quiet(cap, idle_cap - (capture_now() - start), &waited);
+	/* a click may have loaded a new document, without the cursor */
+	cursor_restore(cap);
 }
 
 static const char *check_selector(const cJSON *a, const char **member)

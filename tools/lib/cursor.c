@@ -16,6 +16,8 @@
 static const char draw_fn[] =
 	"function ([x, y, shown, r, a]) {"
 	" let h = document.getElementById('__stepcap_cursor');"
+	/* a document being replaced may have no root yet: the next frame draws */
+	" if (!h && !document.documentElement) return;"
 	" if (!h) {"
 	"  h = document.createElement('div');"
 	"  h.id = '__stepcap_cursor';"

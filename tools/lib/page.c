@@ -2,9 +2,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "page.h"
 #include "util.h"
+
+/* How often, and how long at most, to ask again while the page is between
+ * two documents. */
+#define PAGE_RETRY_MS 20
+#define PAGE_CHANGE_MS 5000
 
 /* Whether a Runtime.evaluate result r holds an exception; its first line
  * (the error; the rest is a stack trace) goes to p->err. */
@@ -24,19 +30,54 @@ static int took_exception(struct page *p, const cJSON *r)
 	return 1;
 }
 
+/* Whether an evaluation failed only because the document it ran in was
+ * being replaced (a click that followed a link, a form sent): the browser
+ * says so in one of these words. */
+static int document_changed(const char *why)
+{
+	return strstr(why, "navigated or closed") || strstr(why, "context was destroyed") ||
+	       strstr(why, "Cannot find context") || strstr(why, "Cannot find default");
+}
+
+/* Runtime.evaluate with expression, asked again while the page is between
+ * documents (the new one takes milliseconds to commit, on the wall clock).
+ * Returns the answer (an exception in it is the caller's to read). */
+static cJSON *evaluate(struct page *p, const char *expression, int await)
+{
+	struct timespec pause = { 0, PAGE_RETRY_MS * 1000000L };
+	cJSON *params, *r;
+	const char *err;
+	int tries;
+
+	for (tries = 0;; tries++) {
+		params = cJSON_CreateObject();
+		cJSON_AddStringToObject(params, "expression", expression);
+		cJSON_AddBoolToObject(params, "awaitPromise", await);
+		cJSON_AddBoolToObject(params, "returnByValue", 1);
+		r = cdp_call(p->cdp, p->session, "Runtime.evaluate", params, &err);
+		if (r && !(took_exception(p, r) && document_changed(p->err)))
+			return r;
+		if (!r && !document_changed(err))
+			die(EXIT_SYS, "browser: Runtime.evaluate: %s", err);
+		cJSON_Delete(r);
+		if (tries * PAGE_RETRY_MS > PAGE_CHANGE_MS)
+			die(EXIT_SYS, "browser: the page was still between documents after %d ms",
+			    PAGE_CHANGE_MS);
+		nanosleep(&pause, NULL);
+	}
+}
+
 cJSON *page_call(struct page *p, const char *fn, const cJSON *arg)
 {
 	char *literal = arg ? cJSON_PrintUnformatted(arg) : estrdup(""), *expr;
-	cJSON *params = cJSON_CreateObject(), *r, *value;
+	cJSON *r, *value;
 
 	if (!literal)
 		die(EXIT_SYS, "cJSON_Print: out of memory");
 	expr = estrfmt("(%s)(%s)", fn, literal);
 	free(literal);
-	cJSON_AddStringToObject(params, "expression", expr);
-	cJSON_AddBoolToObject(params, "returnByValue", 1);
+	r = evaluate(p, expr, 0);
 	free(expr);
-	r = cdp_ecall(p->cdp, p->session, "Runtime.evaluate", params);
 	if (took_exception(p, r)) {
 		cJSON_Delete(r);
 		return NULL;
@@ -270,14 +311,9 @@ int page_click_all(struct page *p, const char *const *selectors)
 
 int page_eval(struct page *p, const char *expression)
 {
-	cJSON *params = cJSON_CreateObject(), *r;
-	int failed;
+	cJSON *r = evaluate(p, expression, 1);
+	int failed = took_exception(p, r);
 
-	cJSON_AddStringToObject(params, "expression", expression);
-	cJSON_AddBoolToObject(params, "awaitPromise", 1);
-	cJSON_AddBoolToObject(params, "returnByValue", 1);
-	r = cdp_ecall(p->cdp, p->session, "Runtime.evaluate", params);
-	failed = took_exception(p, r);
 	cJSON_Delete(r);
 	return failed ? -1 : 0;
 }
