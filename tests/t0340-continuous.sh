@@ -100,8 +100,9 @@ test_expect_success 'nothing changed: nothing is captured again' '
 	! grep -q -e "^  CAP " -e "^  SETUP " -e "^pre_setup" make.log
 '
 
-test_expect_success 'one narration edited: that WAV, and every continuous clip together' '
+test_expect_success 'one narration edited: that WAV, and every continuous clip together, from a fresh pre_setup' '
 	before=$(mtime out/clip/one.mp4) &&
+	echo stale >ran &&
 	NARRATION="Two, now said at quite some greater length than before." \
 		spec continuous "[\"echo first >$TMP/ran\", \"echo second >>$TMP/ran\"]" &&
 	build clips &&
@@ -109,7 +110,8 @@ test_expect_success 'one narration edited: that WAV, and every continuous clip t
 	test_grep "^  TTS .*/wav/two.wav" make.log &&
 	test "$(grep -c "^  CAP " make.log)" = 1 &&
 	test "$(mtime out/clip/one.mp4)" != "$before" &&
-	! grep -q "^pre_setup" make.log
+	test "$(grep -c "^pre_setup\[0\]" make.log)" = 1 &&
+	test "$(cat ran)" = "$(printf "first\nsecond")"
 '
 
 test_expect_success 'pre_setup commands never reach a command line' '
