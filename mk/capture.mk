@@ -1,10 +1,38 @@
 # Capture: one silent clip per step, as long as its narration needs. The
 # clip's meta file (frame count, where the narration starts) comes from the
-# same run, hence the grouped target.
+# same run, hence the grouped targets. A failed attempt leaves its
+# screenshot and reason in $(OUT)/fail/.
 
-$(OUT)/clip/%.mp4 $(OUT)/clip/%.json &: $(OUT)/step/%/cap.json $(OUT)/wav/%.wav $(BIN)/stepcap | $(OUT)/clip/
+# The spec's pre_setup commands are read from their fragment by presetup,
+# never put on a command line here.
+$(OUT)/pre_setup.json: $(SPEC_STAMP) ;
+
+ifeq ($(CAPTURE_MODE),continuous)
+# One page across the whole tour, its state carried from step to step: every
+# clip comes from one run, so they are remade together, each time from the
+# state pre_setup makes.
+CAPS := $(patsubst %,$(OUT)/step/%/cap.json,$(STEPS))
+
+$(CLIPS) $(CLIPS:.mp4=.json) &: $(CAPS) $(WAVS) $(OUT)/pre_setup.json $(BIN)/presetup $(BIN)/stepcap | $(OUT)/clip/
+	$(call say,SETUP,$(OUT)/pre_setup.json)
+	$(Q)$(BIN)/presetup $(OUT)/pre_setup.json
+	$(call say,CAP,'$(OUT)/clip/*.mp4')
+	$(Q)$(BIN)/stepcap -f $(OUT)/fail -d $(OUT) $(CAPS)
+else
+# Steps on their own need pre_setup once, before the first of them, and
+# again when the commands change.
+PRE_SETUP := $(OUT)/.pre-setup
+
+$(PRE_SETUP): $(OUT)/pre_setup.json $(BIN)/presetup
+	$(call say,SETUP,$<)
+	$(Q)$(BIN)/presetup $<
+	$(Q)touch $@
+
+# A fresh browser per step: steps capture in parallel under make -j.
+$(OUT)/clip/%.mp4 $(OUT)/clip/%.json &: $(OUT)/step/%/cap.json $(OUT)/wav/%.wav $(BIN)/stepcap $(PRE_SETUP) | $(OUT)/clip/
 	$(call say,CAP,$(OUT)/clip/$*.mp4)
-	$(Q)$(BIN)/stepcap -w $(OUT)/wav/$*.wav -m $(OUT)/clip/$*.json -o $(OUT)/clip/$*.mp4 $<
+	$(Q)$(BIN)/stepcap -f $(OUT)/fail -w $(OUT)/wav/$*.wav -m $(OUT)/clip/$*.json -o $(OUT)/clip/$*.mp4 $<
+endif
 
 .PHONY: clips
 clips: $(CLIPS)

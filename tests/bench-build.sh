@@ -41,21 +41,9 @@ jq '.steps[7].narration = "This one sentence was edited, and only its step is re
 t0=$(now); build; t1=$(now)
 edit=$(elapsed "$t0" "$t1")
 
-# Capture speed: video seconds made per wall second, one clip at a time.
-video=0
-t0=$(now)
-for id in step-1 step-4 step-5; do
-	out/bin/stepcap -w "$WORK/out/wav/$id.wav" -m "$WORK/cap-$id.json" \
-		-o "$WORK/cap-$id.mp4" "$WORK/out/step/$id/cap.json"
-	video=$(calc "$video + $(jq '.frames / .fps' "$WORK/cap-$id.json")")
-done
-t1=$(now)
-capwall=$(elapsed "$t0" "$t1")
 length=$(ffprobe -v error -show_entries format=duration -of csv=p=0 "$WORK/out/tour.mp4")
 
 printf 'bench: generated 20-step tour (%.0f s of video), local backend, make -j%s\n' "$length" "$JOBS"
 printf '  %-24s %8.2f s   ratio %.4f\n' "full build" "$full" 1
 printf '  %-24s %8.2f s   ratio %.4f\n' "no-op rebuild" "$noop" "$(calc "$noop / $full")"
 printf '  %-24s %8.2f s   ratio %.4f\n' "one-narration edit" "$edit" "$(calc "$edit / $full")"
-printf '  %-24s %8.2f video s per wall s (%.1f s of video in %.2f s, 1280x720)\n' \
-	"capture speed" "$(calc "$video / $capwall")" "$video" "$capwall"

@@ -1,28 +1,43 @@
-/* stepcap - record one tour step as a silent video clip.
+/* stepcap - record tour steps as silent video clips.
  *
- * usage: stepcap [-w narration.wav] [-m meta.json] -o clip.mp4 cap.json
+ * usage: stepcap [-f faildir] [-w narration.wav] [-m meta.json] -o clip.mp4 cap.json
+ *        stepcap [-f faildir] -d outdir cap.json...
  *
  * Loads the step's page in headless Chromium, runs its actions on a
  * deterministic frame clock (one beginFrame per video frame) and writes
  * exactly as many frames as the step lasts: max(lead-in + narration + tail,
- * actions + tail). -m writes the timing the assembly needs as JSON. */
+ * actions + tail). -m writes the timing the assembly needs as JSON.
+ *
+ * With -d, the steps of a continuous tour are recorded in order on one
+ * page, its state carried from step to step, each into its own clip:
+ * outdir/clip/ID.mp4 and ID.json, timed by outdir/wav/ID.wav. No clip is
+ * replaced unless every step succeeded.
+ *
+ * A failed attempt (an action, a wait, an assertion) is tried again from
+ * the start in a fresh browser, up to the fragment's max_retries; each
+ * failed attempt leaves faildir/ID-attempt-N.png and ID-attempt-N.txt (the
+ * reason). The default faildir is outdir/fail with -d, none otherwise. */
 #include <fcntl.h>
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "actions.h"
+#include "assertions.h"
 #include "browser.h"
 #include "cdp.h"
+#include "child.h"
 #include "encoder.h"
 #include "file.h"
 #include "frames.h"
 #include "json.h"
+#include "netidle.h"
 #include "page.h"
+#include "stepid.h"
 #include "util.h"
 #include "wav.h"
 
@@ -32,32 +47,52 @@
 /* Unrecorded frames allowed for the loaded page to finish drawing. */
 #define SETTLE_FRAMES 30
 
+/* The most attempts settings.max_retries_per_step allows (10 retries). */
+#define MAX_ATTEMPTS 11
+
+/* What a failed attempt printed, kept for its reason file. */
+#define REASON_MAX 8192
+
 struct step {
-	const char *id, *url, *preloader;
-	int fps, width, height, video_width, video_height;
-	double lead_in, tail, timeout;
+	const char *id, *url, *preloader, *mode;
+	int fps, width, height, video_width, video_height, max_retries, cursor;
+	double lead_in, tail, timeout, max_wait;
 	const cJSON *actions, *scroll, *assertions;
+	cJSON *root;
+	/* where its outputs go */
+	const char *clip, *meta;
+	double narration;
 };
 
 struct events {
 	const char *session;
 	int loaded;
+	struct netidle *net;
+};
+
+/* Between the attempt being run and the process that runs attempts. */
+struct shared {
+	char step[80];  /* the step being recorded when the attempt ended */
 };
 
 /* Global so that every exit path, die() included, can stop them. */
 static struct browser browser;
-static struct encoder encoder;
+static struct encoder *encoders;
+static int encoder_count;
 static volatile sig_atomic_t interrupted;
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: %s [-w narration.wav] [-m meta.json] -o clip.mp4 cap.json\n",
-		argv0);
+	fprintf(f, "usage: %s [-f faildir] [-w narration.wav] [-m meta.json] -o clip.mp4 cap.json\n"
+		"       %s [-f faildir] -d outdir cap.json...\n", argv0, argv0);
 }
 
 static void cleanup(void)
 {
-	encoder_abort(&encoder);
+	int i;
+
+	for (i = 0; i < encoder_count; i++)
+		encoder_abort(&encoders[i]);
 	browser_stop(&browser);
 	if (interrupted) {
 		signal(interrupted, SIG_DFL);
@@ -71,17 +106,23 @@ static void cleanup(void)
 static void on_signal(int sig)
 {
 	static const char msg[] = "stepcap: interrupted\n";
-	int devnull;
+	int devnull, i;
 
 	interrupted = sig;
+	if (child_pid > 0) {
+		/* the attempt cleans up after itself; we wait for it */
+		kill(child_pid, sig);
+		return;
+	}
 	if (write(STDERR_FILENO, msg, sizeof msg - 1) < 0)
 		_exit(128 + sig);
 	/* the error the dying pipe will cause is not news */
 	devnull = open("/dev/null", O_WRONLY);
 	if (devnull >= 0)
 		dup2(devnull, STDERR_FILENO);
-	if (encoder.pid > 0)
-		kill(encoder.pid, SIGKILL);
+	for (i = 0; i < encoder_count; i++)
+		if (encoders[i].pid > 0)
+			kill(encoders[i].pid, SIGKILL);
 	if (browser.pid <= 0)
 		_exit(128 + sig);
 	kill(-browser.pid, SIGKILL);
@@ -122,70 +163,26 @@ static double seconds_member(const cJSON *root, const char *id, const char *name
 	return v->valuedouble;
 }
 
-/* The seed's assertions: checked against the page once the actions ran. */
-static const char *const assertion_types[] = { "url_contains", "title_contains" };
-
-static void assertions_check(const char *id, const cJSON *assertions)
-{
-	const cJSON *a;
-	const char *type;
-	int n = 0;
-
-	if (assertions && !cJSON_IsArray(assertions) && !cJSON_IsNull(assertions))
-		die(EXIT_USAGE, "steps[%s].assertions: not an array", id);
-	if (!cJSON_IsArray(assertions))
-		return;
-	cJSON_ArrayForEach(a, assertions) {
-		if (!(type = json_str(a, "type", NULL)))
-			die(EXIT_USAGE, "steps[%s].assertions[%d].type: missing or not a string",
-			    id, n);
-		if (strcmp(type, assertion_types[0]) && strcmp(type, assertion_types[1]))
-			die(EXIT_USAGE, "steps[%s].assertions[%d]: assertion \"%s\" is not "
-			    "supported yet", id, n, type);
-		if (!json_str(a, "value", NULL))
-			die(EXIT_USAGE, "steps[%s].assertions[%d].value: missing or not a string",
-			    id, n);
-		n++;
-	}
-}
-
-static void assertions_run(const struct step *s, struct page *page)
-{
-	const cJSON *a;
-	const char *type, *value;
-	char *actual;
-	int n = 0;
-
-	if (!cJSON_IsArray(s->assertions))
-		return;
-	cJSON_ArrayForEach(a, s->assertions) {
-		type = json_str(a, "type", NULL);
-		value = json_str(a, "value", NULL);
-		actual = page_document(page, strcmp(type, "url_contains") ? "title" : "url");
-		if (!strstr(actual, value))
-			die(EXIT_FAIL, "step %s: assertions[%d] (%s): \"%s\" not found in \"%s\"",
-			    s->id, n, type, value, actual);
-		free(actual);
-		n++;
-	}
-}
-
 /* Read the fragment spec2req wrote. It was validated there; checking again
  * costs little and turns a stale or hand-written fragment into a clear
  * error rather than a strange clip. */
-static cJSON *read_step(const char *path, struct step *s)
+static void read_step(const char *path, struct step *s)
 {
 	char err[256];
 	int sys_error;
 	cJSON *root = json_load(path, err, sizeof err, &sys_error), *v;
-	const char *mode;
+	const char *why;
 
 	if (!root)
 		die(sys_error ? EXIT_SYS : EXIT_USAGE, "%s: %s", path, err);
 	if (!cJSON_IsObject(root))
 		die(EXIT_USAGE, "%s: not a JSON object", path);
+	s->root = root;
 	if (!(s->id = json_str(root, "id", NULL)) || !*s->id)
 		die(EXIT_USAGE, "%s: id: missing or not a string", path);
+	/* ids name the failure files and, with -d, the clips */
+	if (!stepid_valid(s->id, &why))
+		die(EXIT_USAGE, "%s: id \"%s\" %s", path, s->id, why);
 	if (!(s->url = json_str(root, "url", NULL)) || !*s->url)
 		die(EXIT_USAGE, "steps[%s].url: missing or not a string", s->id);
 	v = cJSON_GetObjectItemCaseSensitive(root, "fps");
@@ -204,11 +201,21 @@ static cJSON *read_step(const char *path, struct step *s)
 	s->timeout = seconds_member(root, s->id, "timeout", 30);
 	if (s->timeout < 1)
 		die(EXIT_USAGE, "steps[%s].timeout: must be at least 1 second", s->id);
+	s->max_wait = seconds_member(root, s->id, "max_wait", 1.0);
+	v = cJSON_GetObjectItemCaseSensitive(root, "max_retries");
+	if (v && !whole_number(v, 0, MAX_ATTEMPTS - 1))
+		die(EXIT_USAGE, "steps[%s].max_retries: must be a whole number from 0 to %d",
+		    s->id, MAX_ATTEMPTS - 1);
+	s->max_retries = v ? v->valueint : 0;
+	v = cJSON_GetObjectItemCaseSensitive(root, "cursor");
+	if (v && !cJSON_IsBool(v))
+		die(EXIT_USAGE, "steps[%s].cursor: must be true or false", s->id);
+	s->cursor = !v || cJSON_IsTrue(v);
 	s->preloader = json_str(root, "preloader_selector", NULL);
-	mode = json_str(root, "mode", "independent");
-	if (strcmp(mode, "independent"))
-		warn("steps[%s]: mode \"%s\": captured as an independent step "
-		     "(page state is not carried over)", s->id, mode);
+	s->mode = json_str(root, "mode", "independent");
+	if (strcmp(s->mode, "independent") && strcmp(s->mode, "continuous"))
+		die(EXIT_USAGE, "steps[%s].mode: \"%s\" is not independent or continuous",
+		    s->id, s->mode);
 	s->actions = cJSON_GetObjectItemCaseSensitive(root, "actions");
 	actions_check(s->id, s->actions);
 	s->scroll = cJSON_GetObjectItemCaseSensitive(root, "scroll");
@@ -218,7 +225,27 @@ static cJSON *read_step(const char *path, struct step *s)
 		scroll_check(s->id, s->scroll);
 	s->assertions = cJSON_GetObjectItemCaseSensitive(root, "assertions");
 	assertions_check(s->id, s->assertions);
-	return root;
+}
+
+/* Steps recorded on one page must agree on what the page is. */
+static void check_together(const struct step *steps, int n)
+{
+	const struct step *first = &steps[0], *s;
+	int i, j;
+
+	for (i = 0; i < n; i++) {
+		s = &steps[i];
+		if (n > 1 && strcmp(s->mode, "continuous"))
+			die(EXIT_USAGE, "steps[%s].mode: \"%s\": only continuous steps are "
+			    "recorded together; capture it on its own", s->id, s->mode);
+		if (s->fps != first->fps || s->width != first->width ||
+		    s->height != first->height)
+			die(EXIT_USAGE, "steps[%s]: fps and viewport differ from steps[%s]'s, "
+			    "but they share one page", s->id, first->id);
+		for (j = 0; j < i; j++)
+			if (!strcmp(steps[j].id, s->id))
+				die(EXIT_USAGE, "steps[%s]: given twice", s->id);
+	}
 }
 
 static double narration_seconds(const char *path)
@@ -242,14 +269,8 @@ static void on_event(void *ctx, const char *session, const char *method,
 		ev->loaded = 1;
 	else if (!strcmp(method, "Inspector.targetCrashed"))
 		die(EXIT_FAIL, "browser: the page crashed");
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
+	else if (!strncmp(method, "Network.", 8))
+		netidle_event(ev->net, method, params, capture_now());
 }
 
 /* A page of the step's size whose frames we draw; returns its session. */
@@ -272,64 +293,78 @@ static char *open_target(struct cdp *cdp, const struct step *s)
 	session = estrdup(json_str(r, "sessionId", ""));
 	cJSON_Delete(r);
 	free(target);
+	/* load events, crashes, and the requests wait_for_load counts */
+	cJSON_Delete(cdp_ecall(cdp, session, "Page.enable", NULL));
+	cJSON_Delete(cdp_ecall(cdp, session, "Inspector.enable", NULL));
+	cJSON_Delete(cdp_ecall(cdp, session, "Network.enable", NULL));
 	return session;
 }
 
 /* Load the step's URL before recording, so the clip opens on the loaded
- * page. Loading runs on the wall clock: frames are pumped until the load
- * event, then until the page stops changing (bounded: some never do). */
+ * page. Loading runs on the wall clock: frames are pumped, unrecorded and
+ * paced, until the load event, then until the network and the page stop
+ * changing (bounded: some never do), then until the preloader has gone. */
 static void load_page(const struct step *s, struct capture *cap, struct events *ev)
 {
 	cJSON *p = cJSON_CreateObject(), *r;
-	double deadline = now_s() + s->timeout;
+	double deadline = capture_now() + s->timeout;
 	const char *error;
 	int i;
 
-	cJSON_Delete(cdp_ecall(cap->frames->cdp, cap->frames->session, "Page.enable", NULL));
-	cJSON_Delete(cdp_ecall(cap->frames->cdp, cap->frames->session, "Inspector.enable",
-			       NULL));
+	snprintf(cap->where, sizeof cap->where, "loading %s", s->url);
 	ev->loaded = 0;
+	netidle_reset(ev->net, capture_now());
 	cJSON_AddStringToObject(p, "url", s->url);
 	r = cdp_ecall(cap->frames->cdp, cap->frames->session, "Page.navigate", p);
 	if ((error = json_str(r, "errorText", NULL)))
 		die(EXIT_FAIL, "step %s: cannot load the page: %s", s->id, error);
 	cJSON_Delete(r);
 	while (!ev->loaded) {
-		if (now_s() > deadline)
-			die(EXIT_TIMEOUT, "step %s: the page did not load within %g s", s->id,
-			    s->timeout);
+		if (capture_now() > deadline)
+			capture_fail(cap, EXIT_TIMEOUT, "the page did not load within %g s",
+				     s->timeout);
+		frames_pace(cap->frames);
 		frames_step(cap->frames, 0);
 	}
+	capture_settle_network(cap, deadline - capture_now());
 	for (i = 0; i < SETTLE_FRAMES && frames_step(cap->frames, 0); i++)
 		;
 	if (s->preloader) {
 		snprintf(cap->where, sizeof cap->where, "preloader_selector");
 		while (!page_selector_state(cap->page, s->preloader, "hidden")) {
-			if (now_s() > deadline)
-				die(EXIT_TIMEOUT, "step %s: preloader \"%s\" still shown after %g s",
-				    s->id, s->preloader, s->timeout);
+			if (capture_now() > deadline)
+				capture_fail(cap, EXIT_TIMEOUT, "preloader \"%s\" still shown after %g s",
+					     s->preloader, s->timeout);
+			frames_pace(cap->frames);
 			frames_step(cap->frames, 0);
 		}
 	}
+	cursor_restore(cap);
 }
 
-static void write_meta(const char *path, const struct step *s, long frames,
-		       long action_frames, double narration, const struct frames *fr)
+static cJSON *meta_json(const struct step *s, long frames, long action_frames,
+			const struct frames *fr)
 {
 	cJSON *m = cJSON_CreateObject();
-	char *text;
 
 	cJSON_AddStringToObject(m, "id", s->id);
 	cJSON_AddNumberToObject(m, "fps", s->fps);
 	cJSON_AddNumberToObject(m, "frames", frames);
 	cJSON_AddNumberToObject(m, "narration_start_frame", lround(s->lead_in * s->fps));
 	cJSON_AddNumberToObject(m, "action_frames", action_frames);
-	cJSON_AddNumberToObject(m, "narration_seconds", narration);
+	cJSON_AddNumberToObject(m, "narration_seconds", s->narration);
 	cJSON_AddNumberToObject(m, "reused_frames", fr->reused);
 	cJSON_AddNumberToObject(m, "clock_jumps", fr->clock_jumps);
 	cJSON_AddNumberToObject(m, "screenshot_retries", fr->shot_retries);
-	text = cJSON_Print(m);
-	cJSON_Delete(m);
+	cJSON_AddNumberToObject(m, "dropped_wait_frames", fr->dropped);
+	cJSON_AddStringToObject(m, "mode", s->mode);
+	return m;
+}
+
+static void write_meta(const char *path, cJSON *m)
+{
+	char *text = cJSON_Print(m);
+
 	if (!text || write_file_atomic(path, text, strlen(text)) < 0)
 		die(EXIT_SYS, "cannot write %s:", path);
 	free(text);
@@ -347,85 +382,270 @@ static void catch_signals(void)
 	sigaction(SIGHUP, &sa, NULL);
 }
 
+static char *fail_path(const char *faildir, const char *id, int attempt, const char *ext)
+{
+	return estrfmt("%s/%s-attempt-%d.%s", faildir, id, attempt, ext);
+}
+
+/* Everything one attempt drives. */
+struct session {
+	struct events ev;
+	struct netidle net;
+	struct frames frames;
+	struct page page;
+	struct capture cap;
+	struct cdp *cdp;
+	const char *faildir;
+	int attempt;
+	struct shared *shared;
+};
+
+/* Name the step now being recorded: in messages, in failure files, and to
+ * the process that decides on retries. */
+static void enter_step(struct session *ss, const struct step *s)
+{
+	snprintf(ss->shared->step, sizeof ss->shared->step, "%s", s->id);
+	ss->cap.id = s->id;
+	ss->cap.timeout = s->timeout;
+	ss->cap.max_wait_frames = lround(s->max_wait * s->fps);
+	free((char *)ss->cap.fail_png);
+	ss->cap.fail_png = ss->faildir ? fail_path(ss->faildir, s->id, ss->attempt, "png")
+				       : NULL;
+}
+
+/* A browser with the first step's page loaded and drawn; a browser whose
+ * renderer never draws is replaced, up to BROWSER_STARTS of them. */
+static void open_browser(struct session *ss, const struct step *s)
+{
+	int start;
+
+	for (start = 1;; start++) {
+		browser_start(&browser, s->width, s->height);
+		ss->cdp = cdp_open(browser.wfd, browser.rfd, (int)(s->timeout * 1000), on_event,
+				   &ss->ev);
+		ss->ev.session = open_target(ss->cdp, s);
+		frames_init(&ss->frames, ss->cdp, ss->ev.session, s->fps, NULL);
+		ss->page.cdp = ss->cdp;
+		ss->page.session = ss->ev.session;
+		load_page(s, &ss->cap, &ss->ev);
+		if (frames_first_picture(&ss->frames) == 0)
+			return;
+		if (start == BROWSER_STARTS)
+			die(EXIT_SYS, "step %s: the browser never drew the page (%d browsers tried)",
+			    s->id, start);
+		warn("step %s: the browser's renderer stalled; starting another", s->id);
+		browser_stop(&browser);
+		cdp_close(ss->cdp);
+		frames_free(&ss->frames);
+		free((char *)ss->ev.session);
+		ss->ev.session = NULL;
+	}
+}
+
+/* Record one step into enc, its page already loaded; returns its meta. */
+static cJSON *record_step(struct session *ss, const struct step *s, struct encoder *enc)
+{
+	struct capture *cap = &ss->cap;
+	long total, action_frames;
+
+	encoder_start(enc, s->clip, s->fps, s->video_width != s->width ||
+		      s->video_height != s->height, s->video_width, s->video_height);
+	frames_begin_clip(&ss->frames, enc);
+	actions_run(cap, s->actions);
+	if (s->scroll)
+		scroll_run(cap, s->scroll);
+	if (s->assertions)
+		assertions_run(cap, s->assertions);
+	action_frames = ss->frames.recorded;
+	total = lround((s->lead_in + s->narration + s->tail) * s->fps);
+	if (total < action_frames + lround(s->tail * s->fps))
+		total = action_frames + lround(s->tail * s->fps);
+	record_until(cap, total);
+	encoder_finish(enc);
+	return meta_json(s, total, action_frames, &ss->frames);
+}
+
+/* One attempt at every step, in a process of its own: a failure anywhere
+ * ends it with die(), and the next attempt starts from nothing. Clips are
+ * renamed into place only once every step is recorded. */
+static void run_attempt(struct step *steps, int n, const char *faildir, int attempt,
+			struct shared *shared)
+{
+	struct session ss = { .faildir = faildir, .attempt = attempt, .shared = shared };
+	cJSON **metas = ecalloc((size_t)n, sizeof *metas);
+	int i;
+
+	atexit(cleanup);
+	encoders = ecalloc((size_t)n, sizeof *encoders);
+	encoder_count = n;
+	ss.ev.net = &ss.net;
+	ss.cap.fps = steps[0].fps;
+	ss.cap.width = steps[0].width;
+	ss.cap.height = steps[0].height;
+	ss.cap.frames = &ss.frames;
+	ss.cap.page = &ss.page;
+	ss.cap.net = &ss.net;
+	ss.cap.cursor.enabled = steps[0].cursor;
+	enter_step(&ss, &steps[0]);
+	open_browser(&ss, &steps[0]);
+	for (i = 0; i < n; i++) {
+		enter_step(&ss, &steps[i]);
+		/* a continuous tour goes somewhere else only when its URL does */
+		if (i > 0 && strcmp(steps[i].url, steps[i - 1].url))
+			load_page(&steps[i], &ss.cap, &ss.ev);
+		metas[i] = record_step(&ss, &steps[i], &encoders[i]);
+	}
+	for (i = 0; i < n; i++) {
+		encoder_commit(&encoders[i]);
+		if (steps[i].meta)
+			write_meta(steps[i].meta, metas[i]);
+		cJSON_Delete(metas[i]);
+	}
+	free(metas);
+	free((char *)ss.cap.fail_png);
+	browser_stop(&browser);
+	cdp_close(ss.cdp);
+	frames_free(&ss.frames);
+	netidle_reset(&ss.net, 0);
+	free((char *)ss.ev.session);
+}
+
+/* run_attempt's arguments, through child_run */
+struct attempt {
+	struct step *steps;
+	int n, number;
+	const char *faildir;
+	struct shared *shared;
+};
+
+static void attempt_main(void *arg)
+{
+	struct attempt *a = arg;
+
+	run_attempt(a->steps, a->n, a->faildir, a->number, a->shared);
+}
+
+static void forget_failures(const struct step *steps, int n, const char *faildir)
+{
+	static const char *const exts[] = { "png", "txt" };
+	char *path;
+	int i, a, e;
+
+	for (i = 0; i < n; i++)
+		for (a = 1; a <= MAX_ATTEMPTS; a++)
+			for (e = 0; e < 2; e++) {
+				path = fail_path(faildir, steps[i].id, a, exts[e]);
+				unlink(path);
+				free(path);
+			}
+}
+
+static void write_reason(const char *faildir, const char *id, int attempt,
+			 const char *reason, int status)
+{
+	char *path = fail_path(faildir, id, attempt, "txt");
+	char *text = estrfmt("%sexit status %d\n", reason, status);
+
+	if (mkdirs_for(path) < 0 || write_file_atomic(path, text, strlen(text)) < 0)
+		warn("cannot write %s:", path);
+	free(path);
+	free(text);
+}
+
+/* Attempts until one succeeds, or one fails in a way another try cannot
+ * mend (bad input, a missing program), or the retries are spent. */
+static int capture(struct step *steps, int n, const char *faildir)
+{
+	struct shared *shared = mmap(NULL, sizeof *shared, PROT_READ | PROT_WRITE,
+				     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	struct attempt a = { steps, n, 0, faildir, shared };
+	struct tail reason = { emalloc(REASON_MAX), 0, REASON_MAX };
+	int attempts = steps[0].max_retries + 1, status = EXIT_OK;
+
+	if (shared == MAP_FAILED)
+		die(EXIT_SYS, "mmap:");
+	if (faildir)
+		forget_failures(steps, n, faildir);
+	for (a.number = 1; a.number <= attempts; a.number++) {
+		shared->step[0] = '\0';
+		status = child_run(attempt_main, &a, &reason);
+		if (interrupted) {
+			signal(interrupted, SIG_DFL);
+			raise(interrupted);
+		}
+		if (status == EXIT_OK)
+			break;
+		if (faildir && shared->step[0])
+			write_reason(faildir, shared->step, a.number, reason.buf, status);
+		if (status != EXIT_FAIL && status != EXIT_TIMEOUT)
+			break;
+		if (a.number < attempts)
+			warn("step %s: attempt %d of %d failed; trying again in a fresh browser",
+			     shared->step, a.number, attempts);
+		else if (attempts > 1)
+			warn("step %s: failed %d times, giving up%s%s", shared->step, attempts,
+			     faildir ? "; screenshots and reasons in " : "", faildir ? faildir : "");
+	}
+	free(reason.buf);
+	munmap(shared, sizeof *shared);
+	return status > 128 ? EXIT_SYS : status;
+}
+
 int main(int argc, char *argv[])
 {
-	const char *wav = NULL, *meta = NULL, *out = NULL;
-	struct step s = { 0 };
-	struct events ev = { 0 };
-	struct frames frames;
-	struct page page = { 0 };
-	struct capture cap = { 0 };
-	struct cdp *cdp;
-	double narration = 0;
-	long total, action_frames;
-	cJSON *root;
-	int c, attempt;
+	const char *wav = NULL, *meta = NULL, *out = NULL, *outdir = NULL, *faildir = NULL;
+	char *default_faildir = NULL;
+	struct step *steps;
+	int c, i, n, status;
 
 	argv0 = "stepcap";
-	while ((c = getopt(argc, argv, "hw:m:o:")) != -1) {
+	while ((c = getopt(argc, argv, "hw:m:o:d:f:")) != -1) {
 		switch (c) {
 		case 'h': usage(stdout); return EXIT_OK;
 		case 'w': wav = optarg; break;
 		case 'm': meta = optarg; break;
 		case 'o': out = optarg; break;
+		case 'd': outdir = optarg; break;
+		case 'f': faildir = optarg; break;
 		default: usage(stderr); return EXIT_USAGE;
 		}
 	}
-	if (!out || optind != argc - 1) {
+	n = argc - optind;
+	if (outdir ? (out || wav || meta || n < 1) : (!out || n != 1)) {
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	root = read_step(argv[optind], &s);
-	if (wav)
-		narration = narration_seconds(wav);
+	steps = ecalloc((size_t)n, sizeof *steps);
+	for (i = 0; i < n; i++)
+		read_step(argv[optind + i], &steps[i]);
+	check_together(steps, n);
+	if (outdir) {
+		if (!faildir)
+			faildir = default_faildir = estrfmt("%s/fail", outdir);
+		for (i = 0; i < n; i++) {
+			steps[i].clip = estrfmt("%s/clip/%s.mp4", outdir, steps[i].id);
+			steps[i].meta = estrfmt("%s/clip/%s.json", outdir, steps[i].id);
+			wav = estrfmt("%s/wav/%s.wav", outdir, steps[i].id);
+			steps[i].narration = narration_seconds(wav);
+			free((char *)wav);
+		}
+	} else {
+		steps[0].clip = out;
+		steps[0].meta = meta;
+		if (wav)
+			steps[0].narration = narration_seconds(wav);
+	}
 
 	catch_signals();
-	atexit(cleanup);
-	cap.id = s.id;
-	cap.fps = s.fps;
-	cap.timeout = s.timeout;
-	cap.frames = &frames;
-	cap.page = &page;
-	for (attempt = 1;; attempt++) {
-		browser_start(&browser, s.width, s.height);
-		cdp = cdp_open(browser.wfd, browser.rfd, (int)(s.timeout * 1000), on_event, &ev);
-		ev.session = open_target(cdp, &s);
-		frames_init(&frames, cdp, ev.session, s.fps, &encoder);
-		page.cdp = cdp;
-		page.session = ev.session;
-		load_page(&s, &cap, &ev);
-		if (frames_first_picture(&frames) == 0)
-			break;
-		if (attempt == BROWSER_STARTS)
-			die(EXIT_SYS, "step %s: the browser never drew the page (%d browsers tried)",
-			    s.id, attempt);
-		warn("step %s: the browser's renderer stalled; starting another", s.id);
-		browser_stop(&browser);
-		cdp_close(cdp);
-		frames_free(&frames);
-		free((char *)ev.session);
-		ev = (struct events){ 0 };
+	status = capture(steps, n, faildir);
+	for (i = 0; i < n; i++) {
+		if (outdir) {
+			free((char *)steps[i].clip);
+			free((char *)steps[i].meta);
+		}
+		cJSON_Delete(steps[i].root);
 	}
-	encoder_start(&encoder, out, s.fps, s.video_width != s.width ||
-		      s.video_height != s.height, s.video_width, s.video_height);
-
-	actions_run(&cap, s.actions);
-	if (s.scroll)
-		scroll_run(&cap, s.scroll);
-	assertions_run(&s, &page);
-	action_frames = frames.recorded;
-	total = lround((s.lead_in + narration + s.tail) * s.fps);
-	if (total < action_frames + lround(s.tail * s.fps))
-		total = action_frames + lround(s.tail * s.fps);
-	record_until(&cap, total);
-
-	encoder_finish(&encoder);
-	if (meta)
-		write_meta(meta, &s, total, action_frames, narration, &frames);
-	browser_stop(&browser);
-	cdp_close(cdp);
-	frames_free(&frames);
-	free((char *)ev.session);
-	cJSON_Delete(root);
-	return EXIT_OK;
+	free(steps);
+	free(default_faildir);
+	return status;
 }

@@ -1,33 +1,57 @@
-/* actions.c - one handler per action type, in a table: adding one of the
- * seed's remaining actions is a check function, a run function, a row. */
+/* actions.c - one handler per action type, in a table: an action is a
+ * check function, a run function, a row. The editor actions, which drive
+ * VS Code in the browser, live in vscode.c. */
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "actions.h"
+#include "file.h"
 #include "input.h"
 #include "json.h"
 #include "keys.h"
 #include "util.h"
+#include "vscode.h"
 
 #define DEFAULT_TYPE_DELAY_MS 50
-
-struct action {
-	const char *type;
-	/* NULL when a is fine; else what is wrong, with *member naming where */
-	const char *(*check)(const cJSON *a, const char **member);
-	void (*run)(struct capture *cap, const cJSON *a);
-};
+/* Playwright's "networkidle": no request for this long */
+#define NETWORK_QUIET_S 0.5
+/* network idle is a nicety after the load: it never fails the step, and
+ * a page that polls forever holds it at most this long */
+#define NETWORK_IDLE_CAP_S 10.0
 
 /* --- shared pieces -------------------------------------------------- */
 
-static double now_s(void)
+double capture_now(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+void capture_fail(struct capture *cap, int code, const char *fmt, ...)
+{
+	char msg[1024];
+	unsigned char *png;
+	size_t len;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	/* the message first: taking the picture may fail in its own words */
+	warn("step %s: %s: %s", cap->id, cap->where, msg);
+	if (cap->fail_png && (png = frames_png(cap->frames, &len))) {
+		if (mkdirs_for(cap->fail_png) < 0 ||
+		    write_file_atomic(cap->fail_png, png, len) < 0)
+			warn("cannot write %s:", cap->fail_png);
+		free(png);
+	}
+	exit(code);
 }
 
 void record_until(struct capture *cap, long frame_count)
@@ -36,9 +60,21 @@ void record_until(struct capture *cap, long frame_count)
 		frames_step(cap->frames, 1);
 }
 
-static void record_seconds(struct capture *cap, double seconds)
+void capture_record_seconds(struct capture *cap, double seconds)
 {
 	record_until(cap, cap->frames->recorded + lround(seconds * cap->fps));
+}
+
+void capture_wait_frame(struct capture *cap, long *waited)
+{
+	if (*waited < cap->max_wait_frames) {
+		frames_step(cap->frames, 1);
+	} else {
+		frames_pace(cap->frames);
+		frames_step(cap->frames, 0);
+		cap->frames->dropped++;
+	}
+	(*waited)++;
 }
 
 static const char *str_member(const cJSON *a, const char *name)
@@ -77,22 +113,39 @@ static void selector_error(struct capture *cap, const char *selector)
 	    selector, cap->page->err);
 }
 
-/* Poll once per recorded frame until selector is in state; wall-clock
- * bounded, because pages load on the wall clock. Returns 0 on timeout. */
-static int wait_state(struct capture *cap, const char *selector, const char *state,
-		      double timeout)
+/* Poll once per frame until selector is in state; wall-clock bounded,
+ * because pages load on the wall clock. */
+int capture_wait_state(struct capture *cap, const char *selector, const char *state,
+		       double timeout)
 {
-	double deadline = now_s() + timeout;
+	double deadline = capture_now() + timeout;
+	long waited = 0;
 	int ok;
 
 	while ((ok = page_selector_state(cap->page, selector, state)) == 0) {
-		if (now_s() > deadline)
+		if (capture_now() > deadline)
 			return 0;
-		frames_step(cap->frames, 1);
+		capture_wait_frame(cap, &waited);
 	}
 	if (ok < 0)
 		selector_error(cap, selector);
 	return 1;
+}
+
+void capture_element_centre(struct capture *cap, const char *selector, double *x,
+			    double *y)
+{
+	double deadline = capture_now() + cap->timeout;
+	long waited = 0;
+	int found;
+
+	while ((found = page_element_centre(cap->page, selector, x, y)) == 0) {
+		if (capture_now() > deadline)
+			capture_fail(cap, EXIT_FAIL, "no element matches \"%s\"", selector);
+		capture_wait_frame(cap, &waited);
+	}
+	if (found < 0)
+		selector_error(cap, selector);
 }
 
 /* An action's own timeout (ms) or the step's (s). */
@@ -101,60 +154,6 @@ static double wait_timeout(const struct capture *cap, const cJSON *a)
 	const cJSON *ms = cJSON_GetObjectItemCaseSensitive(a, "timeout");
 
 	return cJSON_IsNumber(ms) ? ms->valuedouble / 1000 : cap->timeout;
-}
-
-/* --- the actions ---------------------------------------------------- */
-
-static const char *check_pause(const cJSON *a, const char **member)
-{
-	if (!cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(a, "duration"))) {
-		*member = "duration";
-		return "missing or not a number";
-	}
-	return opt_seconds(a, "duration", member);
-}
-
-static void run_pause(struct capture *cap, const cJSON *a)
-{
-	record_seconds(cap, json_num(a, "duration", 0));
-}
-
-/* The page was loaded before recording began. */
-static void run_wait_for_load(struct capture *cap, const cJSON *a)
-{
-}
-
-static const char *check_selector(const cJSON *a, const char **member)
-{
-	return need_string(a, "selector", member);
-}
-
-static void run_click_selector(struct capture *cap, const cJSON *a)
-{
-	const char *selector = str_member(a, "selector");
-	double deadline = now_s() + cap->timeout, x, y;
-	int found;
-
-	while ((found = page_element_centre(cap->page, selector, &x, &y)) == 0) {
-		if (now_s() > deadline)
-			die(EXIT_FAIL, "step %s: %s: no element matches \"%s\"", cap->id,
-			    cap->where, selector);
-		frames_step(cap->frames, 1);
-	}
-	if (found < 0)
-		selector_error(cap, selector);
-	/* the pointer arrives, a frame passes (hover styles show), it clicks */
-	input_mouse_move(cap->frames->cdp, cap->frames->session, x, y);
-	frames_step(cap->frames, 1);
-	input_click(cap->frames->cdp, cap->frames->session, x, y);
-}
-
-static const char *check_type_text(const cJSON *a, const char **member)
-{
-	*member = "text";
-	if (!str_member(a, "text"))
-		return "missing or not a string";
-	return opt_seconds(a, "delay", member);
 }
 
 /* Bytes in the UTF-8 sequence that starts with lead: a character is typed
@@ -170,25 +169,21 @@ static size_t utf8_length(unsigned char lead)
 	return 1;
 }
 
-/* One character every delay ms: the frame a character is due in is
- * computed from the action's start, so no rounding error builds up. */
-static void run_type_text(struct capture *cap, const cJSON *a)
+/* The frame a character is due in is computed from the start, so no
+ * rounding error builds up; in whole milliseconds, so 15 characters at
+ * 30 ms are 13.5 frames exactly, not 13.4999. */
+void capture_type(struct capture *cap, const char *text, double delay_ms)
 {
-	const char *text = str_member(a, "text");
-	double delay = json_num(a, "delay", DEFAULT_TYPE_DELAY_MS) / 1000;
 	long start = cap->frames->recorded, typed = 0;
-	struct key_chord enter;
-	const char *why;
 	char one[5];
 	size_t n;
 
-	key_chord_parse("Enter", &enter, &why);
 	while (*text) {
 		n = utf8_length((unsigned char)*text);
 		if (strnlen(text, n) < n)
 			n = strlen(text);
 		if (*text == '\n') {
-			input_press(cap->frames->cdp, cap->frames->session, &enter);
+			capture_press(cap, "Enter");
 		} else {
 			memcpy(one, text, n);
 			one[n] = '\0';
@@ -196,8 +191,141 @@ static void run_type_text(struct capture *cap, const cJSON *a)
 		}
 		text += n;
 		typed++;
-		record_until(cap, start + lround(typed * delay * cap->fps));
+		record_until(cap, start + lround(typed * delay_ms * cap->fps / 1000));
 	}
+}
+
+void capture_press(struct capture *cap, const char *text)
+{
+	struct key_chord chord;
+	const char *why;
+
+	if (key_chord_parse(text, &chord, &why) < 0)
+		die(EXIT_SYS, "key \"%s\": %s", text, why);
+	input_press(cap->frames->cdp, cap->frames->session, &chord);
+}
+
+/* --- the actions ---------------------------------------------------- */
+
+static const char *check_pause(const cJSON *a, const char **member)
+{
+	if (!cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(a, "duration"))) {
+		*member = "duration";
+		return "missing or not a number";
+	}
+	return opt_seconds(a, "duration", member);
+}
+
+static void run_pause(struct capture *cap, const cJSON *a)
+{
+	capture_record_seconds(cap, json_num(a, "duration", 0));
+}
+
+static const char *check_timeout(const cJSON *a, const char **member)
+{
+	return opt_seconds(a, "timeout", member);
+}
+
+/* Wait for NETWORK_QUIET_S without a request, at most limit seconds;
+ * recorded (within the wait cap) unless waited is NULL. A page that keeps
+ * polling is not an error: it only gets a warning. */
+static void wait_network_quiet(struct capture *cap, double limit, long *waited)
+{
+	double deadline = capture_now() + limit;
+
+	while (!netidle_quiet(cap->net, NETWORK_QUIET_S, capture_now())) {
+		if (capture_now() > deadline) {
+			warn("step %s: %s: %d requests still open after %.1f s; going on",
+			     cap->id, cap->where, cap->net->count, limit);
+			return;
+		}
+		if (waited) {
+			capture_wait_frame(cap, waited);
+		} else {
+			frames_pace(cap->frames);
+			frames_step(cap->frames, 0);
+		}
+	}
+}
+
+void capture_settle_network(struct capture *cap, double limit)
+{
+	wait_network_quiet(cap, fmin(limit, NETWORK_IDLE_CAP_S), NULL);
+}
+
+/* The page was loaded before recording began; this waits for whatever a
+ * navigation since left loading, then for the network to go quiet. */
+static void run_wait_for_load(struct capture *cap, const cJSON *a)
+{
+	double timeout = wait_timeout(cap, a), start = capture_now();
+	double idle_cap = fmin(timeout, NETWORK_IDLE_CAP_S);
+	long waited = 0;
+	char *state;
+
+	for (;;) {
+		state = page_document(cap->page, "readyState");
+		if (!strcmp(state, "complete"))
+			break;
+		free(state);
+		if (capture_now() - start > timeout)
+			capture_fail(cap, EXIT_TIMEOUT, "the page did not finish loading within %g s",
+				     timeout);
+		capture_wait_frame(cap, &waited);
+	}
+	free(state);
+	wait_network_quiet(cap, idle_cap - (capture_now() - start), &waited);
+	/* a click may have loaded a new document, without the cursor */
+	cursor_restore(cap);
+}
+
+static const char *check_selector(const cJSON *a, const char **member)
+{
+	const char *why = need_string(a, "selector", member);
+
+	return why ? why : check_timeout(a, member);
+}
+
+static void run_click_selector(struct capture *cap, const cJSON *a)
+{
+	double x, y;
+
+	capture_element_centre(cap, str_member(a, "selector"), &x, &y);
+	/* the pointer arrives (hover styles show on the way), then clicks */
+	cursor_glide(cap, x, y);
+	cursor_click(cap);
+}
+
+static void run_hover(struct capture *cap, const cJSON *a)
+{
+	double x, y;
+
+	capture_element_centre(cap, str_member(a, "selector"), &x, &y);
+	cursor_glide(cap, x, y);
+	/* the hover styles show one frame after the pointer arrives */
+	frames_step(cap->frames, 1);
+}
+
+static const char *check_type_text(const cJSON *a, const char **member)
+{
+	const char *why;
+
+	*member = "text";
+	if (!str_member(a, "text"))
+		return "missing or not a string";
+	if (cJSON_GetObjectItemCaseSensitive(a, "selector") &&
+	    (why = need_string(a, "selector", member)))
+		return why;
+	return opt_seconds(a, "delay", member);
+}
+
+static void run_type_text(struct capture *cap, const cJSON *a)
+{
+	const char *selector = str_member(a, "selector");
+
+	/* a field named by the action gets clicked first, as a person would */
+	if (selector)
+		run_click_selector(cap, a);
+	capture_type(cap, str_member(a, "text"), json_num(a, "delay", DEFAULT_TYPE_DELAY_MS));
 }
 
 static const char *check_press_key(const cJSON *a, const char **member)
@@ -214,11 +342,7 @@ static const char *check_press_key(const cJSON *a, const char **member)
 
 static void run_press_key(struct capture *cap, const cJSON *a)
 {
-	struct key_chord chord;
-	const char *why;
-
-	key_chord_parse(str_member(a, "key"), &chord, &why);
-	input_press(cap->frames->cdp, cap->frames->session, &chord);
+	capture_press(cap, str_member(a, "key"));
 }
 
 static const char *check_wait_for_selector(const cJSON *a, const char **member)
@@ -240,9 +364,9 @@ static void wait_for(struct capture *cap, const cJSON *a, const char *state)
 	const char *selector = str_member(a, "selector");
 	double timeout = wait_timeout(cap, a);
 
-	if (!wait_state(cap, selector, state, timeout))
-		die(EXIT_TIMEOUT, "step %s: %s: \"%s\" not %s after %g s", cap->id,
-		    cap->where, selector, state, timeout);
+	if (!capture_wait_state(cap, selector, state, timeout))
+		capture_fail(cap, EXIT_TIMEOUT, "\"%s\" not %s after %g s", selector, state,
+			     timeout);
 }
 
 static void run_wait_for_selector(struct capture *cap, const cJSON *a)
@@ -255,6 +379,41 @@ static void run_wait_for_selector(struct capture *cap, const cJSON *a)
 static void run_wait_for_hidden(struct capture *cap, const cJSON *a)
 {
 	wait_for(cap, a, "hidden");
+}
+
+static const char *check_select(const cJSON *a, const char **member)
+{
+	const char *why = need_string(a, "selector", member);
+
+	*member = "value";
+	if (!why && !str_member(a, "value"))
+		why = "missing or not a string";
+	return why;
+}
+
+/* The pointer goes to the list, the choice is made; the browser's own
+ * drop-down is not drawn in a headless page, so it is not opened. */
+static void run_select(struct capture *cap, const cJSON *a)
+{
+	const char *selector = str_member(a, "selector");
+	double x, y;
+
+	capture_element_centre(cap, selector, &x, &y);
+	cursor_glide(cap, x, y);
+	if (page_select(cap->page, selector, str_member(a, "value")) <= 0)
+		capture_fail(cap, EXIT_FAIL, "%s", cap->page->err);
+	frames_step(cap->frames, 1);
+}
+
+static const char *check_eval(const cJSON *a, const char **member)
+{
+	return need_string(a, "expression", member);
+}
+
+static void run_eval(struct capture *cap, const cJSON *a)
+{
+	if (page_eval(cap->page, str_member(a, "expression")) < 0)
+		capture_fail(cap, EXIT_FAIL, "the expression threw: %s", cap->page->err);
 }
 
 /* Scrolling speeds in pixels per second. */
@@ -287,7 +446,7 @@ static const char *check_scroll(const cJSON *a, const char **member)
 	size_t i;
 
 	*member = "to";
-	if (!(cJSON_IsNumber(to) && to->valuedouble >= 0) &&
+	if (to && !(cJSON_IsNumber(to) && to->valuedouble >= 0) &&
 	    !(cJSON_IsString(to) && (!strcmp(to->valuestring, "top") ||
 				     !strcmp(to->valuestring, "bottom"))))
 		return "must be \"top\", \"bottom\" or a pixel offset >= 0";
@@ -303,7 +462,7 @@ static const char *check_scroll(const cJSON *a, const char **member)
 }
 
 /* Eased from rest to rest over whole frames; the average speed is the
- * spec's, so the duration is distance / speed. */
+ * spec's, so the duration is distance / speed. Without "to", the bottom. */
 static void run_scroll(struct capture *cap, const cJSON *a)
 {
 	const cJSON *to = cJSON_GetObjectItemCaseSensitive(a, "to");
@@ -314,25 +473,42 @@ static void run_scroll(struct capture *cap, const cJSON *a)
 	if (cJSON_IsNumber(to))
 		target = fmin(to->valuedouble, max);
 	else
-		target = strcmp(to->valuestring, "top") ? max : 0;
+		target = to && !strcmp(to->valuestring, "top") ? 0 : max;
 	steps = (long)ceil(fabs(target - from) / scroll_speed(a) * cap->fps);
 	for (i = 1; i <= steps; i++) {
 		progress = (1 - cos(M_PI * i / steps)) / 2;
 		page_scroll_to(cap->page, from + (target - from) * progress);
 		frames_step(cap->frames, 1);
 	}
-	record_seconds(cap, json_num(a, "pause_at_bottom", 0));
+	capture_record_seconds(cap, json_num(a, "pause_at_bottom", 0));
 }
+
+struct action {
+	const char *type;
+	/* NULL when a is fine; else what is wrong, with *member naming where */
+	const char *(*check)(const cJSON *a, const char **member);
+	void (*run)(struct capture *cap, const cJSON *a);
+};
 
 static const struct action action_table[] = {
 	{ "pause", check_pause, run_pause },
-	{ "wait_for_load", NULL, run_wait_for_load },
+	{ "wait_for_load", check_timeout, run_wait_for_load },
 	{ "click_selector", check_selector, run_click_selector },
+	{ "hover", check_selector, run_hover },
 	{ "type_text", check_type_text, run_type_text },
 	{ "press_key", check_press_key, run_press_key },
 	{ "scroll", check_scroll, run_scroll },
 	{ "wait_for_selector", check_wait_for_selector, run_wait_for_selector },
 	{ "wait_for_hidden", check_selector, run_wait_for_hidden },
+	{ "select", check_select, run_select },
+	{ "eval", check_eval, run_eval },
+	{ "focus_editor", NULL, vscode_focus_editor },
+	{ "select_all_and_delete", NULL, vscode_select_all_and_delete },
+	{ "command_palette", vscode_check_command_palette, vscode_command_palette },
+	{ "terminal_type", vscode_check_terminal_type, vscode_terminal_type },
+	{ "highlight_lines", vscode_check_highlight_lines, vscode_highlight_lines },
+	{ "hide_secondary_sidebar", NULL, vscode_hide_secondary_sidebar },
+	{ "dismiss_popups", NULL, vscode_dismiss_popups },
 };
 
 /* --- running the list ----------------------------------------------- */
@@ -362,8 +538,7 @@ void actions_check(const char *id, const cJSON *actions)
 			die(EXIT_USAGE, "steps[%s].actions[%d].type: missing or not a string",
 			    id, n);
 		if (!(act = find_action(type)))
-			die(EXIT_USAGE, "steps[%s].actions[%d]: action \"%s\" is not supported yet",
-			    id, n, type);
+			die(EXIT_USAGE, "steps[%s].actions[%d]: unknown action \"%s\"", id, n, type);
 		if (act->check && (why = act->check(a, &member)))
 			die(EXIT_USAGE, "steps[%s].actions[%d].%s: %s", id, n, member, why);
 		n++;

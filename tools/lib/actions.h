@@ -4,7 +4,9 @@
 
 #include <cjson/cJSON.h>
 
+#include "cursor.h"
 #include "frames.h"
+#include "netidle.h"
 #include "page.h"
 
 /* What an action runs against. Time advances only by recording frames:
@@ -12,9 +14,14 @@
 struct capture {
 	const char *id;         /* the step, for messages */
 	int fps;
+	int width, height;      /* the viewport */
 	double timeout;         /* seconds any one wait may take */
+	long max_wait_frames;   /* frames a wait may show; longer waits go on unseen */
 	struct frames *frames;
 	struct page *page;
+	struct cursor cursor;
+	struct netidle *net;    /* the page's requests, fed by the event handler */
+	const char *fail_png;   /* where a failure leaves its screenshot, or NULL */
 	char where[64];         /* "actions[2] (click_selector)", for messages */
 };
 
@@ -35,5 +42,44 @@ void scroll_run(struct capture *cap, const cJSON *scroll);
 
 /* Record frames until the video holds frame_count frames. */
 void record_until(struct capture *cap, long frame_count);
+
+/* --- pieces the actions are built from ------------------------------ */
+
+/* The step failed: say so (message prefixed "step ID: WHERE: "), leave a
+ * screenshot at cap->fail_png, exit with code. */
+void capture_fail(struct capture *cap, int code, const char *fmt, ...)
+	__attribute__((noreturn, format(printf, 3, 4)));
+
+/* The wall clock (monotonic seconds), which bounds every wait: pages load
+ * on it, not on the frame clock. */
+double capture_now(void);
+
+void capture_record_seconds(struct capture *cap, double seconds);
+
+/* One frame of a wait. The first max_wait_frames of a wait are recorded;
+ * after that the wait goes on unseen, paced by the wall clock, and the
+ * frames it did not show are counted, so a slow network or page never
+ * becomes frozen video. *waited counts the wait's frames. */
+void capture_wait_frame(struct capture *cap, long *waited);
+
+/* Wait until selector is in state ("visible", "hidden", "attached",
+ * "detached"), at most timeout seconds. Returns 0 on timeout. */
+int capture_wait_state(struct capture *cap, const char *selector, const char *state,
+		       double timeout);
+
+/* Wait for the first element matching selector to have a box, within the
+ * step's timeout, and give its centre. Fails the step when it never does. */
+void capture_element_centre(struct capture *cap, const char *selector, double *x,
+			    double *y);
+
+/* Before recording: let the network go quiet (no request for half a
+ * second), unrecorded, at most limit seconds (and a cap of its own). */
+void capture_settle_network(struct capture *cap, double limit);
+
+/* Type text one character every delay_ms; '\n' presses Enter. */
+void capture_type(struct capture *cap, const char *text, double delay_ms);
+
+/* Press a chord such as "Control+a"; the caller knows it parses. */
+void capture_press(struct capture *cap, const char *chord);
 
 #endif

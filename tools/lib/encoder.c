@@ -65,6 +65,10 @@ void encoder_finish(struct encoder *e)
 		die(EXIT_SYS, "ffmpeg: cannot run it (is it installed?)");
 	if (status != 0)
 		die(EXIT_FAIL, "ffmpeg: failed (exit %d) writing %s", status, e->out);
+}
+
+void encoder_commit(struct encoder *e)
+{
 	if (rename(e->tmp, e->out) < 0)
 		die(EXIT_SYS, "rename %s:", e->out);
 	free(e->tmp);

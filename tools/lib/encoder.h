@@ -24,9 +24,13 @@ void encoder_start(struct encoder *e, const char *out, int fps, int scale,
  * ffmpeg has gone away. */
 void encoder_write(struct encoder *e, const void *image, size_t len);
 
-/* Let ffmpeg finish, then move the clip to its real name. Dies with
+/* Let ffmpeg finish the clip, still under its temporary name. Dies with
  * EXIT_FAIL when ffmpeg reports an error. */
 void encoder_finish(struct encoder *e);
+
+/* Move a finished clip to its real name: done last, once every clip of a
+ * run is finished, so a failure leaves the old clips in place. */
+void encoder_commit(struct encoder *e);
 
 /* Stop ffmpeg and delete its partial output. Safe from an exit handler. */
 void encoder_abort(struct encoder *e);

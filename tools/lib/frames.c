@@ -85,6 +85,8 @@ static void keep_screenshot(struct frames *f, const char *b64)
 	f->image_len = (size_t)n;
 }
 
+enum { NO_SHOT, JPEG_SHOT, PNG_SHOT };
+
 static cJSON *frame_params(const struct frames *f, double ms, int shot)
 {
 	cJSON *params = cJSON_CreateObject(), *screenshot;
@@ -93,8 +95,9 @@ static cJSON *frame_params(const struct frames *f, double ms, int shot)
 	cJSON_AddNumberToObject(params, "interval", f->interval_ms);
 	if (shot) {
 		screenshot = cJSON_AddObjectToObject(params, "screenshot");
-		cJSON_AddStringToObject(screenshot, "format", "jpeg");
-		cJSON_AddNumberToObject(screenshot, "quality", JPEG_QUALITY);
+		cJSON_AddStringToObject(screenshot, "format", shot == PNG_SHOT ? "png" : "jpeg");
+		if (shot == JPEG_SHOT)
+			cJSON_AddNumberToObject(screenshot, "quality", JPEG_QUALITY);
 	}
 	return params;
 }
@@ -107,7 +110,7 @@ static void catch_up(struct frames *f)
 		f->clock_ms += f->interval_ms;
 		keep_clock_ahead(f);
 		cJSON_Delete(cdp_ecall(f->cdp, f->session, "HeadlessExperimental.beginFrame",
-				       frame_params(f, f->clock_ms, 0)));
+				       frame_params(f, f->clock_ms, NO_SHOT)));
 	}
 	f->shot_retries++;
 }
@@ -155,7 +158,7 @@ int frames_first_picture(struct frames *f)
 {
 	f->clock_ms += f->interval_ms;
 	keep_clock_ahead(f);
-	return draw(f, 0, 1, FIRST_PICTURE_RETRIES) < 0 ? -1 : 0;
+	return draw(f, 0, JPEG_SHOT, FIRST_PICTURE_RETRIES) < 0 ? -1 : 0;
 }
 
 /* A screenshot forces a full redraw (~10 ms at 1280x720), so while the page
@@ -175,9 +178,9 @@ int frames_step(struct frames *f, int record)
 	f->clock_ms += f->interval_ms;
 	keep_clock_ahead(f);
 	if (record && f->moving) {
-		damage = begin_frame(f, 0, 1);
+		damage = begin_frame(f, 0, JPEG_SHOT);
 	} else {
-		damage = begin_frame(f, 0, 0);
+		damage = begin_frame(f, 0, NO_SHOT);
 		f->stale |= damage;
 		if (!record)
 			return damage;
@@ -186,20 +189,74 @@ int frames_step(struct frames *f, int record)
 			f->reused++;
 			goto write;
 		}
-		begin_frame(f, SHOT_DELAY_MS, 1);
+		begin_frame(f, SHOT_DELAY_MS, JPEG_SHOT);
 		f->stale = 0;
 	}
 	f->shot_at = f->recorded;
 	f->moving = f->image_len != f->prev_len ||
 		    memcmp(f->image, f->prev, f->image_len);
 	if (!f->moving) {
-		begin_frame(f, 2 * SHOT_DELAY_MS, 0);
+		begin_frame(f, 2 * SHOT_DELAY_MS, NO_SHOT);
 		f->reused++;
 	}
 write:
 	encoder_write(f->encoder, f->image, f->image_len);
 	f->recorded++;
 	return damage;
+}
+
+void frames_begin_clip(struct frames *f, struct encoder *encoder)
+{
+	f->encoder = encoder;
+	f->recorded = f->reused = f->clock_jumps = f->shot_retries = f->dropped = 0;
+	f->shot_at = 0;
+	f->stale = 1;
+}
+
+void frames_pace(struct frames *f)
+{
+	double ahead = f->clock_ms + f->interval_ms - CLOCK_MARGIN_MS - now_ms();
+	struct timespec ts;
+
+	if (ahead <= 0)
+		return;
+	ts.tv_sec = (time_t)(ahead / 1000);
+	ts.tv_nsec = (long)((ahead - ts.tv_sec * 1000.0) * 1e6);
+	nanosleep(&ts, NULL);
+}
+
+unsigned char *frames_png(struct frames *f, size_t *len)
+{
+	cJSON *result = NULL;
+	const char *data = NULL;
+	unsigned char *png;
+	long n;
+	int attempt;
+
+	for (attempt = 0; attempt <= SHOT_RETRIES && !data; attempt++) {
+		if (attempt)
+			catch_up(f);
+		cJSON_Delete(result);
+		f->clock_ms += f->interval_ms;
+		keep_clock_ahead(f);
+		result = cdp_ecall(f->cdp, f->session, "HeadlessExperimental.beginFrame",
+				   frame_params(f, f->clock_ms, PNG_SHOT));
+		data = cJSON_GetStringValue(
+			cJSON_GetObjectItemCaseSensitive(result, "screenshotData"));
+	}
+	if (!data) {
+		cJSON_Delete(result);
+		return NULL;
+	}
+	png = emalloc(base64_decoded_max(strlen(data)));
+	n = base64_decode(data, strlen(data), png);
+	cJSON_Delete(result);
+	if (n <= 0) {
+		free(png);
+		return NULL;
+	}
+	*len = (size_t)n;
+	return png;
 }
 
 void frames_free(struct frames *f)

@@ -17,6 +17,7 @@ struct frames {
 	long reused;           /* of those, frames that repeat the last picture */
 	long clock_jumps;      /* times the wall clock caught up with frame times */
 	long shot_retries;     /* pictures asked for again (a stalled renderer) */
+	long dropped;          /* frames of long waits left out of the video */
 	int stale;             /* drawn since the last picture was taken */
 	long shot_at;          /* recorded frame of the last picture */
 	long refresh_frames;   /* a new picture at least this often */
@@ -41,6 +42,18 @@ int frames_step(struct frames *f, int record);
 /* Take a first picture, unrecorded: 0 when the browser drew one, -1 when
  * its renderer stalled and will not draw (start another browser). */
 int frames_first_picture(struct frames *f);
+
+/* Start the next clip on the same page: counts start again from zero and
+ * its first frame gets a fresh picture. */
+void frames_begin_clip(struct frames *f, struct encoder *encoder);
+
+/* Sleep until the wall clock is near the next frame's time: frames that
+ * are not recorded need not run ahead of it, burning CPU. */
+void frames_pace(struct frames *f);
+
+/* Draw one unrecorded frame and return its picture as PNG bytes (caller
+ * frees), or NULL when the browser gave none. */
+unsigned char *frames_png(struct frames *f, size_t *len);
 
 void frames_free(struct frames *f);
 

@@ -2,33 +2,83 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "page.h"
 #include "util.h"
 
+/* How often, and how long at most, to ask again while the page is between
+ * two documents. */
+#define PAGE_RETRY_MS 20
+#define PAGE_CHANGE_MS 5000
+
+/* Whether a Runtime.evaluate result r holds an exception; its first line
+ * (the error; the rest is a stack trace) goes to p->err. */
+static int took_exception(struct page *p, const cJSON *r)
+{
+	const cJSON *ex = cJSON_GetObjectItemCaseSensitive(r, "exceptionDetails");
+	const char *text;
+
+	if (!ex)
+		return 0;
+	text = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(ex, "exception"), "description"));
+	if (!text)
+		text = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(ex, "text"));
+	snprintf(p->err, sizeof p->err, "%.*s", (int)strcspn(text ? text : "", "\n"),
+		 text ? text : "exception");
+	return 1;
+}
+
+/* Whether an evaluation failed only because the document it ran in was
+ * being replaced (a click that followed a link, a form sent): the browser
+ * says so in one of these words. */
+static int document_changed(const char *why)
+{
+	return strstr(why, "navigated or closed") || strstr(why, "context was destroyed") ||
+	       strstr(why, "Cannot find context") || strstr(why, "Cannot find default");
+}
+
+/* Runtime.evaluate with expression, asked again while the page is between
+ * documents (the new one takes milliseconds to commit, on the wall clock).
+ * Returns the answer (an exception in it is the caller's to read). */
+static cJSON *evaluate(struct page *p, const char *expression, int await)
+{
+	struct timespec pause = { 0, PAGE_RETRY_MS * 1000000L };
+	cJSON *params, *r;
+	const char *err;
+	int tries;
+
+	for (tries = 0;; tries++) {
+		params = cJSON_CreateObject();
+		cJSON_AddStringToObject(params, "expression", expression);
+		cJSON_AddBoolToObject(params, "awaitPromise", await);
+		cJSON_AddBoolToObject(params, "returnByValue", 1);
+		r = cdp_call(p->cdp, p->session, "Runtime.evaluate", params, &err);
+		if (r && !(took_exception(p, r) && document_changed(p->err)))
+			return r;
+		if (!r && !document_changed(err))
+			die(EXIT_SYS, "browser: Runtime.evaluate: %s", err);
+		cJSON_Delete(r);
+		if (tries * PAGE_RETRY_MS > PAGE_CHANGE_MS)
+			die(EXIT_SYS, "browser: the page was still between documents after %d ms",
+			    PAGE_CHANGE_MS);
+		nanosleep(&pause, NULL);
+	}
+}
+
 cJSON *page_call(struct page *p, const char *fn, const cJSON *arg)
 {
 	char *literal = arg ? cJSON_PrintUnformatted(arg) : estrdup(""), *expr;
-	cJSON *params = cJSON_CreateObject(), *r, *ex, *value;
-	const char *text;
+	cJSON *r, *value;
 
 	if (!literal)
 		die(EXIT_SYS, "cJSON_Print: out of memory");
 	expr = estrfmt("(%s)(%s)", fn, literal);
 	free(literal);
-	cJSON_AddStringToObject(params, "expression", expr);
-	cJSON_AddBoolToObject(params, "returnByValue", 1);
+	r = evaluate(p, expr, 0);
 	free(expr);
-	r = cdp_ecall(p->cdp, p->session, "Runtime.evaluate", params);
-	ex = cJSON_GetObjectItemCaseSensitive(r, "exceptionDetails");
-	if (ex) {
-		text = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
-			cJSON_GetObjectItemCaseSensitive(ex, "exception"), "description"));
-		if (!text)
-			text = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(ex, "text"));
-		/* the first line names the error; the rest is a stack trace */
-		snprintf(p->err, sizeof p->err, "%.*s", (int)strcspn(text ? text : "", "\n"),
-			 text ? text : "exception");
+	if (took_exception(p, r)) {
 		cJSON_Delete(r);
 		return NULL;
 	}
@@ -36,6 +86,20 @@ cJSON *page_call(struct page *p, const char *fn, const cJSON *arg)
 		cJSON_GetObjectItemCaseSensitive(r, "result"), "value");
 	cJSON_Delete(r);
 	return value ? value : cJSON_CreateNull();
+}
+
+/* Returns 1, 0 or -1 from a page function answering true, false or throwing. */
+static int call_bool(struct page *p, const char *fn, cJSON *arg)
+{
+	cJSON *v = page_call(p, fn, arg);
+	int ok;
+
+	cJSON_Delete(arg);
+	if (!v)
+		return -1;
+	ok = cJSON_IsTrue(v);
+	cJSON_Delete(v);
+	return ok;
 }
 
 static const char centre_fn[] =
@@ -86,18 +150,11 @@ static const char state_fn[] =
 
 int page_selector_state(struct page *p, const char *selector, const char *state)
 {
-	cJSON *arg = cJSON_CreateArray(), *v;
-	int ok;
+	cJSON *arg = cJSON_CreateArray();
 
 	cJSON_AddItemToArray(arg, cJSON_CreateString(selector));
 	cJSON_AddItemToArray(arg, cJSON_CreateString(state));
-	v = page_call(p, state_fn, arg);
-	cJSON_Delete(arg);
-	if (!v)
-		return -1;
-	ok = cJSON_IsTrue(v);
-	cJSON_Delete(v);
-	return ok;
+	return call_bool(p, state_fn, arg);
 }
 
 static const char range_fn[] =
@@ -132,7 +189,10 @@ void page_scroll_to(struct page *p, double y)
 }
 
 static const char document_fn[] =
-	"function (what) { return what === 'title' ? document.title : location.href; }";
+	"function (what) {"
+	" return what === 'title' ? document.title :"
+	"  what === 'readyState' ? document.readyState : location.href;"
+	"}";
 
 char *page_document(struct page *p, const char *what)
 {
@@ -146,4 +206,114 @@ char *page_document(struct page *p, const char *what)
 	s = estrdup(v->valuestring);
 	cJSON_Delete(v);
 	return s;
+}
+
+static const char visibility_fn[] =
+	"function (sel) {"
+	" const e = document.querySelector(sel);"
+	" if (!e) return 'not in the page';"
+	" return e.getClientRects().length > 0 &&"
+	"  getComputedStyle(e).visibility !== 'hidden' ? 'visible' : 'hidden';"
+	"}";
+
+const char *page_visibility(struct page *p, const char *selector)
+{
+	static const char *const answers[] = { "visible", "hidden", "not in the page" };
+	cJSON *arg = cJSON_CreateString(selector);
+	cJSON *v = page_call(p, visibility_fn, arg);
+	const char *answer = NULL;
+	size_t i;
+
+	cJSON_Delete(arg);
+	for (i = 0; v && cJSON_IsString(v) && i < 3; i++)
+		if (!strcmp(v->valuestring, answers[i]))
+			answer = answers[i];
+	cJSON_Delete(v);
+	return answer;
+}
+
+static const char focus_fn[] =
+	"function (sel) {"
+	" for (const e of document.querySelectorAll(sel)) {"
+	"  const box = e.closest('.monaco-editor, .xterm') || e;"
+	"  if (box.getClientRects().length === 0) continue;"
+	"  e.focus();"
+	"  return true;"
+	" }"
+	" return false;"
+	"}";
+
+int page_focus(struct page *p, const char *selector)
+{
+	return call_bool(p, focus_fn, cJSON_CreateString(selector));
+}
+
+static const char select_fn[] =
+	"function ([sel, want]) {"
+	" const e = document.querySelector(sel);"
+	" if (!e) return null;"
+	" if (!(e instanceof HTMLSelectElement))"
+	"  throw new Error(sel + ' is a <' + e.localName + '>, not a <select>');"
+	" const opts = [...e.options];"
+	" const o = opts.find(o => o.value === want) ||"
+	"  opts.find(o => o.text.trim() === want);"
+	" if (!o) throw new Error('no option \\'' + want + '\\' in ' + sel + ' (options: ' +"
+	"  opts.map(o => o.value).join(', ') + ')');"
+	" e.value = o.value;"
+	" e.dispatchEvent(new Event('input', {bubbles: true}));"
+	" e.dispatchEvent(new Event('change', {bubbles: true}));"
+	" return true;"
+	"}";
+
+int page_select(struct page *p, const char *selector, const char *value)
+{
+	cJSON *arg = cJSON_CreateArray(), *v;
+
+	cJSON_AddItemToArray(arg, cJSON_CreateString(selector));
+	cJSON_AddItemToArray(arg, cJSON_CreateString(value));
+	v = page_call(p, select_fn, arg);
+	cJSON_Delete(arg);
+	if (!v)
+		return -1;
+	if (cJSON_IsNull(v)) {
+		snprintf(p->err, sizeof p->err, "no element matches \"%s\"", selector);
+		cJSON_Delete(v);
+		return 0;
+	}
+	cJSON_Delete(v);
+	return 1;
+}
+
+static const char click_all_fn[] =
+	"function (sels) {"
+	" let n = 0;"
+	" for (const sel of sels)"
+	"  for (const e of document.querySelectorAll(sel))"
+	"   if (e.getClientRects().length > 0) { e.click(); n++; }"
+	" return n;"
+	"}";
+
+int page_click_all(struct page *p, const char *const *selectors)
+{
+	cJSON *arg = cJSON_CreateArray(), *v;
+	int n;
+
+	for (; *selectors; selectors++)
+		cJSON_AddItemToArray(arg, cJSON_CreateString(*selectors));
+	v = page_call(p, click_all_fn, arg);
+	cJSON_Delete(arg);
+	if (!v)
+		die(EXIT_SYS, "browser: cannot look for pop-ups: %s", p->err);
+	n = cJSON_IsNumber(v) ? v->valueint : 0;
+	cJSON_Delete(v);
+	return n;
+}
+
+int page_eval(struct page *p, const char *expression)
+{
+	cJSON *r = evaluate(p, expression, 1);
+	int failed = took_exception(p, r);
+
+	cJSON_Delete(r);
+	return failed ? -1 : 0;
 }

@@ -33,7 +33,29 @@ void page_scroll_range(struct page *p, double *y, double *max);
  * animation is ours, one position per frame. */
 void page_scroll_to(struct page *p, double y);
 
-/* Evaluate a string-valued expression about the document: "title", "url". */
+/* Evaluate a string-valued expression about the document: "title", "url",
+ * "readyState". */
 char *page_document(struct page *p, const char *what);
+
+/* Why selector is not visible, for messages: "not in the page", "hidden"
+ * (display, visibility or no box), or "visible". NULL on a selector error. */
+const char *page_visibility(struct page *p, const char *selector);
+
+/* Focus the first visible element matching selector, as a script would:
+ * no pointer, no click. Returns 1 done, 0 none visible, -1 selector error. */
+int page_focus(struct page *p, const char *selector);
+
+/* Choose the option of the <select> matching selector whose value (else
+ * whose text) is value, and fire input and change as a user's choice does.
+ * Returns 1 done, 0 no such element, -1 error; on 0 and -1 p->err says why. */
+int page_select(struct page *p, const char *selector, const char *value);
+
+/* Click (element.click()) every visible element matching any of the
+ * selectors. Returns how many. */
+int page_click_all(struct page *p, const char *const *selectors);
+
+/* Evaluate a JavaScript expression from the spec, awaiting a promise.
+ * Returns 0, or -1 with p->err holding the exception. */
+int page_eval(struct page *p, const char *expression);
 
 #endif

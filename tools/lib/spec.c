@@ -69,6 +69,8 @@ static const struct field settings_fields[] = {
 	{ "fps", K_INTEGER, 0, 1, 120, NULL },
 	{ "lead_in", K_NUMBER, 0, 0, 10, NULL },
 	{ "tail", K_NUMBER, 0, 0, 10, NULL },
+	{ "cursor", K_BOOL, 0, 0, 0, NULL },
+	{ "max_wait_seconds", K_NUMBER, 0, 0, 60, NULL },
 	END
 };
 

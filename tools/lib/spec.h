@@ -14,6 +14,8 @@
 #define SPEC_DEFAULT_LEAD_IN 0.5
 #define SPEC_DEFAULT_TAIL 1.0
 #define SPEC_DEFAULT_TIMEOUT 30
+/* seconds of a wait shown in the clip; the rest goes on unseen */
+#define SPEC_DEFAULT_MAX_WAIT 1.0
 
 /* Check a parsed spec against the seed tool's format. Returns 0 when it is
  * valid, or -1 with err holding one message that starts with the JSON path

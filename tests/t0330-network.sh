@@ -1,0 +1,83 @@
+#!/bin/sh
+# stepcap against a local HTTP server: wait_for_load waits for the network
+# to go quiet (bounded), long waits do not become frozen video, and a step
+# that fails once is retried into success.
+. "$(dirname "$0")/test-lib.sh"
+. "$ROOT/tests/capture-lib.sh"
+
+if ! have_browser; then
+	test_skip "network waits" "no chromium-headless-shell"
+	test_done
+	exit
+fi
+
+python3 "$PAGES/server.py" port 2>server.log &
+SERVER=$!
+test_at_end "kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null"
+for i in $(seq 100); do
+	[ -s port ] && break
+	sleep 0.1
+done
+URL=http://127.0.0.1:$(cat port)
+
+test_expect_success 'the page is loaded, network included, before recording starts' '
+	frag onload "$URL/net.html?onload&ms=800" "[{\"type\": \"wait_for_load\"}]" &&
+	$BIN/stepcap -m onload.meta -o onload.mp4 onload.json &&
+	is green "$(rgb onload.mp4 0 170 50)" &&
+	test "$(meta onload.meta action_frames)" = 0
+'
+
+test_expect_success 'wait_for_load waits for requests a click started' '
+	frag click "$URL/net.html?ms=1500" "[{\"type\": \"click_selector\", \"selector\": \"#go\"},
+		{\"type\": \"wait_for_load\"}]" "\"cursor\": false, \"assertions\": [
+		{\"type\": \"element_visible\", \"selector\": \".answered\", \"timeout\": 1}]" &&
+	$BIN/stepcap -m click.meta -o click.mp4 click.json &&
+	is green "$(rgb click.mp4 -1 170 50)"
+'
+
+test_expect_success 'a long wait shows at most max_wait of video; the rest is counted, not recorded' '
+	# the 1.5 s request: 1 frame for the click, then 0.5 s = 15 frames of wait
+	frag capped "$URL/net.html?ms=1500" "[{\"type\": \"click_selector\", \"selector\": \"#go\"},
+		{\"type\": \"wait_for_selector\", \"selector\": \".answered\"}]" \
+		"\"cursor\": false, \"max_wait\": 0.5" &&
+	$BIN/stepcap -m capped.meta -o capped.mp4 capped.json &&
+	test "$(meta capped.meta action_frames)" = 16 &&
+	test "$(meta capped.meta dropped_wait_frames)" -gt 0 &&
+	test "$(frames capped.mp4)" = 31 &&
+	# the frame after the wait shows its end at once
+	is red "$(rgb capped.mp4 15 170 50)" &&
+	is green "$(rgb capped.mp4 16 170 50)"
+'
+
+test_expect_success 'max_wait 0: a wait shows no frames at all' '
+	frag nowait "$URL/net.html?ms=600" "[{\"type\": \"click_selector\", \"selector\": \"#go\"},
+		{\"type\": \"wait_for_load\"}]" "\"cursor\": false, \"max_wait\": 0" &&
+	$BIN/stepcap -m nowait.meta -o nowait.mp4 nowait.json &&
+	test "$(meta nowait.meta action_frames)" = 1 &&
+	is green "$(rgb nowait.mp4 1 170 50)"
+'
+
+test_expect_success 'network idle is bounded: a page that polls forever gets a warning, not a hang' '
+	frag poll "$URL/net.html?poll" "[{\"type\": \"wait_for_load\", \"timeout\": 1500}]" \
+		"\"timeout\": 1, \"max_wait\": 0.2" &&
+	$BIN/stepcap -m poll.meta -o poll.mp4 poll.json 2>err &&
+	test_grep "^stepcap: step poll: actions\[0\] (wait_for_load): 1 requests still open after 1.5 s; going on$" err &&
+	test "$(meta poll.meta action_frames)" = 6
+'
+
+test_expect_success 'a step that fails once succeeds on its retry' '
+	frag flaky "$URL/flaky.html" "[{\"type\": \"wait_for_selector\", \"selector\": \"#ready\",
+		\"timeout\": 300}]" "\"max_retries\": 2" &&
+	$BIN/stepcap -f fail -o flaky.mp4 flaky.json 2>err &&
+	test_grep "attempt 1 of 3 failed" err &&
+	test -s fail/flaky-attempt-1.png && test -s fail/flaky-attempt-1.txt &&
+	test ! -e fail/flaky-attempt-2.png &&
+	test "$(frames flaky.mp4)" = 15
+'
+
+test_expect_success 'no browser process or profile outlives the runs' '
+	test -z "$(ls -A tmpdir)" &&
+	! pgrep -f "$TMP/tmpdir" >/dev/null
+'
+
+test_done

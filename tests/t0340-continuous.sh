@@ -1,0 +1,198 @@
+#!/bin/bash
+# Continuous tours through make: one page across the steps, its state kept,
+# one clip per step, the clips remade together; pre_setup commands run once
+# before capture, shown first, and a failing one stops the build.
+. "$(dirname "$0")/test-lib.sh"
+. "$ROOT/tests/capture-lib.sh"
+
+mkdir site
+cp "$PAGES/widgets.html" site/
+echo '<!doctype html><title>other</title><body style="margin:0;background:#000">' >site/other.html
+
+# spec MODE [PRE_SETUP]: a three-step tour; steps one and two click the
+# counter on one page, step three goes to another page
+spec() {
+	cat >tour.json <<JSON
+{
+  "settings": {"viewport": {"width": 320, "height": 240}, "voice": "am_michael",
+               "lead_in": 0.2, "tail": 0.3, "mode": "$1", "cursor": false},
+  "steps": [
+    {"id": "one", "url": "site/widgets.html", "narration": "One.",
+     "actions": [{"type": "click_selector", "selector": "#count"}]},
+    {"id": "two", "url": "site/widgets.html", "narration": "${NARRATION:-Two.}",
+     "actions": [{"type": "pause", "duration": 0.2},
+                 {"type": "click_selector", "selector": "#count"}],
+     "assertions": [{"type": "title_contains", "value": "count=2"}]},
+    {"id": "three", "url": "site/other.html", "narration": "Three.", "actions": []}
+  ]${2:+, \"pre_setup\": $2}
+}
+JSON
+}
+
+build() {
+	make -C "$ROOT" --no-print-directory SPEC="$TMP/tour.json" OUT="$TMP/out" \
+		CACHE="$TMP/cache" "$@" >make.log 2>&1
+}
+
+# mtime CLIP: its modification time, to the nanosecond
+mtime() {
+	stat -c %y "$1"
+}
+
+if ! have_browser; then
+	test_skip "continuous tours" "no chromium-headless-shell"
+	test_done
+	exit
+fi
+
+test_expect_success 'spec2req tells make the tour is continuous' '
+	spec continuous "[\"echo first >$TMP/ran\", \"echo second >>$TMP/ran\"]" &&
+	$BIN/spec2req -o out tour.json &&
+	test_grep "^CAPTURE_MODE := continuous$" out/steps.mk &&
+	test "$(jq -c .commands out/pre_setup.json)" = "[\"echo first >$TMP/ran\",\"echo second >>$TMP/ran\"]" &&
+	rm -rf out
+'
+
+test_expect_success 'a continuous tour is captured in one run, pre_setup first' '
+	build clips || { cat make.log; false; } &&
+	test "$(grep -c "^  CAP " make.log)" = 1 &&
+	test_grep "^  CAP    $TMP/out/clip/\*\.mp4$" make.log &&
+	test_grep "^pre_setup\[0\]: echo first >$TMP/ran$" make.log &&
+	test_grep "^pre_setup\[1\]: echo second >>$TMP/ran$" make.log &&
+	test "$(cat ran)" = "$(printf "first\nsecond")" &&
+	# the setup ran before the capture
+	test "$(grep -n -e "^pre_setup\[1\]" -e "^  CAP " make.log | cut -d: -f1 | tr "\n" " ")" \
+		= "$(grep -n "^pre_setup\[1\]" make.log | cut -d: -f1) $(grep -n "^  CAP " make.log | cut -d: -f1) " &&
+	for id in one two three; do
+		test -s out/clip/$id.mp4 && test "$(meta out/clip/$id.json mode)" = continuous || return 1
+	done
+'
+
+test_expect_success 'the page and its state carry over from step to step' '
+	# step one: red, then the click turns the counter green
+	is red "$(rgb out/clip/one.mp4 0 260 170)" &&
+	is green "$(rgb out/clip/one.mp4 -1 260 170)" &&
+	# step two opens on the same page, still green; its click makes blue
+	is green "$(rgb out/clip/two.mp4 0 260 170)" &&
+	is blue "$(rgb out/clip/two.mp4 -1 260 170)" &&
+	# step three goes to its own URL
+	is black "$(rgb out/clip/three.mp4 0 260 170)"
+'
+
+test_expect_success 'each clip holds exactly the frames its timing gives' '
+	for id in one two three; do
+		m=out/clip/$id.json &&
+		want=$(jq -r "[((.narration_seconds + 0.5) * 30 + 0.5 | floor),
+			(.action_frames + 9)] | max" $m) &&
+		test "$(meta $m frames)" = "$want" &&
+		test "$(frames out/clip/$id.mp4)" = "$want" || return 1
+	done
+'
+
+test_expect_success 'the same step captured alone starts from a fresh page' '
+	$BIN/stepcap -o alone.mp4 out/step/two/cap.json 2>err;
+	test $? = 1 &&
+	test_grep "expected the title to contain \"count=2\", but it is \"widgets count=1\"" err
+'
+
+test_expect_success 'nothing changed: nothing is captured again' '
+	build clips &&
+	! grep -q -e "^  CAP " -e "^  SETUP " -e "^pre_setup" make.log
+'
+
+test_expect_success 'one narration edited: that WAV, and every continuous clip together, from a fresh pre_setup' '
+	before=$(mtime out/clip/one.mp4) &&
+	echo stale >ran &&
+	NARRATION="Two, now said at quite some greater length than before." \
+		spec continuous "[\"echo first >$TMP/ran\", \"echo second >>$TMP/ran\"]" &&
+	build clips &&
+	test "$(grep -c "^  TTS " make.log)" = 1 &&
+	test_grep "^  TTS .*/wav/two.wav" make.log &&
+	test "$(grep -c "^  CAP " make.log)" = 1 &&
+	test "$(mtime out/clip/one.mp4)" != "$before" &&
+	test "$(grep -c "^pre_setup\[0\]" make.log)" = 1 &&
+	test "$(cat ran)" = "$(printf "first\nsecond")"
+'
+
+test_expect_success 'pre_setup commands never reach a command line' '
+	spec continuous "[\"echo changed >$TMP/ran\"]" &&
+	build clips V=1 &&
+	test "$(cat ran)" = changed &&
+	test "$(grep -c "echo changed" make.log)" = 1 &&
+	test_grep "^pre_setup\[0\]: echo changed" make.log
+'
+
+test_expect_success 'a failing pre_setup command stops the build with its output' '
+	spec continuous "[\"echo fine\", \"echo oops >&2; exit 3\", \"echo never >$TMP/never\"]" &&
+	rm -f out/clip/* &&
+	test_must_fail 2 build clips &&
+	test_grep "^oops$" make.log &&
+	test_grep "^presetup: pre_setup\[1\] failed (exit 3): echo oops >&2; exit 3$" make.log &&
+	test ! -e never &&
+	test -z "$(ls out/clip)" &&
+	! grep -q "^  CAP " make.log
+'
+
+test_expect_success 'independent mode: one capture per step, each on a fresh page' '
+	spec independent &&
+	# alone, step two counts only its own click
+	jq "del(.steps[1].assertions)" tour.json >t && mv t tour.json &&
+	build clips &&
+	test "$(grep -c "^  CAP " make.log)" = 3 &&
+	test_grep "^CAPTURE_MODE := independent$" out/steps.mk &&
+	is red "$(rgb out/clip/two.mp4 0 260 170)" &&
+	is green "$(rgb out/clip/two.mp4 -1 260 170)"
+'
+
+test_expect_success 'presetup: usage, and a bad fragment is refused' '
+	$BIN/presetup -h >out.txt && test_grep "^usage: presetup " out.txt &&
+	test_must_fail 2 $BIN/presetup -Z 2>err && test_grep "^usage: presetup " err &&
+	echo "{\"commands\": [1]}" >bad.json &&
+	test_must_fail 2 $BIN/presetup bad.json 2>err &&
+	test_grep "^presetup: bad.json: commands\[0\]: not a string$" err
+'
+
+test_expect_success 'stepcap -d refuses independent steps given together' '
+	spec independent && $BIN/spec2req -o ind tour.json &&
+	mkdir -p ind/wav && for id in one two; do cp out/wav/$id.wav ind/wav/; done &&
+	test_must_fail 2 $BIN/stepcap -d ind ind/step/one/cap.json ind/step/two/cap.json 2>err &&
+	test_grep "^stepcap: steps\[one\]\.mode: \"independent\": only continuous steps are recorded together" err
+'
+
+test_expect_success 'stepcap -d: the cursor keeps its place across a navigation' '
+	spec continuous && jq ".settings.cursor = true" tour.json >t && mv t tour.json &&
+	$BIN/spec2req -o cur tour.json &&
+	mkdir -p cur/wav && cp out/wav/*.wav cur/wav/ &&
+	$BIN/stepcap -d cur cur/step/one/cap.json cur/step/two/cap.json cur/step/three/cap.json &&
+	# the pointer rests on the counter (centre 260,170) at the end of step
+	# two, and is still drawn there (white outline, dark fill) over the
+	# black page as step three opens
+	is dark "$(rgb cur/clip/two.mp4 -1 262 178)" &&
+	is black "$(rgb cur/clip/three.mp4 0 100 100)" &&
+	c=$(rgb cur/clip/three.mp4 0 258 176) &&
+	echo "$c" | awk "{ exit !(\$1 > 60 && \$2 > 60 && \$3 > 60) }"
+'
+
+test_expect_success 'stepcap -d: a failing step replaces no clip and is named in the failure files' '
+	cp cur/clip/one.mp4 one.before &&
+	jq ".steps[1].assertions[0].value = \"count=9\"" tour.json >t && mv t tour.json &&
+	$BIN/spec2req -o cur tour.json &&
+	test_must_fail 1 $BIN/stepcap -d cur cur/step/one/cap.json cur/step/two/cap.json \
+		cur/step/three/cap.json 2>err &&
+	test_grep "^stepcap: step two: assertions\[0\] (title_contains): expected the title to contain \"count=9\"" err &&
+	test -s cur/fail/two-attempt-1.png && test -s cur/fail/two-attempt-1.txt &&
+	test ! -e cur/fail/one-attempt-1.png &&
+	cmp one.before cur/clip/one.mp4 &&
+	test -z "$(ls -A cur/clip | grep "\.tmp\.")"
+'
+
+test_expect_success 'settings.cursor and max_wait_seconds are checked' '
+	jq ".settings.cursor = \"yes\"" tour.json >c.json &&
+	test_must_fail 2 $BIN/spec2req c.json 2>err &&
+	test_grep "^spec2req: c.json: settings.cursor: expected true or false, got a string$" err &&
+	jq ".settings.max_wait_seconds = 100" tour.json >w.json &&
+	test_must_fail 2 $BIN/spec2req w.json 2>err &&
+	test_grep "settings.max_wait_seconds: 100 is out of range: use a value from 0 to 60$" err
+'
+
+test_done

@@ -1,0 +1,156 @@
+#!/bin/bash
+# stepcap's frames are a function of the spec: the same step captured twice
+# gives identical frames, also while other processes load the CPU, and the
+# frame count is the timing model's. A renderer that never draws is
+# restarted, then given up on, rather than waited for forever.
+. "$(dirname "$0")/test-lib.sh"
+. "$ROOT/tests/capture-lib.sh"
+
+if ! have_browser; then
+	test_skip "deterministic frames" "no chromium-headless-shell"
+	test_done
+	exit
+fi
+
+cat >tall.html <<'EOF2'
+<!doctype html><title>tall</title>
+<style>body { margin: 0; font: 20px sans-serif; } div { height: 600px; }
+  input { position: absolute; left: 10px; top: 130px; font: 20px monospace; width: 250px; }
+  #b { position: absolute; left: 10px; top: 10px; width: 100px; height: 100px; background: #f00; }
+  #b:hover { background: #fc0; }</style>
+<div style="background: linear-gradient(#fff, #f80)"></div><div style="background: #00f"></div>
+<span id="b" onclick="this.textContent = 'clicked'"></span><input id="i">
+EOF2
+
+# a step with every kind of motion: the cursor's glide and ripple, hover,
+# typing, an eased scroll, a narration-length hold
+frag busy "file://$TMP/tall.html" '[
+	{"type": "hover", "selector": "#b"},
+	{"type": "click_selector", "selector": "#i"},
+	{"type": "type_text", "text": "same every time", "delay": 30},
+	{"type": "scroll", "to": "bottom", "speed": 2000},
+	{"type": "pause", "duration": 0.3}]'
+ffmpeg -v error -f lavfi -i anullsrc=r=24000:cl=mono -t 1.7 narration.wav
+
+test_expect_success 'the frame count is the timing model, to the frame' '
+	$BIN/stepcap -w narration.wav -m one.meta -o one.mp4 busy.json &&
+	# hover 12+1, click 12+9, 15 characters at 30 ms (14 frames), scroll
+	# 960 px at 2000 px/s (15 frames), pause 9: 72 frames; then the tail
+	test "$(meta one.meta action_frames)" = 72 &&
+	test "$(meta one.meta frames)" = 87 &&
+	test "$(frames one.mp4)" = 87
+'
+
+test_expect_success 'the same step captured twice gives identical frames' '
+	$BIN/stepcap -w narration.wav -o two.mp4 busy.json &&
+	framesums one.mp4 >one.sums &&
+	framesums two.mp4 >two.sums &&
+	test "$(wc -l <one.sums)" = 87 &&
+	test_cmp one.sums two.sums
+'
+
+test_expect_success 'and again while two busy processes load the CPU' '
+	yes >/dev/null &
+	y1=$!
+	yes >/dev/null &
+	y2=$!
+	trap "kill $y1 $y2 2>/dev/null || :" EXIT
+	kill -0 $y1 $y2 &&
+	status=0
+	$BIN/stepcap -w narration.wav -m loaded.meta -o loaded.mp4 busy.json || status=$?
+	kill $y1 $y2
+	wait $y1 $y2 2>/dev/null || :
+	test $status = 0 &&
+	framesums loaded.mp4 >loaded.sums &&
+	test_cmp one.sums loaded.sums
+'
+
+test_expect_success 'the frames differ where the spec differs' '
+	sed "s/same every time/not the same/" busy.json >other.json &&
+	$BIN/stepcap -w narration.wav -o other.mp4 other.json &&
+	framesums other.mp4 >other.sums &&
+	! cmp -s one.sums other.sums
+'
+
+# A stand-in browser that speaks the protocol but whose renderer never
+# draws: every beginFrame comes back without a picture. With STALL_ONCE it
+# stalls only the first time it is started, then draws one fixed JPEG;
+# with HANG, a beginFrame is never answered at all.
+cat >fakebrowser.py <<'EOF2'
+import json, os, sys
+tries = os.path.join(os.environ["FAKE_DIR"], "starts")
+starts = int(open(tries).read()) + 1 if os.path.exists(tries) else 1
+open(tries, "w").write(str(starts))
+draws = os.environ.get("STALL_ONCE") and starts > 1
+picture = open(os.path.join(os.environ["FAKE_DIR"], "frame.b64")).read().strip()
+inp, out = os.fdopen(3, "rb"), os.fdopen(4, "wb")
+def send(msg):
+    out.write(json.dumps(msg).encode() + b"\0"); out.flush()
+buf = b""
+while True:
+    chunk = inp.read1(65536)
+    if not chunk:
+        break
+    buf += chunk
+    while b"\0" in buf:
+        raw, buf = buf.split(b"\0", 1)
+        m = json.loads(raw)
+        method, result = m["method"], {}
+        if method == "Target.createTarget": result = {"targetId": "T"}
+        if method == "Target.attachToTarget": result = {"sessionId": "S"}
+        if method == "Page.navigate": result = {"frameId": "F"}
+        if method == "Runtime.evaluate": result = {"result": {"type": "undefined"}}
+        if method == "HeadlessExperimental.beginFrame":
+            if os.environ.get("HANG"):
+                continue
+            result = {"hasDamage": False}
+            if draws and "screenshot" in m["params"]:
+                result = {"hasDamage": True, "screenshotData": picture}
+        send({"id": m["id"], "result": result, **({"sessionId": m["sessionId"]} if "sessionId" in m else {})})
+        if method == "Page.navigate":
+            send({"method": "Page.loadEventFired", "params": {}, "sessionId": "S"})
+EOF2
+cat >fakebrowser <<EOF2
+#!/bin/sh
+exec python3 $TMP/fakebrowser.py
+EOF2
+chmod +x fakebrowser
+mkdir fake
+ffmpeg -v error -f lavfi -i color=c=0x00ff00:s=320x240 -frames:v 1 -f mjpeg - | base64 -w0 >fake/frame.b64
+
+test_expect_success 'a renderer that never draws is restarted, then given up on' '
+	frag stall "file://$TMP/tall.html" "[]" &&
+	rm -f fake/starts &&
+	CHROMIUM=$TMP/fakebrowser FAKE_DIR=$TMP/fake \
+		test_must_fail 4 $BIN/stepcap -o stall.mp4 stall.json 2>err &&
+	test "$(grep -c "renderer stalled; starting another" err)" = 2 &&
+	test_grep "^stepcap: step stall: the browser never drew the page (3 browsers tried)$" err &&
+	test "$(cat fake/starts)" = 3 &&
+	test ! -e stall.mp4
+'
+
+test_expect_success 'a renderer that stalls once: the next browser records the clip' '
+	rm -f fake/starts &&
+	CHROMIUM=$TMP/fakebrowser FAKE_DIR=$TMP/fake STALL_ONCE=1 \
+		$BIN/stepcap -o stall.mp4 stall.json 2>err &&
+	test "$(grep -c "renderer stalled; starting another" err)" = 1 &&
+	test "$(frames stall.mp4)" = 15 &&
+	is green "$(rgb stall.mp4 -1 100 100)"
+'
+
+test_expect_success 'a first frame that is never answered times out, and is retried' '
+	rm -f fake/starts &&
+	frag hang "file://$TMP/tall.html" "[]" "\"timeout\": 1, \"max_retries\": 1" &&
+	CHROMIUM=$TMP/fakebrowser FAKE_DIR=$TMP/fake HANG=1 \
+		test_must_fail 3 $BIN/stepcap -o hang.mp4 hang.json 2>err &&
+	test "$(grep -c "^stepcap: browser: no answer to HeadlessExperimental.beginFrame within 1.0 s$" err)" = 2 &&
+	test_grep "^stepcap: step hang: attempt 1 of 2 failed" err &&
+	test "$(cat fake/starts)" = 2
+'
+
+test_expect_success 'no browser process or profile outlives the runs' '
+	test -z "$(ls -A tmpdir)" &&
+	! pgrep -f "$TMP/tmpdir" >/dev/null
+'
+
+test_done

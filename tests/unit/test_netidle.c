@@ -1,0 +1,44 @@
+/* test_netidle.c - requests in flight (tools/lib/netidle.c) */
+#include "check.h"
+#include "netidle.h"
+
+static void event(struct netidle *n, const char *method, const char *id, double now)
+{
+	cJSON *p = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(p, "requestId", id);
+	netidle_event(n, method, p, now);
+	cJSON_Delete(p);
+}
+
+int main(void)
+{
+	struct netidle n = { 0 };
+
+	netidle_reset(&n, 0);
+	CHECK(!netidle_quiet(&n, 0.5, 0.4));
+	CHECK(netidle_quiet(&n, 0.5, 0.5));
+
+	event(&n, "Network.requestWillBeSent", "1", 1);
+	event(&n, "Network.requestWillBeSent", "2", 1);
+	/* a redirect is sent again under the same id: still one request */
+	event(&n, "Network.requestWillBeSent", "2", 1.1);
+	CHECK(n.count == 2);
+	CHECK(!netidle_quiet(&n, 0.5, 5));
+	event(&n, "Network.loadingFinished", "1", 1.2);
+	event(&n, "Network.loadingFailed", "2", 1.3);
+	CHECK(n.count == 0);
+	CHECK(!netidle_quiet(&n, 0.5, 1.7));
+	CHECK(netidle_quiet(&n, 0.5, 1.8));
+
+	/* an end we never saw start changes nothing but the time */
+	event(&n, "Network.loadingFinished", "9", 2);
+	CHECK(n.count == 0);
+	event(&n, "Network.responseReceived", "3", 3);
+	CHECK(n.count == 0 && n.last_change == 2);
+
+	event(&n, "Network.requestWillBeSent", "4", 4);
+	netidle_reset(&n, 4);
+	CHECK(n.count == 0 && netidle_quiet(&n, 0, 4));
+	return check_done();
+}

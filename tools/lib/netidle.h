@@ -1,0 +1,25 @@
+/* netidle.h - the page's requests in flight, from the Network domain's
+ * events, to tell when its network has gone quiet */
+#ifndef NETIDLE_H
+#define NETIDLE_H
+
+#include <cjson/cJSON.h>
+
+struct netidle {
+	char **ids;          /* requestIds started and not yet finished */
+	int count, cap;
+	double last_change;  /* when a request last started or ended (s) */
+};
+
+/* Feed one protocol event (any method; others are ignored) seen at time
+ * now (seconds, monotonic). */
+void netidle_event(struct netidle *n, const char *method, const cJSON *params,
+		   double now);
+
+/* Whether no request has been in flight for quiet seconds at time now. */
+int netidle_quiet(const struct netidle *n, double quiet, double now);
+
+/* Forget every request, as after a new page or a fresh browser. */
+void netidle_reset(struct netidle *n, double now);
+
+#endif

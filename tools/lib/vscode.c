@@ -1,0 +1,213 @@
+/* vscode.c - editor actions. The hooks are VS Code's stable class names:
+ * the editor's input element inside .monaco-editor, the quick input
+ * widget, xterm's helper textarea, the .auxiliarybar part, notification
+ * toasts. Keys are VS Code's default bindings on Linux. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "actions.h"
+#include "json.h"
+#include "util.h"
+#include "vscode.h"
+
+/* what the palette's filter and the terminal are typed at, per character */
+#define PALETTE_TYPE_DELAY_MS 30
+#define TERMINAL_TYPE_DELAY_MS 50
+/* the quick input opens at once; longer means it is not coming */
+#define QUICK_INPUT_TIMEOUT_S 5.0
+/* a long line selection is spread over at most this long */
+#define HIGHLIGHT_SECONDS 0.6
+
+/* The editor's input: an EditContext element in current VS Code, a
+ * textarea in older ones; the active editor group's first. */
+static const char *const editor_inputs[] = {
+	".editor-group-container.active .monaco-editor .native-edit-context",
+	".editor-group-container.active .monaco-editor textarea",
+	".monaco-editor .native-edit-context",
+	".monaco-editor textarea",
+	NULL,
+};
+
+static const char *const terminal_inputs[] = {
+	".terminal-wrapper.active .xterm-helper-textarea",
+	".xterm-helper-textarea",
+	NULL,
+};
+
+static const char quick_input[] = ".quick-input-widget";
+static const char secondary_sidebar[] = ".part.auxiliarybar";
+
+/* What dismiss_popups closes: VS Code's notification toasts, then the
+ * close buttons of modal dialogs and cookie banners on ordinary sites. */
+static const char *const popup_closers[] = {
+	".notifications-toasts .notification-toast .codicon-notifications-clear",
+	".notifications-toasts .notification-toast .codicon-close",
+	"[role=dialog][aria-modal=true] [aria-label=Close i]",
+	"#onetrust-accept-btn-handler",
+	".cc-window .cc-dismiss",
+	NULL,
+};
+
+/* Focus the first visible of selectors, waiting for one within the
+ * step's timeout. Returns 0 when none ever showed. */
+static int focus_first(struct capture *cap, const char *const *selectors)
+{
+	const char *const *sel;
+	double deadline = capture_now() + cap->timeout;
+	long waited = 0;
+	int ok;
+
+	for (;;) {
+		for (sel = selectors; *sel; sel++) {
+			if ((ok = page_focus(cap->page, *sel)) > 0)
+				return 1;
+			if (ok < 0)
+				die(EXIT_SYS, "browser: cannot focus \"%s\": %s", *sel, cap->page->err);
+		}
+		if (capture_now() > deadline)
+			return 0;
+		capture_wait_frame(cap, &waited);
+	}
+}
+
+static void focus_editor(struct capture *cap)
+{
+	if (!focus_first(cap, editor_inputs))
+		capture_fail(cap, EXIT_FAIL, "no editor is open (no visible .monaco-editor)");
+}
+
+void vscode_focus_editor(struct capture *cap, const cJSON *a)
+{
+	focus_editor(cap);
+	frames_step(cap->frames, 1);
+}
+
+void vscode_select_all_and_delete(struct capture *cap, const cJSON *a)
+{
+	capture_press(cap, "Control+a");
+	frames_step(cap->frames, 1);
+	capture_press(cap, "Delete");
+	frames_step(cap->frames, 1);
+}
+
+static void open_quick_input(struct capture *cap, const char *chord)
+{
+	capture_press(cap, chord);
+	if (!capture_wait_state(cap, quick_input, "visible", QUICK_INPUT_TIMEOUT_S))
+		capture_fail(cap, EXIT_TIMEOUT, "%s did not open the quick input (%s) within %g s",
+			     chord, quick_input, QUICK_INPUT_TIMEOUT_S);
+}
+
+const char *vscode_check_command_palette(const cJSON *a, const char **member)
+{
+	const char *command = json_str(a, "command", NULL);
+
+	*member = "command";
+	if (!command)
+		return "missing or not a string";
+	return *command ? NULL : "is empty";
+}
+
+/* The palette opens with ">" typed; the command's name filters the list
+ * and Enter runs the first match. */
+void vscode_command_palette(struct capture *cap, const cJSON *a)
+{
+	open_quick_input(cap, "Control+Shift+p");
+	capture_type(cap, json_str(a, "command", ""), PALETTE_TYPE_DELAY_MS);
+	capture_record_seconds(cap, 0.2);
+	capture_press(cap, "Enter");
+	frames_step(cap->frames, 1);
+}
+
+const char *vscode_check_terminal_type(const cJSON *a, const char **member)
+{
+	const cJSON *enter = cJSON_GetObjectItemCaseSensitive(a, "press_enter");
+	const cJSON *delay = cJSON_GetObjectItemCaseSensitive(a, "delay");
+
+	*member = "text";
+	if (!json_str(a, "text", NULL))
+		return "missing or not a string";
+	*member = "press_enter";
+	if (enter && !cJSON_IsBool(enter))
+		return "must be true or false";
+	*member = "delay";
+	if (delay && !(cJSON_IsNumber(delay) && delay->valuedouble >= 0))
+		return "must be a number >= 0";
+	return NULL;
+}
+
+void vscode_terminal_type(struct capture *cap, const cJSON *a)
+{
+	if (!focus_first(cap, terminal_inputs))
+		capture_fail(cap, EXIT_FAIL, "no terminal is open: open one first, e.g. "
+			     "command_palette \"Terminal: Create New Terminal\"");
+	capture_type(cap, json_str(a, "text", ""), json_num(a, "delay", TERMINAL_TYPE_DELAY_MS));
+	if (json_bool(a, "press_enter", 0))
+		capture_press(cap, "Enter");
+	frames_step(cap->frames, 1);
+}
+
+const char *vscode_check_highlight_lines(const cJSON *a, const char **member)
+{
+	const cJSON *from = cJSON_GetObjectItemCaseSensitive(a, "from_line");
+	const cJSON *to = cJSON_GetObjectItemCaseSensitive(a, "to_line");
+
+	*member = "from_line";
+	if (!cJSON_IsNumber(from) || from->valuedouble < 1 ||
+	    from->valuedouble != floor(from->valuedouble))
+		return "must be a line number >= 1";
+	*member = "to_line";
+	if (!cJSON_IsNumber(to) || to->valuedouble != floor(to->valuedouble) ||
+	    to->valuedouble < from->valuedouble)
+		return "must be a line number >= from_line";
+	return NULL;
+}
+
+/* Go to Line puts the caret at the start of from_line; Shift+Down then
+ * grows the selection a line at a time, down to the end of to_line, so
+ * the viewer sees it spread. */
+void vscode_highlight_lines(struct capture *cap, const cJSON *a)
+{
+	long from = (long)json_num(a, "from_line", 1), to = (long)json_num(a, "to_line", 1);
+	long lines = to - from + 1, span = lround(HIGHLIGHT_SECONDS * cap->fps), start, i;
+	char number[32];
+
+	focus_editor(cap);
+	open_quick_input(cap, "Control+g");
+	snprintf(number, sizeof number, "%ld", from);
+	capture_type(cap, number, PALETTE_TYPE_DELAY_MS);
+	capture_press(cap, "Enter");
+	frames_step(cap->frames, 1);
+	if (span > lines)
+		span = lines;
+	if (span < 1)
+		span = 1;
+	start = cap->frames->recorded;
+	for (i = 1; i <= lines; i++) {
+		capture_press(cap, "Shift+ArrowDown");
+		record_until(cap, start + (i * span + lines - 1) / lines);
+	}
+}
+
+void vscode_hide_secondary_sidebar(struct capture *cap, const cJSON *a)
+{
+	int shown = page_selector_state(cap->page, secondary_sidebar, "visible");
+
+	if (shown < 0)
+		die(EXIT_SYS, "browser: cannot look for the secondary side bar: %s",
+		    cap->page->err);
+	if (!shown)
+		return;
+	/* View: Toggle Secondary Side Bar Visibility */
+	capture_press(cap, "Control+Alt+b");
+	if (!capture_wait_state(cap, secondary_sidebar, "hidden", QUICK_INPUT_TIMEOUT_S))
+		capture_fail(cap, EXIT_FAIL, "the secondary side bar (%s) is still shown after "
+			     "Control+Alt+b", secondary_sidebar);
+}
+
+void vscode_dismiss_popups(struct capture *cap, const cJSON *a)
+{
+	if (page_click_all(cap->page, popup_closers) > 0)
+		frames_step(cap->frames, 1);
+}

@@ -1,0 +1,23 @@
+/* vscode.h - the seed's editor actions, for VS Code in the browser
+ * (code-server, vscode.dev): driven through VS Code's own DOM and its
+ * default key bindings, as a person at the keyboard would */
+#ifndef VSCODE_H
+#define VSCODE_H
+
+#include <cjson/cJSON.h>
+
+struct capture;
+
+const char *vscode_check_command_palette(const cJSON *a, const char **member);
+const char *vscode_check_terminal_type(const cJSON *a, const char **member);
+const char *vscode_check_highlight_lines(const cJSON *a, const char **member);
+
+void vscode_focus_editor(struct capture *cap, const cJSON *a);
+void vscode_select_all_and_delete(struct capture *cap, const cJSON *a);
+void vscode_command_palette(struct capture *cap, const cJSON *a);
+void vscode_terminal_type(struct capture *cap, const cJSON *a);
+void vscode_highlight_lines(struct capture *cap, const cJSON *a);
+void vscode_hide_secondary_sidebar(struct capture *cap, const cJSON *a);
+void vscode_dismiss_popups(struct capture *cap, const cJSON *a);
+
+#endif
