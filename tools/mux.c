@@ -31,6 +31,7 @@
 #include "chapters.h"
 #include "copyfile.h"
 #include "cues.h"
+#include "encoder.h"
 #include "file.h"
 #include "json.h"
 #include "loudnorm.h"
@@ -41,13 +42,6 @@
 #include "wav.h"
 
 #define AUDIO_RATE 48000
-
-/* What stepcap's encoder (tools/lib/encoder.c) writes: an intro or outro
- * must be encoded alike to join the clips without re-encoding them, and an
- * output asking for exactly this keeps the stream copy. */
-#define CAPTURE_CODEC "libx264"
-#define CAPTURE_PRESET "veryfast"
-#define CAPTURE_CRF 20
 
 /* A target duration further off than this earns a warning. */
 #define TARGET_TOLERANCE 0.25
@@ -265,7 +259,7 @@ static void load_output(struct tour *t, const cJSON *root)
 	t->max_seconds = meta_seconds(t, meta, "max_duration_seconds");
 	t->audio_codec = output_string(t, output, "audio_codec", "aac");
 	t->audio_bitrate = output_string(t, output, "audio_bitrate", "192k");
-	t->video_codec = output_string(t, output, "video_codec", CAPTURE_CODEC);
+	t->video_codec = output_string(t, output, "video_codec", CLIP_CODEC);
 	t->video_preset = output_string(t, output, "video_preset", NULL);
 	t->video_crf = -1;
 	if (crf && (!cJSON_IsNumber(crf) || crf->valuedouble != floor(crf->valuedouble) ||
@@ -279,9 +273,9 @@ static void load_output(struct tour *t, const cJSON *root)
 	/* The clips are the capture's H.264; only another codec or quality
 	 * needs a second encode. A preset alone does not: it trades encoding
 	 * time for size, and the capture's encode is already done. */
-	t->reencode = (strcmp(t->video_codec, CAPTURE_CODEC) != 0 &&
+	t->reencode = (strcmp(t->video_codec, CLIP_CODEC) != 0 &&
 		       strcmp(t->video_codec, "h264") != 0) ||
-		      (t->video_crf >= 0 && t->video_crf != CAPTURE_CRF);
+		      (t->video_crf >= 0 && t->video_crf != CLIP_CRF);
 	if ((path = output_string(t, output, "path", NULL)))
 		t->publish = spec_path(t, "path", path, spec_dir);
 	t->intro = (struct edge){ .key = "intro_clip", .title = "Intro" };
@@ -341,10 +335,9 @@ static void convert_edge(struct tour *t, struct edge *e)
 			       "pad=%ld:%ld:(ow-iw)/2:(oh-ih)/2,setsar=1,fps=%ld,format=yuv420p",
 			       t->width, t->height, t->width, t->height, t->fps);
 	char *rate = estrfmt("%ld", t->fps), *gop = estrfmt("%ld", 2 * t->fps);
-	char *crf = estrfmt("%d", CAPTURE_CRF);
 	char *argv[] = { "ffmpeg", "-nostdin", "-v", "error", "-y", "-i", e->source,
 			 "-map", "0:v:0", "-an", "-vf", filter,
-			 "-c:v", CAPTURE_CODEC, "-preset", CAPTURE_PRESET, "-crf", crf,
+			 "-c:v", CLIP_CODEC, "-preset", CLIP_PRESET, "-crf", CLIP_CRF_ARG,
 			 "-pix_fmt", "yuv420p", "-colorspace", "bt470bg", "-color_range", "tv",
 			 "-chroma_sample_location", "center", "-r", rate, "-g", gop,
 			 "-map_metadata", "-1", "-fflags", "+bitexact", "-flags:v", "+bitexact",
@@ -375,7 +368,6 @@ static void convert_edge(struct tour *t, struct edge *e)
 	free(filter);
 	free(rate);
 	free(gop);
-	free(crf);
 }
 
 static double seconds_of(const struct tour *t, uint64_t frames)
@@ -747,7 +739,7 @@ int main(int argc, char *argv[])
 	if (t.reencode)
 		warn("output.video_codec %s, video_crf %ld: the capture is %s at crf %d, so the "
 		     "whole video is encoded once more", t.video_codec,
-		     t.video_crf >= 0 ? t.video_crf : (long)CAPTURE_CRF, CAPTURE_CODEC, CAPTURE_CRF);
+		     t.video_crf >= 0 ? t.video_crf : (long)CLIP_CRF, CLIP_CODEC, CLIP_CRF);
 
 	track = build_track(&t, &samples);
 	wav = wav_build16(track, samples, AUDIO_RATE, 1, &wav_len);

@@ -27,8 +27,8 @@ void encoder_start(struct encoder *e, const char *out, int fps, int scale,
 	ARG("ffmpeg"); ARG("-nostdin"); ARG("-hide_banner"); ARG("-loglevel"); ARG("error");
 	ARG("-f"); ARG("image2pipe"); ARG("-c:v"); ARG("mjpeg");
 	ARG("-framerate"); ARG(rate); ARG("-i"); ARG("-");
-	ARG("-an"); ARG("-c:v"); ARG("libx264"); ARG("-preset"); ARG("veryfast");
-	ARG("-crf"); ARG("20"); ARG("-pix_fmt"); ARG("yuv420p");
+	ARG("-an"); ARG("-c:v"); ARG(CLIP_CODEC); ARG("-preset"); ARG(CLIP_PRESET);
+	ARG("-crf"); ARG(CLIP_CRF_ARG); ARG("-pix_fmt"); ARG("yuv420p");
 	if (scale) {
 		ARG("-vf"); ARG(size);
 	}

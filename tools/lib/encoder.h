@@ -7,6 +7,13 @@
 #include <stdio.h>
 #include <sys/types.h>
 
+/* The codec parameters of every clip. Anything joined to the clips by
+ * stream copy (mux's intro and outro) is encoded with these too. */
+#define CLIP_CODEC "libx264"
+#define CLIP_PRESET "veryfast"
+#define CLIP_CRF 20
+#define CLIP_CRF_ARG "20"
+
 struct encoder {
 	FILE *in;       /* ffmpeg's stdin; NULL when not running */
 	pid_t pid;
