@@ -70,6 +70,11 @@ test_expect_success 'editing only actions remakes only that clip and the video' 
 	build && expect "CAP clip/c.mp4" "MUX spec.mp4"
 '
 
+test_expect_success 'saving a page remakes the clip of the step that opens it' '
+	sleep 1 && sed -i "s/<h1 id=\"h\">Page c</<h1 id=\"h\">Page c, saved again</" site/c.html &&
+	build && expect "CAP clip/c.mp4" "MUX spec.mp4"
+'
+
 test_expect_success 'reverting a narration edit synthesises nothing (cache)' '
 	sleep 1 && touch stamp &&
 	edit ".steps[1].narration = \"Second page.\"" &&

@@ -215,9 +215,46 @@ static char *mux_media_mk(const cJSON *spec, const char *spec_dir)
 	return next;
 }
 
+/* The local page a step opens, when its URL names one: a relative or
+ * absolute path (the spec's own pages), or a file:// URL that needs no
+ * decoding. NULL otherwise (malloc'd). */
+static char *step_page(const char *url, const char *spec_dir)
+{
+	size_t len = strcspn(url, "?#");
+
+	if (strncmp(url, "file://", 7) == 0 && !memchr(url, '%', len))
+		return estrfmt("%.*s", (int)(len - 7), url + 7);
+	if (url_has_scheme(url) || len == 0)
+		return NULL;
+	if (url[0] == '/')
+		return estrfmt("%.*s", (int)len, url);
+	return estrfmt("%s/%.*s", spec_dir, (int)len, url);
+}
+
+/* One line per step opening a local page, making the page a prerequisite
+ * of the step's clip: a saved page is recaptured by a plain `make`. Assets
+ * the page loads are not followed (`make watch` covers those). */
+static char *page_prereqs_mk(const cJSON *spec, const char *spec_dir)
+{
+	const cJSON *step;
+	char *text = estrdup(""), *page, *next;
+
+	cJSON_ArrayForEach(step, cJSON_GetObjectItemCaseSensitive(spec, "steps")) {
+		page = step_page(json_str(step, "url", ""), spec_dir);
+		if (page && make_safe(page)) {
+			next = estrfmt("%s$(OUT)/clip/%s.mp4: $(wildcard %s)\n", text,
+				       json_str(step, "id", ""), page);
+			free(text);
+			text = next;
+		}
+		free(page);
+	}
+	return text;
+}
+
 static void write_steps_mk(const char *outdir, const cJSON *spec, const char *spec_dir)
 {
-	char *media = mux_media_mk(spec, spec_dir);
+	char *media = mux_media_mk(spec, spec_dir), *pages = page_prereqs_mk(spec, spec_dir);
 	const cJSON *step;
 	char *path = estrfmt("%s/steps.mk", outdir);
 	/* continuous steps share one page, so capture makes them together */
@@ -232,11 +269,11 @@ static void write_steps_mk(const char *outdir, const cJSON *spec, const char *sp
 		text = erealloc(text, len + strlen(id) + 3);
 		len += (size_t)sprintf(text + len, " %s", id);
 	}
-	text = erealloc(text, len + 2 + strlen(media));
+	text = erealloc(text, len + 2 + strlen(media) + strlen(pages));
 	text[len++] = '\n';
-	memcpy(text + len, media, strlen(media) + 1);
-	len += strlen(media);
+	len += (size_t)sprintf(text + len, "%s%s", media, pages);
 	free(media);
+	free(pages);
 	if (mkdirs_for(path) < 0 || write_if_changed(path, text, len) < 0)
 		die(EXIT_SYS, "write %s:", path);
 	free(text);
