@@ -115,6 +115,14 @@ test_expect_success 'rebuilt from scratch with the cache kept: every narration a
 	echo "total TTS cache3 hits, 0 made" >expect && test_cmp expect totals
 '
 
+test_expect_success 'a page edit redraws that step'"'"'s thumbnail only' '
+	stat -c %y out/report/red.jpg >red.mtime && cp out/report/green.jpg green.before &&
+	sed -i "s/background:green/background:orange/" site/green.html &&
+	build && test_grep "CAP .*green.mp4" make.log && ! grep "CAP .*red.mp4" make.log &&
+	stat -c %y out/report/red.jpg >red.after && test_cmp red.mtime red.after &&
+	! cmp -s green.before out/report/green.jpg
+'
+
 test_expect_success 'tourreport: bad input named, usage' '
 	"$BIN/tourreport" -h >out.txt && test_grep "^usage: tourreport" out.txt &&
 	test_must_fail 2 "$BIN/tourreport" 2>err && test_grep "^usage: tourreport" err &&

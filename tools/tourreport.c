@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "file.h"
@@ -138,6 +139,17 @@ static void run_or_die(char *const argv[], const char *what)
 		die(EXIT_FAIL, "%s: ffmpeg failed (exit %d)", what, status);
 }
 
+/* Whether made exists and is at least as new as source: a thumbnail of an
+ * unchanged clip is kept, so a one-step edit does not redraw them all. */
+static int newer_than(const char *source, const char *made)
+{
+	struct stat s, m;
+
+	return stat(source, &s) == 0 && stat(made, &m) == 0 &&
+	       (m.st_mtim.tv_sec > s.st_mtim.tv_sec ||
+		(m.st_mtim.tv_sec == s.st_mtim.tv_sec && m.st_mtim.tv_nsec >= s.st_mtim.tv_nsec));
+}
+
 /* The step's last frame, where its actions have left the page. */
 static void thumbnail(const char *outdir, const struct report *r, const struct row *row)
 {
@@ -149,11 +161,13 @@ static void thumbnail(const char *outdir, const struct report *r, const struct r
 			 "-frames:v", "1", "-vf", scale, "-q:v", "4", "-f", "image2",
 			 "-c:v", "mjpeg", tmp, NULL };
 
-	if (mkdirs_for(out) < 0)
-		die(EXIT_SYS, "%s:", out);
-	run_or_die(argv, clip);
-	if (rename(tmp, out) < 0)
-		die(EXIT_SYS, "%s:", out);
+	if (!newer_than(clip, out)) {
+		if (mkdirs_for(out) < 0)
+			die(EXIT_SYS, "%s:", out);
+		run_or_die(argv, clip);
+		if (rename(tmp, out) < 0)
+			die(EXIT_SYS, "%s:", out);
+	}
 	free(clip);
 	free(out);
 	free(tmp);
