@@ -223,6 +223,24 @@ def reference_audio(request, job_dir, voice_refs=None):
     raise JobError('ref_audio "%s": no such file in the job folder' % ref)
 
 
+def reference_arriving(request, job_dir, voice_refs=None):
+    """Whether the reference voice a request names is still on its way:
+    Drive may deliver the small request.json before the large reference,
+    or the reference half-synced. Its sha256, when the request gives one,
+    tells a whole file from a partial or stale one."""
+    if not isinstance(request, dict) or "ref_audio" not in request:
+        return False
+    try:
+        path = reference_audio(request, job_dir, voice_refs)
+    except JobError as e:
+        return "no such file" in str(e)
+    want = request.get("ref_audio_sha256")
+    if not isinstance(want, str):
+        return False
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest() != want
+
+
 def make_engine(name, voice_refs=None):
     if name == "espeak":
         return EspeakEngine()
@@ -342,6 +360,10 @@ class Worker:
             request = read_json(os.path.join(job_dir, "request.json"))
         except (OSError, ValueError):
             return False  # still arriving over Drive: look again later
+        waited = time.time() - os.path.getmtime(os.path.join(job_dir, "request.json"))
+        if (self.engine.accepts(request) and waited < self.stale
+                and reference_arriving(request, job_dir, self.voice_refs)):
+            return False  # the reference voice too; past the grace, the job fails naming it
         if not self.claim(job_dir):
             return False
         self.log("job %s: claimed" % os.path.basename(job_dir))
@@ -445,7 +467,8 @@ def main(argv=None):
     parser.add_argument("--once", action="store_true", help="stop when no job is left")
     parser.add_argument("--poll", type=float, default=2.0, help="seconds between looks")
     parser.add_argument("--stale", type=float, default=120.0,
-                        help="seconds without a heartbeat before another worker's claim is taken over")
+                        help="seconds without a heartbeat before another worker's claim is taken "
+                             "over, and that a job waits for its reference voice to arrive")
     parser.add_argument("--heartbeat", type=float, default=5.0, help="seconds between heartbeats")
     parser.add_argument("--pace", type=float, default=0.0,
                         help="pause after each step (to watch progress)")

@@ -132,7 +132,19 @@ test_expect_success 'an F5 job: the reference voice is looked for in the job fol
 	job f2 "{\"ref_audio\": \"voice.wav\", \"ref_text\": \"t\", \"steps\": [{\"id\": \"x\", \"narration\": \"Hi.\"}]}" &&
 	cp full.wav jobs/f1/voice.wav &&
 	once && test -e jobs/f1/done.marker &&
+	test ! -e jobs/f2/error.marker && test ! -e jobs/f2/claim.json &&
+	once --stale 0 &&
 	failed f2 "ref_audio \"voice.wav\": no such file in the job folder" null
+'
+
+test_expect_success 'an F5 job waits while its reference voice arrives: missing or not yet whole' '
+	sha=$(sha256sum full.wav | cut -d" " -f1) &&
+	job f3 "{\"ref_audio\": \"voice.wav\", \"ref_audio_sha256\": \"$sha\", \"ref_text\": \"t\", \"steps\": [{\"id\": \"x\", \"narration\": \"Hi.\"}]}" &&
+	once && test ! -e jobs/f3/done.marker && test ! -e jobs/f3/error.marker &&
+	head -c 100 full.wav >jobs/f3/voice.wav &&
+	once && test ! -e jobs/f3/done.marker && test ! -e jobs/f3/error.marker &&
+	cp full.wav jobs/f3/voice.wav &&
+	once && test -e jobs/f3/done.marker
 '
 
 test_expect_success 'a worker for the other engine refuses the job, saying which notebook' '
