@@ -17,7 +17,9 @@ COLAB_DIR   := $(OUT)/colab
 COLAB_STAMP := $(OUT)/.colab-wavs
 COLAB_TOOLS := $(BIN)/spec2req $(BIN)/jobsend $(BIN)/waitmarker $(BIN)/wavcopy
 TTS_FRAGMENTS := $(patsubst %,$(OUT)/step/%/tts.json,$(STEPS))
-COLAB_TO    := $(if $(REMOTE),-r '$(REMOTE)',$(if $(DRIVE),-d '$(DRIVE)'))
+# Passed through the environment, so a quote in a Drive path stays a quote.
+export DRIVE REMOTE
+COLAB_TO    := $(if $(REMOTE),-r "$$REMOTE",$(if $(DRIVE),-d "$$DRIVE"))
 # A remote job is read into a local copy; a local one is read where it is.
 COLAB_STAGE := $(if $(REMOTE),-s $(COLAB_DIR)/stage)
 COLAB_SRC   := $(if $(REMOTE),$(COLAB_DIR)/stage,"$$job")

@@ -112,7 +112,10 @@ test_expect_success 'a bad spec stops the build and keeps earlier outputs' '
 test_expect_success 'an unknown BACKEND or a SPEC that does not exist is named' '
 	! build BACKEND=cloud >/dev/null && test_grep "BACKEND=cloud is not a backend: use local" make.log &&
 	! make -C "$ROOT" --no-print-directory SPEC="$TMP/nope.json" OUT="$TMP/out2" >log 2>&1 &&
-	test_grep "nope.json: spec not found" log && test ! -e out2/steps.mk
+	test_grep "nope.json: spec not found" log && test ! -e out2/steps.mk &&
+	cp spec.json "it;s.json" &&
+	test_must_fail 2 make -C "$ROOT" --no-print-directory SPEC="$TMP/it;s.json" OUT="$TMP/out3" >log 2>&1 &&
+	test_grep "SPEC and OUT must be paths without the characters" log && test ! -e out3
 '
 
 test_done

@@ -194,9 +194,10 @@ test_expect_success 'both notebooks are valid nbformat 4 and run the worker modu
 	python3 checknb.py "$ROOT/colab/f5_tts_worker.ipynb" f5-tts-jobs f5
 '
 
-test_expect_success 'make worker runs it in the foreground; it needs DRIVE' '
+test_expect_success 'make worker runs it in the foreground, on any path; it needs DRIVE' '
 	rm -rf jobs/late && job m1 "$REQ" &&
-	make -C "$ROOT" --no-print-directory worker DRIVE="$TMP/jobs" WORKER_FLAGS=--once 2>log &&
+	ln -s jobs "Bob'"'"'s jobs" &&
+	make -C "$ROOT" --no-print-directory worker DRIVE="$TMP/Bob'"'"'s jobs" WORKER_FLAGS=--once 2>log &&
 	test -e jobs/m1/done.marker &&
 	test_must_fail 2 make -C "$ROOT" --no-print-directory worker COLAB_TTS_DRIVE_PATH= 2>err &&
 	test_grep "make worker needs DRIVE=path, the jobs folder to watch" err

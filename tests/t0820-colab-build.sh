@@ -6,7 +6,7 @@
 
 . "$ROOT/tests/worker-lib.sh"
 
-mkdir site jobs
+mkdir site jobs && ln -s jobs "Bob's jobs"  # a Drive path with a quote and a space
 for p in a b c; do
 	echo "<!doctype html><title>Page $p</title><h1>Page $p</h1>" >site/$p.html
 done
@@ -24,7 +24,7 @@ JSON
 # build [MAKE ARGS]: make this tour; "ran" lists the recipes that ran
 build() {
 	make -C "$ROOT" --no-print-directory SPEC="$TMP/spec.json" OUT="$TMP/out" \
-		CACHE="$TMP/cache" BACKEND=colab DRIVE="$TMP/jobs" COLAB_TIMEOUT=30 "$@" >make.log 2>&1
+		CACHE="$TMP/cache" BACKEND=colab DRIVE="$TMP/Bob's jobs" COLAB_TIMEOUT=30 "$@" >make.log 2>&1
 	status=$?
 	grep -E '^  (COLAB|CAP|MUX) ' make.log | awk '{print $1, $2}' | sed "s|$TMP/out/||" | sort >ran
 	return $status
@@ -105,9 +105,9 @@ test_expect_success 'no worker: exit 3 at COLAB_TIMEOUT, with the hint; the job 
 	edit ".steps[2].narration = \"Nobody will speak this.\"" &&
 	test_must_fail 2 build COLAB_TIMEOUT=2 &&
 	test "$(jobs_sent)" = $((n + 1)) &&
-	test_grep "^waitmarker: timed out after 2 s waiting for $TMP/jobs/.*/done.marker: is the Colab notebook running, and is Drive syncing $TMP/jobs/" make.log &&
+	test_grep "^waitmarker: timed out after 2 s waiting for $TMP/Bob.s jobs/.*/done.marker: is the Colab notebook running, and is Drive syncing $TMP/Bob.s jobs/" make.log &&
 	test_grep "Error 3" make.log &&
-	test_grep "^waitmarker: no worker has picked up $TMP/jobs/" make.log &&
+	test_grep "^waitmarker: no worker has picked up $TMP/Bob.s jobs/" make.log &&
 	jq -e ".job" out/colab-job.json
 '
 
@@ -122,7 +122,7 @@ test_expect_success 'a build interrupted while waiting re-attaches when run agai
 	stop_worker && n=$(jobs_sent) &&
 	edit ".steps[0].narration = \"Interrupted, then resumed.\""
 	setsid make -C "$ROOT" --no-print-directory SPEC="$TMP/spec.json" OUT="$TMP/out" \
-		CACHE="$TMP/cache" BACKEND=colab DRIVE="$TMP/jobs" tts >int.log 2>&1 &
+		CACHE="$TMP/cache" BACKEND=colab DRIVE="$TMP/Bob'"'"'s jobs" tts >int.log 2>&1 &
 	maker=$!
 	for i in $(seq 100); do test -e out/colab-job.json && break; sleep 0.1; done &&
 	sleep 0.5 && kill -TERM -- -$maker && wait $maker; test -e out/colab-job.json &&
