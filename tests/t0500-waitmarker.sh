@@ -36,8 +36,9 @@ write_done() {
 # With -i 30 -t 10 no poll happens before the deadline: only an inotify
 # wake-up ends the wait early. Ending at all is not enough, as the last look
 # at the deadline would find the marker too, so these tests check the run
-# ended before the deadline.
-DONE='{"status": "completed", "total_duration": 1.5, "steps_generated": 2}'
+# ended before the deadline. The marker says it made nothing, so it is
+# complete on its own.
+DONE='{"status": "completed", "total_duration": 0, "steps_generated": 0}'
 
 test_expect_success 'a marker already there: exit 0 without waiting' '
 	mkdir job1 &&
@@ -70,7 +71,7 @@ test_expect_success 'a marker renamed into place is seen' '
 # The writer leaves "completing" just before it completes the marker: a tool
 # that took the half marker ends while that file is still missing.
 complete_marker() {
-	: >completing && printf ' "completed"}' >>"$1"
+	: >completing && printf ' "completed", "steps_generated": 0}' >>"$1"
 }
 
 test_expect_success 'a half-written marker is waited for until it is complete' '
@@ -268,6 +269,19 @@ test_expect_success 'a marker without manifest (a seed worker): whole WAVs are a
 	wait $writer && test ! -s err &&
 	jq -e "[.files[].name] == [\"audio/step-a.wav\", \"audio/step-b.wav\"]" got.json &&
 	jq -e ".files[0].sha256 == \"$(sha256sum made/step-a.wav | cut -d" " -f1)\"" got.json
+'
+
+test_expect_success 'without -n, a seed marker waits for as many WAVs as it says it made' '
+	mkdir job15b &&
+	echo "{\"status\": \"completed\", \"steps_generated\": 2}" >job15b/done.marker &&
+	test_must_fail 3 "$BIN/waitmarker" -q -i 0.2 -t 1 job15b 2>err &&
+	test_grep "done.marker is there, but 0 of 2 WAVs" err &&
+	mkdir job15b/audio && cp made/step-a.wav job15b/audio/step-a.wav &&
+	test_must_fail 3 "$BIN/waitmarker" -q -i 0.2 -t 1 job15b 2>err &&
+	test_grep "done.marker is there, but 1 of 2 WAVs" err &&
+	later 0.5 deliver job15b && writer=$! &&
+	"$BIN/waitmarker" -q -i 0.2 -t 10 -o got.json job15b && wait $writer &&
+	jq -e ".files | length == 2" got.json
 '
 
 test_expect_success 'a manifest missing a requested step can never be right: exit 1' '

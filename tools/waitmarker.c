@@ -453,7 +453,7 @@ int main(int argc, char *argv[])
 				waiting_for = why;
 				/* A bad copy in the stage must be fetched again, even
 				 * if its size and time look right to rclone. */
-				if (w.remote) {
+				if (w.remote && bad) {
 					char *path = estrfmt("%s/%s", w.stage, bad);
 					unlink(path);
 					free(path);

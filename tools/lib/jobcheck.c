@@ -157,7 +157,20 @@ enum job_state job_check(const char *dir, const cJSON *marker, char *const *name
 		}
 		names = own;
 	} else if (count == 0) {
+		/* An old worker's marker lists nothing: the WAVs present are the
+		 * job, once as many are there as it says it made (at least one
+		 * when it does not say). */
+		double made = json_num(marker, "steps_generated", 1);
+
 		names = own = present_wavs(dir, &count);
+		if ((double)count < made) {
+			*why = estrfmt("done.marker is there, but %zu of %.0f WAVs", count, made);
+			for (i = 0; i < count; i++)
+				free(own[i]);
+			free(own);
+			cJSON_Delete(files);
+			return JOB_WAITING;
+		}
 	}
 	for (i = 0; i < count && state == JOB_COMPLETE; i++) {
 		entry = has_manifest ? listed(marker, names[i]) : NULL;

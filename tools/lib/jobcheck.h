@@ -21,10 +21,12 @@ enum job_state {
 /* Check the job held in dir (a job folder or a local copy of one) against
  * its parsed done.marker. names lists the files the caller needs
  * ("audio/step-ID.wav"); with count 0, every file the manifest lists, or
- * without a manifest every audio/step-*.wav present.
+ * without a manifest every audio/step-*.wav present, once there are as many
+ * as the marker's steps_generated (one when it does not say).
  * JOB_COMPLETE: *manifest receives {"files": [{name, bytes, sha256,
  * duration, sample_rate}]} describing the bytes checked.
- * JOB_WAITING: *why says what is not right yet and *bad names that file.
+ * JOB_WAITING: *why says what is not right yet and *bad names that file
+ * (NULL when the trouble is a file missing from an unlisted set).
  * JOB_BAD: *why says why (a listed name leaving the folder, a needed file
  * the manifest does not list). *why and *bad are malloc'd. */
 enum job_state job_check(const char *dir, const cJSON *marker, char *const *names,
