@@ -97,6 +97,13 @@ test_expect_success 'enum value checked' \
 	'bad mode ".settings.mode = \"parallel\"" "settings.mode: \"parallel\" is not one of: independent, continuous"'
 test_expect_success 'odd video size refused' \
 	'bad odd ".settings.video_size = {\"width\": 1281, \"height\": 720}" "settings.video_size.width: 1281 is odd"'
+test_expect_success 'text that is not UTF-8 is refused, naming where' '
+	printf "{\"steps\": [{\"id\": \"a\", \"url\": \"a.html\", \"narration\": \"Hi.\",
+		\"actions\": [{\"type\": \"type_text\", \"text\": \"caf\\351\"}]}]}" >latin1.json &&
+	test_must_fail 2 "$BIN/spec2req" -o out-latin1 latin1.json 2>err &&
+	echo "spec2req: latin1.json: steps[0].actions[0].text: not valid UTF-8 (byte 4): save the spec as UTF-8" >expect &&
+	test_cmp expect err && test ! -e out-latin1
+'
 test_expect_success 'unknown assertion' \
 	'bad assert ".steps[0].assertions = [{\"type\": \"url_is\", \"value\": \"x\"}]" "steps\[0\].assertions\[0\].type: unknown assertion \"url_is\""'
 

@@ -11,6 +11,7 @@
 #include "json.h"
 #include "spec.h"
 #include "stepid.h"
+#include "utf8.h"
 
 enum kind {
 	K_STRING,   /* any string */
@@ -552,6 +553,32 @@ static int check_steps(struct ctx *c, const cJSON *steps)
 	return 0;
 }
 
+/* Every key and string in v is well-formed UTF-8: text goes to Chromium,
+ * espeak-ng and subtitle files, which drop or garble anything else. */
+static int check_utf8(struct ctx *c, const char *path, const cJSON *v)
+{
+	char sub[256];
+	const cJSON *item;
+	long at;
+	int i = 0;
+
+	if (cJSON_IsString(v) && (at = utf8_invalid_at(v->valuestring)) >= 0)
+		return fail(c, *path ? path : "(top)", "not valid UTF-8 (byte %ld): save the "
+			    "spec as UTF-8", at + 1);
+	cJSON_ArrayForEach(item, v) {
+		if (cJSON_IsObject(v) && (at = utf8_invalid_at(item->string)) >= 0)
+			return fail(c, *path ? path : "(top)", "a key is not valid UTF-8 "
+				    "(byte %ld): save the spec as UTF-8", at + 1);
+		if (cJSON_IsObject(v))
+			join_path(sub, sizeof sub, path, item->string);
+		else
+			snprintf(sub, sizeof sub, "%s[%d]", path, i++);
+		if (check_utf8(c, sub, item) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 int spec_validate(const cJSON *spec, char *err, size_t errlen,
 		  void (*warn_unknown)(const char *path))
 {
@@ -575,7 +602,7 @@ int spec_validate(const cJSON *spec, char *err, size_t errlen,
 	    cJSON_GetObjectItemCaseSensitive(spec, "segments"))
 		return fail(&c, "segments", "the segments workflow (slides mixed with demos) is not supported yet: "
 			    "write the tour as a \"steps\" array");
-	if (check_object(&c, "", spec, top) < 0)
+	if (check_utf8(&c, "", spec) < 0 || check_object(&c, "", spec, top) < 0)
 		return -1;
 	if ((v = cJSON_GetObjectItemCaseSensitive(spec, "meta")) &&
 	    check_object(&c, "meta", v, meta_fields) < 0)
