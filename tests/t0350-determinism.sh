@@ -72,6 +72,30 @@ test_expect_success 'the frames differ where the spec differs' '
 	! cmp -s one.sums other.sums
 '
 
+# The pointer's move reaches the page with a frame of its own before the
+# next recorded one: the hover colour shows at the same frame every time.
+frag hover "file://$PAGES/widgets.html" '[
+	{"type": "hover", "selector": "#hov"},
+	{"type": "click_selector", "selector": "#box"},
+	{"type": "type_text", "text": "hello"}]' '"cursor": false'
+
+test_expect_success 'a hover shows at the same frame in every capture' '
+	for n in 1 2 3; do
+		$BIN/stepcap -o hover$n.mp4 hover.json &&
+		framesums hover$n.mp4 >hover$n.sums &&
+		for f in 0 1 2 3 4 5; do
+			is red "$(rgb hover$n.mp4 $f 160 40)" 2>/dev/null &&
+			printf R || printf B
+		done >hover$n.colours || return 1
+	done &&
+	test_cmp hover1.sums hover2.sums &&
+	test_cmp hover1.sums hover3.sums &&
+	printf RRBBBB >want.colours &&
+	test_cmp want.colours hover1.colours &&
+	test_cmp want.colours hover2.colours &&
+	test_cmp want.colours hover3.colours
+'
+
 # A stand-in browser that speaks the protocol but whose renderer never
 # draws: every beginFrame comes back without a picture. With STALL_ONCE it
 # stalls only the first time it is started, then draws one fixed JPEG;

@@ -26,6 +26,12 @@
 /* A renderer that has not drawn by then is one of the stalled ones that
  * never will (a known headless problem): better to start another. */
 #define FIRST_PICTURE_RETRIES 10
+/* Input the browser takes with a frame (a mouse move) gets frames of its
+ * own between the last recorded one and the next, this far apart, after
+ * the picture and absorbing frames; this many at most, still well inside
+ * the shortest frame interval. */
+#define DELIVERY_STEP_MS 0.05
+#define DELIVERY_FRAMES 40
 
 static double now_ms(void)
 {
@@ -203,6 +209,19 @@ write:
 	encoder_write(f->encoder, f->image, f->image_len);
 	f->recorded++;
 	return damage;
+}
+
+void frames_deliver(struct frames *f, int id)
+{
+	int i;
+
+	for (i = 0; !cdp_answered(f->cdp, id); i++) {
+		if (i == DELIVERY_FRAMES)
+			die(EXIT_FAIL, "browser: input not taken within %d frames",
+			    DELIVERY_FRAMES);
+		/* what the input changed must show in the next recorded frame */
+		f->stale |= begin_frame(f, 3 * SHOT_DELAY_MS + i * DELIVERY_STEP_MS, NO_SHOT);
+	}
 }
 
 void frames_begin_clip(struct frames *f, struct encoder *encoder)
