@@ -318,6 +318,10 @@ static void load_page(const struct step *s, struct capture *cap, struct events *
 	r = cdp_ecall(cap->frames->cdp, cap->frames->session, "Page.navigate", p);
 	if ((error = json_str(r, "errorText", NULL)))
 		die(EXIT_FAIL, "step %s: cannot load the page: %s", s->id, error);
+	/* a new #fragment on the same page loads no document, so no load
+	 * event comes: the page is as loaded as it was */
+	if (!json_str(r, "loaderId", NULL))
+		ev->loaded = 1;
 	cJSON_Delete(r);
 	while (!ev->loaded) {
 		if (capture_now() > deadline)
