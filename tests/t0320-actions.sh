@@ -193,6 +193,15 @@ test_expect_success 'a preloader that never goes times out, naming it' '
 	test_grep "^stepcap: step stuck: preloader_selector: preloader \"#gva-preloader\" still shown after 1 s$" err
 '
 
+test_expect_success 'an invalid preloader selector is bad input, not a gone preloader' '
+	frag badpre "file://$PAGES/preloader.html" "[]" \
+		"\"preloader_selector\": \"##bad[\", \"max_retries\": 2" &&
+	test_must_fail 2 $BIN/stepcap -o badpre.mp4 badpre.json 2>err &&
+	test_grep "^stepcap: step badpre: preloader_selector: invalid selector \"##bad\[\": " err &&
+	! grep -q attempt err &&
+	test ! -e badpre.mp4
+'
+
 test_expect_success 'a browser missing from PATH is named with its package and make deps' '
 	frag nob "$PAGE" "[]" &&
 	mkdir emptybin && ln -s "$(command -v ffmpeg)" emptybin/ffmpeg &&

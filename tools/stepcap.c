@@ -309,7 +309,7 @@ static void load_page(const struct step *s, struct capture *cap, struct events *
 	cJSON *p = cJSON_CreateObject(), *r;
 	double deadline = capture_now() + s->timeout;
 	const char *error;
-	int i;
+	int i, hidden;
 
 	snprintf(cap->where, sizeof cap->where, "loading %s", s->url);
 	ev->loaded = 0;
@@ -335,13 +335,17 @@ static void load_page(const struct step *s, struct capture *cap, struct events *
 		;
 	if (s->preloader) {
 		snprintf(cap->where, sizeof cap->where, "preloader_selector");
-		while (!page_selector_state(cap->page, s->preloader, "hidden")) {
+		while ((hidden = page_selector_state(cap->page, s->preloader, "hidden")) == 0) {
 			if (capture_now() > deadline)
 				capture_fail(cap, EXIT_TIMEOUT, "preloader \"%s\" still shown after %g s",
 					     s->preloader, s->timeout);
 			frames_pace(cap->frames);
 			frames_step(cap->frames, 0);
 		}
+		/* a selector the page cannot parse is bad input, not a gone preloader */
+		if (hidden < 0)
+			die(EXIT_USAGE, "step %s: %s: invalid selector \"%s\": %s", s->id, cap->where,
+			    s->preloader, cap->page->err);
 	}
 	cursor_restore(cap);
 }
