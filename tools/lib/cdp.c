@@ -92,8 +92,9 @@ static void send_all(struct cdp *c, const char *msg, size_t len, const char *met
 				wait_fd(c, c->wfd, POLLOUT, deadline, method);
 				continue;
 			}
+			/* a crashed browser: another attempt may well get further */
 			if (errno == EPIPE)
-				die(EXIT_SYS, "browser: exited unexpectedly");
+				die(EXIT_FAIL, "browser: exited unexpectedly");
 			die(EXIT_SYS, "browser: write:");
 		}
 		msg += n;
@@ -134,7 +135,7 @@ static cJSON *read_message(struct cdp *c, long long deadline, const char *method
 		if (n > 0) {
 			c->len += (size_t)n;
 		} else if (n == 0) {
-			die(EXIT_SYS, "browser: exited unexpectedly (during %s)", method);
+			die(EXIT_FAIL, "browser: exited unexpectedly (during %s)", method);
 		} else if (errno == EAGAIN || errno == EINTR) {
 			wait_fd(c, c->rfd, POLLIN, deadline, method);
 		} else {

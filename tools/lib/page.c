@@ -61,7 +61,7 @@ static cJSON *evaluate(struct page *p, const char *expression, int await)
 			die(EXIT_SYS, "browser: Runtime.evaluate: %s", err);
 		cJSON_Delete(r);
 		if (tries * PAGE_RETRY_MS > PAGE_CHANGE_MS)
-			die(EXIT_SYS, "browser: the page was still between documents after %d ms",
+			die(EXIT_FAIL, "browser: the page was still between documents after %d ms",
 			    PAGE_CHANGE_MS);
 		nanosleep(&pause, NULL);
 	}
