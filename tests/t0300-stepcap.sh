@@ -196,6 +196,13 @@ test_expect_success 'an element to point at is waited for as long as the action 
 	test ! -e late.mp4
 '
 
+test_expect_success 'a step with nothing to show still gets one frame' '
+	cap empty box.html 30 0 0 "[]" &&
+	$BIN/stepcap -m empty.meta -o empty.mp4 empty.json &&
+	test "$(meta empty.meta frames)" = 1 &&
+	test "$(frames empty.mp4)" = 1
+'
+
 test_expect_success 'a wait that is never met times out' '
 	cap never box.html 30 0 0 "[{\"type\": \"wait_for_selector\", \"selector\": \"#late\",
 		\"timeout\": 300}]" &&

@@ -468,6 +468,10 @@ static cJSON *record_step(struct session *ss, const struct step *s, struct encod
 	total = lround((s->lead_in + s->narration + s->tail) * s->fps);
 	if (total < action_frames + lround(s->tail * s->fps))
 		total = action_frames + lround(s->tail * s->fps);
+	/* a step with nothing to show still shows its page, for one frame:
+	 * an empty clip is no video at all */
+	if (total < 1)
+		total = 1;
 	record_until(cap, total);
 	encoder_finish(enc);
 	return meta_json(s, total, action_frames, &ss->frames);
