@@ -410,13 +410,33 @@ static void run_select(struct capture *cap, const cJSON *a)
 
 static const char *check_eval(const cJSON *a, const char **member)
 {
-	return need_string(a, "expression", member);
+	const char *why = need_string(a, "expression", member);
+
+	return why ? why : check_timeout(a, member);
 }
 
+/* A promise is waited for a frame at a time, as any wait: it may need a
+ * frame to settle (requestAnimationFrame), and the wait shows. */
 static void run_eval(struct capture *cap, const cJSON *a)
 {
-	if (page_eval(cap->page, str_member(a, "expression")) < 0)
+	double timeout = wait_timeout(cap, a), deadline = capture_now() + timeout;
+	long waited = 0;
+	int settled;
+
+	settled = page_eval(cap->page, str_member(a, "expression"));
+	if (settled < 0)
 		capture_fail(cap, EXIT_FAIL, "the expression threw: %s", cap->page->err);
+	if (settled == 0)
+		return;
+	while ((settled = page_eval_settled(cap->page)) == 0) {
+		if (capture_now() > deadline)
+			capture_fail(cap, EXIT_TIMEOUT, "the expression's promise did not settle "
+				     "within %g s", timeout);
+		capture_wait_frame(cap, &waited);
+	}
+	if (settled < 0)
+		capture_fail(cap, EXIT_FAIL, "the expression's promise was rejected: %s",
+			     cap->page->err);
 }
 
 /* Scrolling speeds in pixels per second. */
