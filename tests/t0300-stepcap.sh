@@ -178,11 +178,29 @@ test_expect_success 'invalid JSON is a usage error with its position' '
 test_expect_success 'a missing element fails the step and leaves no clip' '
 	echo old >gone.mp4 &&
 	cap gone box.html 30 0 0 "[{\"type\": \"click_selector\", \"selector\": \"#nope\"}]" &&
-	test_must_fail 1 $BIN/stepcap -m gone.meta -o gone.mp4 gone.json 2>err &&
-	test_grep "^stepcap: step gone: actions\[0\] (click_selector): no element matches \"#nope\"$" err &&
+	test_must_fail 3 $BIN/stepcap -m gone.meta -o gone.mp4 gone.json 2>err &&
+	test_grep "^stepcap: step gone: actions\[0\] (click_selector): no element matches \"#nope\" after 2 s$" err &&
 	test "$(cat gone.mp4)" = old &&
 	test ! -e gone.meta &&
 	test -z "$(ls -A | grep "\.tmp\.")"
+'
+
+test_expect_success 'an element to point at is waited for as long as the action says' '
+	for a in click_selector hover "type_text\", \"text\": \"x"; do
+		cap late box.html 30 0 0 "[{\"type\": \"$a\", \"selector\": \"#nope\",
+			\"timeout\": 300}]" &&
+		test_must_fail 3 $BIN/stepcap -o late.mp4 late.json 2>err &&
+		test_grep "^stepcap: step late: actions\[0\] (${a%%\"*}): no element matches \"#nope\" after 0.3 s$" err ||
+		return 1
+	done &&
+	test ! -e late.mp4
+'
+
+test_expect_success 'a step with nothing to show still gets one frame' '
+	cap empty box.html 30 0 0 "[]" &&
+	$BIN/stepcap -m empty.meta -o empty.mp4 empty.json &&
+	test "$(meta empty.meta frames)" = 1 &&
+	test "$(frames empty.mp4)" = 1
 '
 
 test_expect_success 'a wait that is never met times out' '

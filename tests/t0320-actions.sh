@@ -65,6 +65,27 @@ test_expect_success 'eval: an expression that throws fails the step with its err
 	test_grep "^stepcap: step evalbad: actions\[0\] (eval): the expression threw: ReferenceError: nope is not defined$" err
 '
 
+test_expect_success 'eval: a promise that needs a frame to settle gets its frames' '
+	frag evalraf "$PAGE" "[{\"type\": \"eval\",
+		\"expression\": \"new Promise(r => requestAnimationFrame(() => r(1)))\"},
+		{\"type\": \"eval\", \"expression\": \"document.body.style.background = \\\"#00f\\\"\"}]" &&
+	$BIN/stepcap -m evalraf.meta -o evalraf.mp4 evalraf.json &&
+	is blue "$(rgb evalraf.mp4 -1 150 100)" &&
+	# the wait for the frame shows in the video, as every wait does
+	test "$(meta evalraf.meta action_frames)" -ge 1
+'
+
+test_expect_success 'eval: a rejected promise fails the step, one never settled times out' '
+	frag evalrej "$PAGE" "[{\"type\": \"eval\",
+		\"expression\": \"Promise.reject(new Error(\\\"nope\\\"))\"}]" &&
+	test_must_fail 1 $BIN/stepcap -o evalrej.mp4 evalrej.json 2>err &&
+	test_grep "^stepcap: step evalrej: actions\[0\] (eval): the expression.s promise was rejected: Error: nope$" err &&
+	frag evalnever "$PAGE" "[{\"type\": \"eval\", \"expression\": \"new Promise(() => {})\",
+		\"timeout\": 300}]" &&
+	test_must_fail 3 $BIN/stepcap -o evalnever.mp4 evalnever.json 2>err &&
+	test_grep "^stepcap: step evalnever: actions\[0\] (eval): the expression.s promise did not settle within 0.3 s$" err
+'
+
 CLICK="[{\"type\": \"click_selector\", \"selector\": \"#box\"}]"
 
 test_expect_success 'the cursor glides to the target, ripples, and stays in view' '
@@ -191,6 +212,15 @@ test_expect_success 'a preloader that never goes times out, naming it' '
 		"\"preloader_selector\": \"#gva-preloader\", \"timeout\": 1" &&
 	test_must_fail 3 $BIN/stepcap -o stuck.mp4 stuck.json 2>err &&
 	test_grep "^stepcap: step stuck: preloader_selector: preloader \"#gva-preloader\" still shown after 1 s$" err
+'
+
+test_expect_success 'an invalid preloader selector is bad input, not a gone preloader' '
+	frag badpre "file://$PAGES/preloader.html" "[]" \
+		"\"preloader_selector\": \"##bad[\", \"max_retries\": 2" &&
+	test_must_fail 2 $BIN/stepcap -o badpre.mp4 badpre.json 2>err &&
+	test_grep "^stepcap: step badpre: preloader_selector: invalid selector \"##bad\[\": " err &&
+	! grep -q attempt err &&
+	test ! -e badpre.mp4
 '
 
 test_expect_success 'a browser missing from PATH is named with its package and make deps' '

@@ -186,6 +186,17 @@ test_expect_success 'stepcap -d: a failing step replaces no clip and is named in
 	test -z "$(ls -A cur/clip | grep "\.tmp\.")"
 '
 
+test_expect_success 'stepcap -d: a step that only changes the #fragment stays on the page' '
+	jq ".settings.cursor = false | .steps[1].url = \"site/widgets.html#count\" | del(.steps[2])
+	    | .steps[1].assertions[0].value = \"count=2\"" tour.json >frag.json &&
+	$BIN/spec2req -o hash frag.json &&
+	mkdir -p hash/wav && cp out/wav/one.wav out/wav/two.wav hash/wav/ &&
+	$BIN/stepcap -d hash hash/step/one/cap.json hash/step/two/cap.json &&
+	# no reload: the count of step one carries over
+	is green "$(rgb hash/clip/two.mp4 0 260 170)" &&
+	is blue "$(rgb hash/clip/two.mp4 -1 260 170)"
+'
+
 test_expect_success 'settings.cursor and max_wait_seconds are checked' '
 	jq ".settings.cursor = \"yes\"" tour.json >c.json &&
 	test_must_fail 2 $BIN/spec2req c.json 2>err &&

@@ -72,10 +72,36 @@ test_expect_success 'the frames differ where the spec differs' '
 	! cmp -s one.sums other.sums
 '
 
+# The pointer's move reaches the page with a frame of its own before the
+# next recorded one: the hover colour shows at the same frame every time.
+frag hover "file://$PAGES/widgets.html" '[
+	{"type": "hover", "selector": "#hov"},
+	{"type": "click_selector", "selector": "#box"},
+	{"type": "type_text", "text": "hello"}]' '"cursor": false'
+
+test_expect_success 'a hover shows at the same frame in every capture' '
+	for n in 1 2 3; do
+		$BIN/stepcap -o hover$n.mp4 hover.json &&
+		framesums hover$n.mp4 >hover$n.sums &&
+		for f in 0 1 2 3 4 5; do
+			is red "$(rgb hover$n.mp4 $f 160 40)" 2>/dev/null &&
+			printf R || printf B
+		done >hover$n.colours || return 1
+	done &&
+	test_cmp hover1.sums hover2.sums &&
+	test_cmp hover1.sums hover3.sums &&
+	printf RRBBBB >want.colours &&
+	test_cmp want.colours hover1.colours &&
+	test_cmp want.colours hover2.colours &&
+	test_cmp want.colours hover3.colours
+'
+
 # A stand-in browser that speaks the protocol but whose renderer never
 # draws: every beginFrame comes back without a picture. With STALL_ONCE it
 # stalls only the first time it is started, then draws one fixed JPEG;
-# with HANG, a beginFrame is never answered at all.
+# with HANG, a beginFrame is never answered at all; with STOP, it draws
+# its first picture and then none; with DIE, it exits at the first
+# beginFrame; with BETWEEN, no script ever finds its document.
 cat >fakebrowser.py <<'EOF2'
 import json, os, sys
 tries = os.path.join(os.environ["FAKE_DIR"], "starts")
@@ -100,12 +126,19 @@ while True:
         if method == "Target.attachToTarget": result = {"sessionId": "S"}
         if method == "Page.navigate": result = {"frameId": "F"}
         if method == "Runtime.evaluate": result = {"result": {"type": "undefined"}}
+        if method == "Runtime.evaluate" and os.environ.get("BETWEEN"):
+            send({"id": m["id"], "error": {"message": "Execution context was destroyed."}, "sessionId": "S"})
+            continue
+        if method == "HeadlessExperimental.beginFrame" and os.environ.get("DIE"):
+            sys.exit(0)
         if method == "HeadlessExperimental.beginFrame":
             if os.environ.get("HANG"):
                 continue
             result = {"hasDamage": False}
             if draws and "screenshot" in m["params"]:
                 result = {"hasDamage": True, "screenshotData": picture}
+                # with STOP, only the first picture is ever drawn
+                draws = not os.environ.get("STOP")
         send({"id": m["id"], "result": result, **({"sessionId": m["sessionId"]} if "sessionId" in m else {})})
         if method == "Page.navigate":
             send({"method": "Page.loadEventFired", "params": {}, "sessionId": "S"})
@@ -147,6 +180,26 @@ test_expect_success 'a first frame that is never answered times out, and is retr
 	test_grep "^stepcap: step hang: attempt 1 of 2 failed" err &&
 	test "$(cat fake/starts)" = 2
 '
+
+# browser flakiness, unlike a missing program, is worth another attempt
+for mode in STOP DIE BETWEEN; do
+	case $mode in
+	STOP) why="browser: no picture from 31 frames in a row: the renderer is stuck" extra= ;;
+	DIE) why="browser: exited unexpectedly (during HeadlessExperimental.beginFrame)" extra= ;;
+	BETWEEN) why="browser: the page was still between documents after 5000 ms"
+		extra=", \"preloader_selector\": \"#p\"" ;;
+	esac
+	test_expect_success "a flaky browser is retried: $why" '
+		rm -f fake/starts &&
+		frag flaky "file://$TMP/tall.html" "[]" "\"max_retries\": 1$extra" &&
+		(export $mode=1 &&
+		 CHROMIUM=$TMP/fakebrowser FAKE_DIR=$TMP/fake STALL_ONCE=1 \
+			test_must_fail 1 $BIN/stepcap -o flaky.mp4 flaky.json 2>err) &&
+		test "$(grep -c "^stepcap: $why$" err)" = 2 &&
+		test_grep "^stepcap: step flaky: attempt 1 of 2 failed" err &&
+		test ! -e flaky.mp4
+	'
+done
 
 test_expect_success 'no browser process or profile outlives the runs' '
 	test -z "$(ls -A tmpdir)" &&

@@ -309,7 +309,7 @@ static void load_page(const struct step *s, struct capture *cap, struct events *
 	cJSON *p = cJSON_CreateObject(), *r;
 	double deadline = capture_now() + s->timeout;
 	const char *error;
-	int i;
+	int i, hidden;
 
 	snprintf(cap->where, sizeof cap->where, "loading %s", s->url);
 	ev->loaded = 0;
@@ -318,6 +318,10 @@ static void load_page(const struct step *s, struct capture *cap, struct events *
 	r = cdp_ecall(cap->frames->cdp, cap->frames->session, "Page.navigate", p);
 	if ((error = json_str(r, "errorText", NULL)))
 		die(EXIT_FAIL, "step %s: cannot load the page: %s", s->id, error);
+	/* a new #fragment on the same page loads no document, so no load
+	 * event comes: the page is as loaded as it was */
+	if (!json_str(r, "loaderId", NULL))
+		ev->loaded = 1;
 	cJSON_Delete(r);
 	while (!ev->loaded) {
 		if (capture_now() > deadline)
@@ -331,13 +335,17 @@ static void load_page(const struct step *s, struct capture *cap, struct events *
 		;
 	if (s->preloader) {
 		snprintf(cap->where, sizeof cap->where, "preloader_selector");
-		while (!page_selector_state(cap->page, s->preloader, "hidden")) {
+		while ((hidden = page_selector_state(cap->page, s->preloader, "hidden")) == 0) {
 			if (capture_now() > deadline)
 				capture_fail(cap, EXIT_TIMEOUT, "preloader \"%s\" still shown after %g s",
 					     s->preloader, s->timeout);
 			frames_pace(cap->frames);
 			frames_step(cap->frames, 0);
 		}
+		/* a selector the page cannot parse is bad input, not a gone preloader */
+		if (hidden < 0)
+			die(EXIT_USAGE, "step %s: %s: invalid selector \"%s\": %s", s->id, cap->where,
+			    s->preloader, cap->page->err);
 	}
 	cursor_restore(cap);
 }
@@ -460,6 +468,10 @@ static cJSON *record_step(struct session *ss, const struct step *s, struct encod
 	total = lround((s->lead_in + s->narration + s->tail) * s->fps);
 	if (total < action_frames + lround(s->tail * s->fps))
 		total = action_frames + lround(s->tail * s->fps);
+	/* a step with nothing to show still shows its page, for one frame:
+	 * an empty clip is no video at all */
+	if (total < 1)
+		total = 1;
 	record_until(cap, total);
 	encoder_finish(enc);
 	return meta_json(s, total, action_frames, &ss->frames);

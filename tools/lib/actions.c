@@ -132,16 +132,17 @@ int capture_wait_state(struct capture *cap, const char *selector, const char *st
 	return 1;
 }
 
-void capture_element_centre(struct capture *cap, const char *selector, double *x,
-			    double *y)
+void capture_element_centre(struct capture *cap, const char *selector, double timeout,
+			    double *x, double *y)
 {
-	double deadline = capture_now() + cap->timeout;
+	double deadline = capture_now() + timeout;
 	long waited = 0;
 	int found;
 
 	while ((found = page_element_centre(cap->page, selector, x, y)) == 0) {
 		if (capture_now() > deadline)
-			capture_fail(cap, EXIT_FAIL, "no element matches \"%s\"", selector);
+			capture_fail(cap, EXIT_TIMEOUT, "no element matches \"%s\" after %g s",
+				     selector, timeout);
 		capture_wait_frame(cap, &waited);
 	}
 	if (found < 0)
@@ -289,7 +290,7 @@ static void run_click_selector(struct capture *cap, const cJSON *a)
 {
 	double x, y;
 
-	capture_element_centre(cap, str_member(a, "selector"), &x, &y);
+	capture_element_centre(cap, str_member(a, "selector"), wait_timeout(cap, a), &x, &y);
 	/* the pointer arrives (hover styles show on the way), then clicks */
 	cursor_glide(cap, x, y);
 	cursor_click(cap);
@@ -299,7 +300,7 @@ static void run_hover(struct capture *cap, const cJSON *a)
 {
 	double x, y;
 
-	capture_element_centre(cap, str_member(a, "selector"), &x, &y);
+	capture_element_centre(cap, str_member(a, "selector"), wait_timeout(cap, a), &x, &y);
 	cursor_glide(cap, x, y);
 	/* the hover styles show one frame after the pointer arrives */
 	frames_step(cap->frames, 1);
@@ -314,6 +315,8 @@ static const char *check_type_text(const cJSON *a, const char **member)
 		return "missing or not a string";
 	if (cJSON_GetObjectItemCaseSensitive(a, "selector") &&
 	    (why = need_string(a, "selector", member)))
+		return why;
+	if ((why = check_timeout(a, member)))
 		return why;
 	return opt_seconds(a, "delay", member);
 }
@@ -388,7 +391,7 @@ static const char *check_select(const cJSON *a, const char **member)
 	*member = "value";
 	if (!why && !str_member(a, "value"))
 		why = "missing or not a string";
-	return why;
+	return why ? why : check_timeout(a, member);
 }
 
 /* The pointer goes to the list, the choice is made; the browser's own
@@ -398,7 +401,7 @@ static void run_select(struct capture *cap, const cJSON *a)
 	const char *selector = str_member(a, "selector");
 	double x, y;
 
-	capture_element_centre(cap, selector, &x, &y);
+	capture_element_centre(cap, selector, wait_timeout(cap, a), &x, &y);
 	cursor_glide(cap, x, y);
 	if (page_select(cap->page, selector, str_member(a, "value")) <= 0)
 		capture_fail(cap, EXIT_FAIL, "%s", cap->page->err);
@@ -407,13 +410,33 @@ static void run_select(struct capture *cap, const cJSON *a)
 
 static const char *check_eval(const cJSON *a, const char **member)
 {
-	return need_string(a, "expression", member);
+	const char *why = need_string(a, "expression", member);
+
+	return why ? why : check_timeout(a, member);
 }
 
+/* A promise is waited for a frame at a time, as any wait: it may need a
+ * frame to settle (requestAnimationFrame), and the wait shows. */
 static void run_eval(struct capture *cap, const cJSON *a)
 {
-	if (page_eval(cap->page, str_member(a, "expression")) < 0)
+	double timeout = wait_timeout(cap, a), deadline = capture_now() + timeout;
+	long waited = 0;
+	int settled;
+
+	settled = page_eval(cap->page, str_member(a, "expression"));
+	if (settled < 0)
 		capture_fail(cap, EXIT_FAIL, "the expression threw: %s", cap->page->err);
+	if (settled == 0)
+		return;
+	while ((settled = page_eval_settled(cap->page)) == 0) {
+		if (capture_now() > deadline)
+			capture_fail(cap, EXIT_TIMEOUT, "the expression's promise did not settle "
+				     "within %g s", timeout);
+		capture_wait_frame(cap, &waited);
+	}
+	if (settled < 0)
+		capture_fail(cap, EXIT_FAIL, "the expression's promise was rejected: %s",
+			     cap->page->err);
 }
 
 /* Scrolling speeds in pixels per second. */

@@ -67,10 +67,11 @@ void capture_wait_frame(struct capture *cap, long *waited);
 int capture_wait_state(struct capture *cap, const char *selector, const char *state,
 		       double timeout);
 
-/* Wait for the first element matching selector to have a box, within the
- * step's timeout, and give its centre. Fails the step when it never does. */
-void capture_element_centre(struct capture *cap, const char *selector, double *x,
-			    double *y);
+/* Wait for the first element matching selector to have a box, at most
+ * timeout seconds, and give its centre. Fails the step (EXIT_TIMEOUT) when
+ * it never does. */
+void capture_element_centre(struct capture *cap, const char *selector, double timeout,
+			    double *x, double *y);
 
 /* Before recording: let the network go quiet (no request for half a
  * second), unrecorded, at most limit seconds (and a cap of its own). */

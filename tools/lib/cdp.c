@@ -18,6 +18,8 @@ struct cdp {
 	cdp_event_fn *on_event;
 	void *ctx;
 	int next_id;
+	int sent_id;        /* the latest cdp_send, and whether it was answered */
+	int sent_answered;
 	char *buf;          /* bytes read but not yet parsed */
 	size_t len, cap;
 	char err[512];
@@ -90,8 +92,9 @@ static void send_all(struct cdp *c, const char *msg, size_t len, const char *met
 				wait_fd(c, c->wfd, POLLOUT, deadline, method);
 				continue;
 			}
+			/* a crashed browser: another attempt may well get further */
 			if (errno == EPIPE)
-				die(EXIT_SYS, "browser: exited unexpectedly");
+				die(EXIT_FAIL, "browser: exited unexpectedly");
 			die(EXIT_SYS, "browser: write:");
 		}
 		msg += n;
@@ -132,7 +135,7 @@ static cJSON *read_message(struct cdp *c, long long deadline, const char *method
 		if (n > 0) {
 			c->len += (size_t)n;
 		} else if (n == 0) {
-			die(EXIT_SYS, "browser: exited unexpectedly (during %s)", method);
+			die(EXIT_FAIL, "browser: exited unexpectedly (during %s)", method);
 		} else if (errno == EAGAIN || errno == EINTR) {
 			wait_fd(c, c->rfd, POLLIN, deadline, method);
 		} else {
@@ -165,9 +168,16 @@ static int send_request(struct cdp *c, const char *session, const char *method,
 	return id;
 }
 
-void cdp_send(struct cdp *c, const char *session, const char *method, cJSON *params)
+int cdp_send(struct cdp *c, const char *session, const char *method, cJSON *params)
 {
-	send_request(c, session, method, params);
+	c->sent_id = send_request(c, session, method, params);
+	c->sent_answered = 0;
+	return c->sent_id;
+}
+
+int cdp_answered(const struct cdp *c, int id)
+{
+	return id != c->sent_id || c->sent_answered;
 }
 
 cJSON *cdp_call(struct cdp *c, const char *session, const char *method,
@@ -184,6 +194,8 @@ cJSON *cdp_call(struct cdp *c, const char *session, const char *method,
 		error = cJSON_GetObjectItemCaseSensitive(msg, "error");
 		if (cJSON_IsNumber(id) && id->valueint == want)
 			break;
+		if (cJSON_IsNumber(id) && id->valueint == c->sent_id)
+			c->sent_answered = 1;
 		if (!id && c->on_event)
 			c->on_event(c->ctx,
 				    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(msg, "sessionId")),

@@ -28,8 +28,13 @@ cJSON *cdp_call(struct cdp *c, const char *session, const char *method,
 
 /* Send without waiting for the answer, for requests the browser answers
  * only after a later frame (a mouse move is delivered with the next
- * animation frame). An error in the answer becomes a warning. */
-void cdp_send(struct cdp *c, const char *session, const char *method, cJSON *params);
+ * animation frame); returns the request's id. An error in the answer
+ * becomes a warning. */
+int cdp_send(struct cdp *c, const char *session, const char *method, cJSON *params);
+
+/* Whether the answer to the latest cdp_send, request id, has arrived in
+ * one of the calls since (an earlier send counts as answered). */
+int cdp_answered(const struct cdp *c, int id);
 
 /* As cdp_call, but any error from the browser is fatal (EXIT_SYS). */
 cJSON *cdp_ecall(struct cdp *c, const char *session, const char *method,

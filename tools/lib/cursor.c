@@ -74,7 +74,8 @@ void cursor_glide(struct capture *cap, double x, double y)
 	if (!c->enabled) {
 		c->x = x;
 		c->y = y;
-		input_mouse_move(cap->frames->cdp, cap->frames->session, x, y);
+		frames_deliver(cap->frames,
+			       input_mouse_move(cap->frames->cdp, cap->frames->session, x, y));
 		frames_step(cap->frames, 1);
 		return;
 	}
@@ -94,7 +95,8 @@ void cursor_glide(struct capture *cap, double x, double y)
 		c->x = from_x + (x - from_x) * ease;
 		c->y = from_y + (y - from_y) * ease;
 		draw(cap, 0, 0);
-		input_mouse_move(cap->frames->cdp, cap->frames->session, c->x, c->y);
+		frames_deliver(cap->frames, input_mouse_move(cap->frames->cdp,
+							     cap->frames->session, c->x, c->y));
 		frames_step(cap->frames, 1);
 	}
 }

@@ -26,6 +26,14 @@
 /* A renderer that has not drawn by then is one of the stalled ones that
  * never will (a known headless problem): better to start another. */
 #define FIRST_PICTURE_RETRIES 10
+/* Input the browser takes with a frame (a mouse move) gets frames of its
+ * own between the last recorded one and the next, this far apart, after
+ * the picture and absorbing frames; this many at most, still well inside
+ * the shortest frame interval. A renderer busy elsewhere (a loaded
+ * machine) gets a short pause before each after the first few. */
+#define DELIVERY_STEP_MS 0.05
+#define DELIVERY_FRAMES 40
+#define DELIVERY_PATIENT_FRAMES 4
 
 static double now_ms(void)
 {
@@ -149,7 +157,8 @@ static int begin_frame(struct frames *f, double offset, int shot)
 	int damage = draw(f, offset, shot, SHOT_RETRIES);
 
 	if (damage < 0)
-		die(EXIT_SYS, "browser: no picture from %d frames in a row: the renderer is stuck",
+		/* browser flakiness: a fresh browser may well draw */
+		die(EXIT_FAIL, "browser: no picture from %d frames in a row: the renderer is stuck",
 		    SHOT_RETRIES + 1);
 	return damage;
 }
@@ -203,6 +212,28 @@ write:
 	encoder_write(f->encoder, f->image, f->image_len);
 	f->recorded++;
 	return damage;
+}
+
+void frames_deliver(struct frames *f, int id)
+{
+	struct timespec pause = { 0, 1000000L };
+	int i;
+
+	for (i = 0; !cdp_answered(f->cdp, id); i++) {
+		if (i == DELIVERY_FRAMES) {
+			/* not worth failing the clip over: the move shows a frame late */
+			warn("browser: input not taken within %d frames; going on",
+			     DELIVERY_FRAMES);
+			return;
+		}
+		if (i >= DELIVERY_PATIENT_FRAMES)
+			nanosleep(&pause, NULL);
+		/* a frame whose deadline has passed is drawn without the page,
+		 * which then takes no input */
+		keep_clock_ahead(f);
+		/* what the input changed must show in the next recorded frame */
+		f->stale |= begin_frame(f, 3 * SHOT_DELAY_MS + i * DELIVERY_STEP_MS, NO_SHOT);
+	}
 }
 
 void frames_begin_clip(struct frames *f, struct encoder *encoder)

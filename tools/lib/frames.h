@@ -43,6 +43,11 @@ int frames_step(struct frames *f, int record);
  * its renderer stalled and will not draw (start another browser). */
 int frames_first_picture(struct frames *f);
 
+/* Draw unrecorded frames, a hair apart and before the next recorded one,
+ * until the browser has answered request id (sent with cdp_send): input it
+ * takes only with a frame then shows in the next recorded frame, always. */
+void frames_deliver(struct frames *f, int id);
+
 /* Start the next clip on the same page: counts start again from zero and
  * its first frame gets a fresh picture. */
 void frames_begin_clip(struct frames *f, struct encoder *encoder);

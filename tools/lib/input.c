@@ -18,9 +18,9 @@ static cJSON *mouse_params(const char *type, double x, double y, int buttons)
 	return p;
 }
 
-void input_mouse_move(struct cdp *c, const char *session, double x, double y)
+int input_mouse_move(struct cdp *c, const char *session, double x, double y)
 {
-	cdp_send(c, session, "Input.dispatchMouseEvent", mouse_params("mouseMoved", x, y, 0));
+	return cdp_send(c, session, "Input.dispatchMouseEvent", mouse_params("mouseMoved", x, y, 0));
 }
 
 void input_click(struct cdp *c, const char *session, double x, double y)

@@ -7,8 +7,9 @@
 #include "keys.h"
 
 /* Move the pointer to (x, y). The browser takes the move with the next
- * frame, so this does not wait for it: draw a frame before clicking. */
-void input_mouse_move(struct cdp *c, const char *session, double x, double y);
+ * frame, so this does not wait for it: returns the request's id for
+ * frames_deliver. */
+int input_mouse_move(struct cdp *c, const char *session, double x, double y);
 
 /* Press and release the left button at (x, y), where the pointer is. */
 void input_click(struct cdp *c, const char *session, double x, double y);

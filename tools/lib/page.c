@@ -41,8 +41,10 @@ static int document_changed(const char *why)
 
 /* Runtime.evaluate with expression, asked again while the page is between
  * documents (the new one takes milliseconds to commit, on the wall clock).
- * Returns the answer (an exception in it is the caller's to read). */
-static cJSON *evaluate(struct page *p, const char *expression, int await)
+ * Returns the answer (an exception in it is the caller's to read): the
+ * value itself when by_value is set, else a reference to it. A promise is
+ * never awaited here: it may need frames, and frames are ours to draw. */
+static cJSON *evaluate(struct page *p, const char *expression, int by_value)
 {
 	struct timespec pause = { 0, PAGE_RETRY_MS * 1000000L };
 	cJSON *params, *r;
@@ -52,8 +54,7 @@ static cJSON *evaluate(struct page *p, const char *expression, int await)
 	for (tries = 0;; tries++) {
 		params = cJSON_CreateObject();
 		cJSON_AddStringToObject(params, "expression", expression);
-		cJSON_AddBoolToObject(params, "awaitPromise", await);
-		cJSON_AddBoolToObject(params, "returnByValue", 1);
+		cJSON_AddBoolToObject(params, "returnByValue", by_value);
 		r = cdp_call(p->cdp, p->session, "Runtime.evaluate", params, &err);
 		if (r && !(took_exception(p, r) && document_changed(p->err)))
 			return r;
@@ -61,7 +62,7 @@ static cJSON *evaluate(struct page *p, const char *expression, int await)
 			die(EXIT_SYS, "browser: Runtime.evaluate: %s", err);
 		cJSON_Delete(r);
 		if (tries * PAGE_RETRY_MS > PAGE_CHANGE_MS)
-			die(EXIT_SYS, "browser: the page was still between documents after %d ms",
+			die(EXIT_FAIL, "browser: the page was still between documents after %d ms",
 			    PAGE_CHANGE_MS);
 		nanosleep(&pause, NULL);
 	}
@@ -76,7 +77,7 @@ cJSON *page_call(struct page *p, const char *fn, const cJSON *arg)
 		die(EXIT_SYS, "cJSON_Print: out of memory");
 	expr = estrfmt("(%s)(%s)", fn, literal);
 	free(literal);
-	r = evaluate(p, expr, 0);
+	r = evaluate(p, expr, 1);
 	free(expr);
 	if (took_exception(p, r)) {
 		cJSON_Delete(r);
@@ -309,11 +310,57 @@ int page_click_all(struct page *p, const char *const *selectors)
 	return n;
 }
 
+/* Kept on the promise's page: how it ended, for page_eval_settled. */
+static const char settle_fn[] =
+	"function () {"
+	" const s = window.__stepcap_eval = {done: false};"
+	" this.then(() => { s.done = true; },"
+	"  e => { s.done = true; s.error = String(e); });"
+	"}";
+
 int page_eval(struct page *p, const char *expression)
 {
-	cJSON *r = evaluate(p, expression, 1);
-	int failed = took_exception(p, r);
+	cJSON *r = evaluate(p, expression, 0), *params, *done;
+	const cJSON *result = cJSON_GetObjectItemCaseSensitive(r, "result");
+	const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(result, "objectId"));
+	const char *subtype = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(result, "subtype"));
+	const char *err;
 
+	if (took_exception(p, r)) {
+		cJSON_Delete(r);
+		return -1;
+	}
+	if (!id || !subtype || strcmp(subtype, "promise")) {
+		cJSON_Delete(r);
+		return 0;
+	}
+	params = cJSON_CreateObject();
+	cJSON_AddStringToObject(params, "objectId", id);
+	cJSON_AddStringToObject(params, "functionDeclaration", settle_fn);
 	cJSON_Delete(r);
-	return failed ? -1 : 0;
+	done = cdp_call(p->cdp, p->session, "Runtime.callFunctionOn", params, &err);
+	if (!done && !document_changed(err))
+		die(EXIT_SYS, "browser: Runtime.callFunctionOn: %s", err);
+	cJSON_Delete(done);
+	/* a page that went away took the promise with it: nothing to wait for */
+	return done ? 1 : 0;
+}
+
+static const char settled_fn[] =
+	"function () { return window.__stepcap_eval || {done: true}; }";
+
+int page_eval_settled(struct page *p)
+{
+	cJSON *v = page_call(p, settled_fn, NULL);
+	const char *error;
+	int settled;
+
+	if (!v)
+		return -1;
+	settled = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(v, "done"));
+	error = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(v, "error"));
+	if (error)
+		snprintf(p->err, sizeof p->err, "%s", error);
+	cJSON_Delete(v);
+	return error ? -1 : settled;
 }

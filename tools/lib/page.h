@@ -54,8 +54,14 @@ int page_select(struct page *p, const char *selector, const char *value);
  * selectors. Returns how many. */
 int page_click_all(struct page *p, const char *const *selectors);
 
-/* Evaluate a JavaScript expression from the spec, awaiting a promise.
- * Returns 0, or -1 with p->err holding the exception. */
+/* Evaluate a JavaScript expression from the spec. Returns 0 when done, 1
+ * when its value is a promise still to settle (ask page_eval_settled, with
+ * frames between: it may wait for one), -1 with p->err holding the
+ * exception. */
 int page_eval(struct page *p, const char *expression);
+
+/* How the promise of the last page_eval ended: 0 not yet, 1 fulfilled (or
+ * its page gone), -1 rejected or unreadable, with p->err saying why. */
+int page_eval_settled(struct page *p);
 
 #endif
