@@ -97,6 +97,16 @@ test_expect_success 'enum value checked' \
 	'bad mode ".settings.mode = \"parallel\"" "settings.mode: \"parallel\" is not one of: independent, continuous"'
 test_expect_success 'odd video size refused' \
 	'bad odd ".settings.video_size = {\"width\": 1281, \"height\": 720}" "settings.video_size.width: 1281 is odd"'
+test_expect_success 'actions that wait for an element take a timeout of their own' '
+	jq ".steps[1].actions = [
+		{type: \"type_text\", text: \"x\", selector: \"#f\", timeout: 300},
+		{type: \"select\", selector: \"#s\", value: \"b\", timeout: 300},
+		{type: \"eval\", expression: \"1\", timeout: 300}]" good.json >timeouts.json &&
+	"$BIN/spec2req" -o out-timeouts timeouts.json 2>err && test_cmp /dev/null err &&
+	jq -c "[.actions[].timeout]" out-timeouts/step/two/cap.json >got &&
+	echo "[300,300,300]" >expect && test_cmp expect got
+'
+
 test_expect_success 'text that is not UTF-8 is refused, naming where' '
 	printf "{\"steps\": [{\"id\": \"a\", \"url\": \"a.html\", \"narration\": \"Hi.\",
 		\"actions\": [{\"type\": \"type_text\", \"text\": \"caf\\351\"}]}]}" >latin1.json &&

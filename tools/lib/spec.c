@@ -125,7 +125,7 @@ static const struct field a_key[] = { TYPE, { "key", K_TEXT, 1, 0, 0, NULL }, EN
 static const struct field a_type[] = {
 	TYPE, { "text", K_STRING, 1, 0, 0, NULL },
 	{ "delay", K_NUMBER, 0, 0, 5000, NULL },
-	{ "selector", K_TEXT, 0, 0, 0, NULL }, END
+	{ "selector", K_TEXT, 0, 0, 0, NULL }, TIMEOUT_MS, END
 };
 static const struct field a_palette[] = { TYPE, { "command", K_TEXT, 1, 0, 0, NULL }, END };
 static const struct field a_terminal[] = {
@@ -138,8 +138,12 @@ static const struct field a_lines[] = {
 	{ "to_line", K_INTEGER, 1, 1, 1e9, NULL }, END
 };
 static const struct field a_scroll[] = { TYPE, SCROLL_FIELDS, END };
-static const struct field a_select[] = { TYPE, SELECTOR, { "value", K_STRING, 1, 0, 0, NULL }, END };
-static const struct field a_eval[] = { TYPE, { "expression", K_TEXT, 1, 0, 0, NULL }, END };
+static const struct field a_select[] = {
+	TYPE, SELECTOR, { "value", K_STRING, 1, 0, 0, NULL }, TIMEOUT_MS, END
+};
+static const struct field a_eval[] = {
+	TYPE, { "expression", K_TEXT, 1, 0, 0, NULL }, TIMEOUT_MS, END
+};
 
 static const struct action_kind {
 	const char *type;
