@@ -136,4 +136,13 @@ test_expect_success 'tourreport: bad input named, usage' '
 	test_cmp expect err
 '
 
+test_expect_success 'a clip ffmpeg cannot read: exit 1, the old thumbnail kept, no temp file' '
+	mv green.json out/clip/green.json && cp out/report/blue.jpg blue.before &&
+	echo "not a video" >out/clip/blue.mp4 &&
+	test_must_fail 1 "$BIN/tourreport" -d out -v out/tour.mp4 out/mux.json 2>err &&
+	test_grep "^tourreport: out/clip/blue.mp4: ffmpeg failed (exit [0-9]*)$" err &&
+	cmp blue.before out/report/blue.jpg &&
+	test -z "$(ls -A out/report | grep tmp)"
+'
+
 test_done

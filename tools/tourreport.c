@@ -129,14 +129,24 @@ static void load(const char *path, const char *outdir, cJSON **root,
 	}
 }
 
-static void run_or_die(char *const argv[], const char *what)
+/* Run an ffmpeg that writes tmp, then move tmp to out. scratch (an input
+ * made for this run, or NULL) is removed either way, and so is whatever
+ * ffmpeg left on failure: no partial image stays behind. */
+static void ffmpeg_into(char *const argv[], const char *scratch, const char *tmp,
+			const char *out, const char *what)
 {
 	int status = run_wait(argv);
 
+	if (scratch)
+		unlink(scratch);
+	if (status != 0)
+		unlink(tmp);
 	if (status < 0)
 		die(EXIT_SYS, "cannot run %s:", argv[0]);
 	if (status != 0)
 		die(EXIT_FAIL, "%s: ffmpeg failed (exit %d)", what, status);
+	if (rename(tmp, out) < 0)
+		die(EXIT_SYS, "%s:", out);
 }
 
 /* Whether made exists and is at least as new as source: a thumbnail of an
@@ -164,9 +174,7 @@ static void thumbnail(const char *outdir, const struct report *r, const struct r
 	if (!newer_than(clip, out)) {
 		if (mkdirs_for(out) < 0)
 			die(EXIT_SYS, "%s:", out);
-		run_or_die(argv, clip);
-		if (rename(tmp, out) < 0)
-			die(EXIT_SYS, "%s:", out);
+		ffmpeg_into(argv, NULL, tmp, out, clip);
 	}
 	free(clip);
 	free(out);
@@ -186,7 +194,6 @@ static void contact_sheet(const char *outdir, const struct report *r)
 	char *argv[] = { "ffmpeg", "-nostdin", "-v", "error", "-y", "-f", "concat", "-safe", "0",
 			 "-i", listtmp, "-vf", tile, "-frames:v", "1", "-f", "image2",
 			 "-c:v", "png", tmp, NULL };
-	int failed;
 
 	for (i = 0; i < r->count; i++) {
 		char *next = estrfmt("%sfile '%s.jpg'\n", text, r->rows[i].id);
@@ -196,12 +203,7 @@ static void contact_sheet(const char *outdir, const struct report *r)
 	}
 	if (write_file_atomic(listtmp, text, strlen(text)) < 0)
 		die(EXIT_SYS, "%s:", listtmp);
-	failed = run_wait(argv);
-	unlink(listtmp);
-	if (failed)
-		die(failed < 0 ? EXIT_SYS : EXIT_FAIL, "%s: ffmpeg failed to tile the thumbnails", out);
-	if (rename(tmp, out) < 0)
-		die(EXIT_SYS, "%s:", out);
+	ffmpeg_into(argv, listtmp, tmp, out, out);
 	free(list);
 	free(listtmp);
 	free(out);
