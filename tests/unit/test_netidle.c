@@ -37,6 +37,18 @@ int main(void)
 	event(&n, "Network.responseReceived", "3", 3);
 	CHECK(n.count == 0 && n.last_change == 2);
 
+	/* a worker's blob: script and a data: image never reach the network */
+	{
+		cJSON *p = cJSON_Parse("{\"requestId\": \"5\", \"request\": "
+				       "{\"url\": \"blob:http://127.0.0.1:8080/0eee\"}}");
+		netidle_event(&n, "Network.requestWillBeSent", p, 3.5);
+		cJSON_Delete(p);
+		p = cJSON_Parse("{\"requestId\": \"6\", \"request\": {\"url\": \"data:,x\"}}");
+		netidle_event(&n, "Network.requestWillBeSent", p, 3.5);
+		cJSON_Delete(p);
+		CHECK(n.count == 0 && n.last_change == 2);
+	}
+
 	event(&n, "Network.requestWillBeSent", "4", 4);
 	netidle_reset(&n, 4);
 	CHECK(n.count == 0 && netidle_quiet(&n, 0, 4));

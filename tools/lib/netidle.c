@@ -16,6 +16,17 @@ static int find(const struct netidle *n, const char *id)
 	return -1;
 }
 
+/* blob: and data: URLs are read from memory, not the network; a worker's
+ * blob: script (VS Code starts several) never reports its end to the
+ * page's session, so counting one would keep the page busy for ever. */
+static int in_memory(const cJSON *params)
+{
+	const char *url = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(params, "request"), "url"));
+
+	return url && (!strncmp(url, "blob:", 5) || !strncmp(url, "data:", 5));
+}
+
 void netidle_event(struct netidle *n, const char *method, const cJSON *params,
 		   double now)
 {
@@ -26,6 +37,8 @@ void netidle_event(struct netidle *n, const char *method, const cJSON *params,
 	if (!id || !method)
 		return;
 	if (!strcmp(method, "Network.requestWillBeSent")) {
+		if (in_memory(params))
+			return;
 		if (find(n, id) < 0) {
 			if (n->count == n->cap) {
 				n->cap = n->cap ? n->cap * 2 : 16;
