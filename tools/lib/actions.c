@@ -56,8 +56,11 @@ void capture_fail(struct capture *cap, int code, const char *fmt, ...)
 
 void record_until(struct capture *cap, long frame_count)
 {
-	while (cap->frames->recorded < frame_count)
+	while (cap->frames->recorded < frame_count) {
+		if (cap->real_time)
+			frames_pace(cap->frames);
 		frames_step(cap->frames, 1);
+	}
 }
 
 void capture_record_seconds(struct capture *cap, double seconds)
@@ -217,9 +220,15 @@ static const char *check_pause(const cJSON *a, const char **member)
 	return opt_seconds(a, "duration", member);
 }
 
+/* A pause is how a spec waits for what runs outside the page (a compiler
+ * in VS Code's terminal, a server's answer), and those run on the wall
+ * clock: the pause lasts at least as long there, however fast the capture
+ * is, so what they show is in the video. */
 static void run_pause(struct capture *cap, const cJSON *a)
 {
+	cap->real_time = 1;
 	capture_record_seconds(cap, json_num(a, "duration", 0));
+	cap->real_time = 0;
 }
 
 static const char *check_timeout(const cJSON *a, const char **member)

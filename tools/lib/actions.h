@@ -23,6 +23,7 @@ struct capture {
 	struct netidle *net;    /* the page's requests, fed by the event handler */
 	const char *fail_png;   /* where a failure leaves its screenshot, or NULL */
 	char where[64];         /* "actions[2] (click_selector)", for messages */
+	int real_time;          /* record no faster than the wall clock */
 };
 
 /* Check every action of the list (types known and implemented, required
@@ -40,7 +41,8 @@ void actions_run(struct capture *cap, const cJSON *actions);
 /* Run a step-level scroll, after the actions. */
 void scroll_run(struct capture *cap, const cJSON *scroll);
 
-/* Record frames until the video holds frame_count frames. */
+/* Record frames until the video holds frame_count frames; with
+ * cap->real_time set, no faster than the wall clock. */
 void record_until(struct capture *cap, long frame_count);
 
 /* --- pieces the actions are built from ------------------------------ */

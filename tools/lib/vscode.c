@@ -142,10 +142,13 @@ void vscode_terminal_type(struct capture *cap, const cJSON *a)
 	if (!focus_first(cap, terminal_inputs))
 		capture_fail(cap, EXIT_FAIL, "no terminal is open: open one first, e.g. "
 			     "command_palette \"Terminal: Create New Terminal\"");
+	/* the shell echoes each key from another process, on the wall clock */
+	cap->real_time = 1;
 	capture_type(cap, json_str(a, "text", ""), json_num(a, "delay", TERMINAL_TYPE_DELAY_MS));
 	if (json_bool(a, "press_enter", 0))
 		capture_press(cap, "Enter");
 	frames_step(cap->frames, 1);
+	cap->real_time = 0;
 }
 
 const char *vscode_check_highlight_lines(const cJSON *a, const char **member)
