@@ -1,6 +1,7 @@
 # narrated tours: a JSON tour spec in, a narrated MP4 out.
 #   make SPEC=specs/tutorial.json BACKEND=local|colab|colab-f5
-# Everything generated lives under out/; `make clean` removes it.
+# Everything generated lives under out/; `make clean` removes it, but for
+# the installed code-server, which `make distclean` removes too.
 
 .DELETE_ON_ERROR:
 .SUFFIXES:
@@ -46,6 +47,7 @@ include mk/deps.mk
 include mk/tools.mk
 include mk/spec.mk
 include mk/tts-$(BACKEND).mk
+include mk/vscode.mk
 include mk/capture.mk
 include mk/assemble.mk
 include mk/test.mk
@@ -53,8 +55,12 @@ include mk/bench.mk
 include mk/watch.mk
 include mk/worker.mk
 
-.PHONY: all clean
+.PHONY: all clean distclean
 all: $(OUT)/$(NAME).mp4
 
+# The installed code-server (make deps-vscode) outlives a clean.
 clean:
+	find out -mindepth 1 -maxdepth 1 ! -name code-server -exec rm -rf {} + 2>/dev/null || true
+
+distclean:
 	rm -rf out

@@ -13,11 +13,11 @@ ifeq ($(CAPTURE_MODE),continuous)
 # state pre_setup makes.
 CAPS := $(patsubst %,$(OUT)/step/%/cap.json,$(STEPS))
 
-$(CLIPS) $(CLIPS:.mp4=.json) &: $(CAPS) $(WAVS) $(OUT)/pre_setup.json $(BIN)/presetup $(BIN)/stepcap | $(OUT)/clip/
+$(CLIPS) $(CLIPS:.mp4=.json) &: $(CAPS) $(WAVS) $(OUT)/pre_setup.json $(BIN)/presetup $(BIN)/stepcap $(VSCODE_PREREQS) | $(OUT)/clip/
 	$(call say,SETUP,$(OUT)/pre_setup.json)
 	$(Q)$(BIN)/presetup $(OUT)/pre_setup.json
 	$(call say,CAP,'$(OUT)/clip/*.mp4')
-	$(Q)$(BIN)/stepcap -f $(OUT)/fail -d $(OUT) $(CAPS)
+	$(Q)$(VSCODE_RUN) $(BIN)/stepcap -f $(OUT)/fail -d $(OUT) $(CAPS)
 else
 # Steps on their own need pre_setup once, before the first of them, and
 # again when the commands change.
@@ -29,9 +29,9 @@ $(PRE_SETUP): $(OUT)/pre_setup.json $(BIN)/presetup
 	$(Q)touch $@
 
 # A fresh browser per step: steps capture in parallel under make -j.
-$(OUT)/clip/%.mp4 $(OUT)/clip/%.json &: $(OUT)/step/%/cap.json $(OUT)/wav/%.wav $(BIN)/stepcap $(PRE_SETUP) | $(OUT)/clip/
+$(OUT)/clip/%.mp4 $(OUT)/clip/%.json &: $(OUT)/step/%/cap.json $(OUT)/wav/%.wav $(BIN)/stepcap $(PRE_SETUP) $(VSCODE_PREREQS) | $(OUT)/clip/
 	$(call say,CAP,$(OUT)/clip/$*.mp4)
-	$(Q)$(BIN)/stepcap -f $(OUT)/fail -w $(OUT)/wav/$*.wav -m $(OUT)/clip/$*.json -o $(OUT)/clip/$*.mp4 $<
+	$(Q)$(VSCODE_RUN) $(BIN)/stepcap -f $(OUT)/fail -w $(OUT)/wav/$*.wav -m $(OUT)/clip/$*.json -o $(OUT)/clip/$*.mp4 $<
 endif
 
 .PHONY: clips

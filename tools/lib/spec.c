@@ -72,6 +72,8 @@ static const struct field settings_fields[] = {
 	{ "tail", K_NUMBER, 0, 0, 10, NULL },
 	{ "cursor", K_BOOL, 0, 0, 0, NULL },
 	{ "max_wait_seconds", K_NUMBER, 0, 0, 60, NULL },
+	{ "editor_font_size", K_INTEGER, 0, 6, 72, NULL },
+	{ "editor_theme", K_TEXT, 0, 0, 0, NULL },
 	END
 };
 
