@@ -34,5 +34,10 @@ $(OUT)/clip/%.mp4 $(OUT)/clip/%.json &: $(OUT)/step/%/cap.json $(OUT)/wav/%.wav 
 	$(Q)$(VSCODE_RUN) $(BIN)/stepcap -f $(OUT)/fail -w $(OUT)/wav/$*.wav -m $(OUT)/clip/$*.json -o $(OUT)/clip/$*.mp4 $<
 endif
 
+# stepcap writes every clip under a temporary name and renames it, so a
+# failed capture leaves the earlier clips whole; make 4.3 would still delete
+# a grouped rule's other targets on error, changed or not.
+.PRECIOUS: $(OUT)/clip/%.mp4 $(OUT)/clip/%.json $(CLIPS) $(CLIPS:.mp4=.json)
+
 .PHONY: clips
 clips: $(CLIPS)

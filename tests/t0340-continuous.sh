@@ -114,6 +114,18 @@ test_expect_success 'one narration edited: that WAV, and every continuous clip t
 	test "$(cat ran)" = "$(printf "first\nsecond")"
 '
 
+test_expect_success 'a failed capture through make keeps every earlier clip' '
+	spec continuous &&
+	build clips &&
+	ls out/clip >before &&
+	sed "s/count=2/count=7/" tour.json >broken.json && mv broken.json tour.json &&
+	test_must_fail 2 build clips &&
+	test_grep "two: assertions" make.log &&
+	ls out/clip >after &&
+	test_cmp before after &&
+	spec continuous
+'
+
 test_expect_success 'pre_setup commands never reach a command line' '
 	spec continuous "[\"echo changed >$TMP/ran\"]" &&
 	build clips V=1 &&

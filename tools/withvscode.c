@@ -179,39 +179,112 @@ static void blank_comments(char *text)
 	}
 }
 
-/* The user-data folder of a code-server someone runs here: the one a
- * running code-server names with --user-data-dir, else the default. */
-static char *user_data_dir_of_running(void)
+/* The inode of the socket listening on port, from the kernel's tables
+ * (IPv4, then IPv6); 0 when none is found. */
+static unsigned long listening_inode(int port)
 {
-	const char *data = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
-	char *found = NULL, cmdline[8192], *arg, *path;
-	struct dirent *e;
-	size_t n;
-	DIR *proc = opendir("/proc");
+	static const char *const tables[] = { "/proc/net/tcp", "/proc/net/tcp6" };
+	char line[512], local[64];
+	unsigned long inode;
+	unsigned state, local_port;
+	size_t i;
 	FILE *f;
 
-	while (proc && !found && (e = readdir(proc))) {
-		if (!strchr("123456789", e->d_name[0]))
+	for (i = 0; i < sizeof tables / sizeof tables[0]; i++) {
+		if (!(f = fopen(tables[i], "r")))
 			continue;
-		path = estrfmt("/proc/%s/cmdline", e->d_name);
+		while (fgets(line, sizeof line, f)) {
+			char *colon;
+			if (sscanf(line, " %*d: %63s %*s %x %*s %*s %*s %*s %*s %lu", local, &state,
+				   &inode) != 3 || state != 0x0A || !(colon = strrchr(local, ':')) ||
+			    sscanf(colon + 1, "%x", &local_port) != 1 || (int)local_port != port)
+				continue;
+			fclose(f);
+			return inode;
+		}
+		fclose(f);
+	}
+	return 0;
+}
+
+/* The process holding the socket with that inode, 0 when none is seen. */
+static long socket_owner(unsigned long inode)
+{
+	char *want = estrfmt("socket:[%lu]", inode), link[64], *dir;
+	struct dirent *p, *fd;
+	long owner = 0;
+	DIR *proc = opendir("/proc"), *fds;
+	ssize_t n;
+
+	while (proc && !owner && (p = readdir(proc))) {
+		if (!strchr("123456789", p->d_name[0]))
+			continue;
+		dir = estrfmt("/proc/%s/fd", p->d_name);
+		if ((fds = opendir(dir))) {
+			while (!owner && (fd = readdir(fds))) {
+				char *path = estrfmt("%s/%s", dir, fd->d_name);
+				n = readlink(path, link, sizeof link - 1);
+				free(path);
+				if (n > 0 && (link[n] = '\0', strcmp(link, want) == 0))
+					owner = strtol(p->d_name, NULL, 10);
+			}
+			closedir(fds);
+		}
+		free(dir);
+	}
+	if (proc)
+		closedir(proc);
+	free(want);
+	return owner;
+}
+
+/* --user-data-dir from pid's command line or, for a server code-server
+ * forked, its parent's. NULL when neither names one. */
+static char *user_data_dir_of(long pid)
+{
+	char *path, cmdline[16384], *arg, *found = NULL, status[4096], *ppid;
+	int level;
+	size_t n;
+	FILE *f;
+
+	for (level = 0; level < 3 && pid > 1 && !found; level++) {
+		path = estrfmt("/proc/%ld/cmdline", pid);
 		f = fopen(path, "r");
 		free(path);
 		if (!f)
-			continue;
+			break;
 		n = fread(cmdline, 1, sizeof cmdline - 1, f);
 		fclose(f);
 		cmdline[n] = '\0';
-		if (!memmem(cmdline, n, "code-server", 11))
-			continue;
-		for (arg = cmdline; arg < cmdline + n; arg += strlen(arg) + 1) {
+		for (arg = cmdline; arg < cmdline + n && !found; arg += strlen(arg) + 1) {
 			if (strncmp(arg, "--user-data-dir=", 16) == 0)
 				found = estrdup(arg + 16);
 			else if (strcmp(arg, "--user-data-dir") == 0 && arg + strlen(arg) + 1 < cmdline + n)
 				found = estrdup(arg + strlen(arg) + 1);
 		}
+		path = estrfmt("/proc/%ld/status", pid);
+		f = fopen(path, "r");
+		free(path);
+		if (!f)
+			break;
+		n = fread(status, 1, sizeof status - 1, f);
+		fclose(f);
+		status[n] = '\0';
+		ppid = strstr(status, "\nPPid:");
+		pid = ppid ? strtol(ppid + 6, NULL, 10) : 0;
 	}
-	if (proc)
-		closedir(proc);
+	return found;
+}
+
+/* The user-data folder of the code-server someone runs on s: the one its
+ * process names with --user-data-dir, else code-server's default. */
+static char *foreign_user_data_dir(const struct server *s)
+{
+	const char *data = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
+	unsigned long inode = listening_inode(s->port);
+	long pid = inode ? socket_owner(inode) : 0;
+	char *found = pid ? user_data_dir_of(pid) : NULL;
+
 	if (found)
 		return found;
 	if (data && *data)
@@ -230,7 +303,7 @@ static void check_foreign(const struct server *s)
 		warn("%s:%d answers but is not a code-server: using it as it is", s->host, s->port);
 		return;
 	}
-	dir = user_data_dir_of_running();
+	dir = foreign_user_data_dir(s);
 	path = estrfmt("%s/User/settings.json", dir);
 	text = read_file(path, NULL);
 	if (!text) {

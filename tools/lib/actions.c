@@ -354,6 +354,8 @@ static const char *check_press_key(const cJSON *a, const char **member)
 
 static void run_press_key(struct capture *cap, const cJSON *a)
 {
+	if (strcmp(str_member(a, "key"), "Enter") == 0)
+		vscode_settle_quick_input(cap);
 	capture_press(cap, str_member(a, "key"));
 }
 

@@ -36,6 +36,8 @@ static const char *const terminal_inputs[] = {
 };
 
 static const char quick_input[] = ".quick-input-widget";
+static const char quick_input_rows[] = ".quick-input-widget .quick-input-list .monaco-list-row";
+static const char quick_input_busy[] = ".quick-input-widget .monaco-progress-container.active";
 static const char secondary_sidebar[] = ".part.auxiliarybar";
 
 /* What dismiss_popups closes: VS Code's notification toasts, then the
@@ -109,6 +111,26 @@ const char *vscode_check_command_palette(const cJSON *a, const char **member)
 	return *command ? NULL : "is empty";
 }
 
+/* Enter takes the quick input's first result, and the results can still
+ * be coming: Quick Open searches files on the server, which on a busy
+ * machine answers after the spec's short pause. A person waits for the
+ * list before pressing Enter; so do we, the wait shown as any other. */
+void vscode_settle_quick_input(struct capture *cap)
+{
+	double deadline = capture_now() + cap->timeout;
+	long waited = 0;
+	int open = page_selector_state(cap->page, quick_input, "visible");
+
+	if (open <= 0)
+		return;
+	while (page_selector_state(cap->page, quick_input_rows, "visible") <= 0 ||
+	       page_selector_state(cap->page, quick_input_busy, "visible") > 0) {
+		if (capture_now() > deadline)
+			return;
+		capture_wait_frame(cap, &waited);
+	}
+}
+
 /* The palette opens with ">" typed; the command's name filters the list
  * and Enter runs the first match. */
 void vscode_command_palette(struct capture *cap, const cJSON *a)
@@ -116,6 +138,7 @@ void vscode_command_palette(struct capture *cap, const cJSON *a)
 	open_quick_input(cap, "Control+Shift+p");
 	capture_type(cap, json_str(a, "command", ""), PALETTE_TYPE_DELAY_MS);
 	capture_record_seconds(cap, 0.2);
+	vscode_settle_quick_input(cap);
 	capture_press(cap, "Enter");
 	frames_step(cap->frames, 1);
 }

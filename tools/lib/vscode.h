@@ -20,4 +20,9 @@ void vscode_highlight_lines(struct capture *cap, const cJSON *a);
 void vscode_hide_secondary_sidebar(struct capture *cap, const cJSON *a);
 void vscode_dismiss_popups(struct capture *cap, const cJSON *a);
 
+/* Before Enter goes to an open quick input (Quick Open, the command
+ * palette): wait until it lists results and is no longer searching, within
+ * the step's timeout; nothing when no quick input is open. */
+void vscode_settle_quick_input(struct capture *cap);
+
 #endif
