@@ -16,15 +16,17 @@ installed_version() {
 		"$prefix/node_modules/code-server/package.json" 2>/dev/null
 }
 
-[ -x "$bin" ] && [ "$(installed_version)" = "$version" ] && exit 0
-
 # Headers for node-gyp (nodejs ships them), a compiler, Kerberos headers
-# for the kerberos module, and rg itself.
-"$here/deps.sh" install build-essential python3 libkrb5-dev ripgrep nodejs
+# for the kerberos module, rg itself; and tesseract, with which the tests
+# read VS Code's status bar and terminal out of the frames.
+"$here/deps.sh" install build-essential python3 libkrb5-dev ripgrep nodejs \
+	tesseract-ocr tesseract-ocr-eng
 if ! [ -f /usr/include/node/node_version.h ]; then
 	echo "deps-vscode: Node's headers are not in /usr/include/node: install a nodejs package that ships them" >&2
 	exit 4
 fi
+[ -x "$bin" ] && [ "$(installed_version)" = "$version" ] && exit 0
+
 node_major=$(node -p 'process.versions.node.split(".")[0]')
 [ "$node_major" = 20 ] || echo "deps-vscode: warning: code-server $version wants Node 20, this is Node $node_major" >&2
 
