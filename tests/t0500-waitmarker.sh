@@ -300,6 +300,27 @@ test_expect_success 'a manifest naming a file outside the job folder: exit 1' '
 	test_cmp expect err
 '
 
+test_expect_success 'a listed WAV that is whole but not PCM is a failure at once, exit 1' '
+	mkdir -p job17b/audio && deliver job17b &&
+	ffmpeg -v error -y -f lavfi -i sine=f=440:r=24000 -t 1 -c:a pcm_f32le job17b/audio/step-b.wav &&
+	manifest_of | jq --argjson bytes "$(wc -c <job17b/audio/step-b.wav)" \
+		--arg sha "$(sha256sum job17b/audio/step-b.wav | cut -d" " -f1)" \
+		".files[1].bytes = \$bytes | .files[1].sha256 = \$sha" >job17b/done.marker &&
+	timed test_must_fail 1 "$BIN/waitmarker" -q -i 30 -t 60 -n request.json job17b 2>err &&
+	test $ms -lt 30000 &&
+	echo "waitmarker: job17b: audio/step-b.wav: the bytes the manifest lists are no usable WAV: not integer PCM" >expect &&
+	test_cmp expect err
+'
+
+test_expect_success 'a manifest entry without bytes or sha256 is a failure at once, exit 1' '
+	mkdir job17c && deliver job17c &&
+	manifest_of | jq "del(.files[0].sha256)" >job17c/done.marker &&
+	timed test_must_fail 1 "$BIN/waitmarker" -q -i 30 -t 60 -n request.json job17c 2>err &&
+	test $ms -lt 30000 &&
+	echo "waitmarker: job17c: done.marker'"'"'s entry for audio/step-a.wav lacks sha256" >expect &&
+	test_cmp expect err
+'
+
 # work JOB: a worker that claims the job and reports one step, then both
 work() {
 	echo "{}" >"$1/claim.json" &&
