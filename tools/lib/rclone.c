@@ -89,7 +89,16 @@ int rclone_lsjson(const char *dir, cJSON **list)
 	if (!cJSON_IsArray(*list)) {
 		cJSON_Delete(*list);
 		*list = NULL;
-		return -2;
+		return RCLONE_BAD_OUTPUT;
 	}
 	return 0;
+}
+
+char *rclone_failure(const char *what, const char *args, int status)
+{
+	if (status == RCLONE_NOT_INSTALLED || (status < 0 && status != RCLONE_BAD_OUTPUT))
+		die(EXIT_SYS, "cannot run rclone (is it installed? make deps)");
+	if (status == RCLONE_BAD_OUTPUT)
+		return estrfmt("rclone %s %s printed no JSON list", what, args);
+	return estrfmt("rclone %s %s failed (exit %d)", what, args, status);
 }
