@@ -359,4 +359,10 @@ test_expect_success 'progress: a worker whose heartbeat stopped a minute ago is 
 	test_grep "^waitmarker: job20: 1/2 steps, 0:00 elapsed, about 0:00 left, no heartbeat from the worker for 2:0[5-6]$" err
 '
 
+test_expect_success 'a remote job without rclone installed: a system error, exit 4' '
+	mkdir nobin &&
+	PATH=$TMP/nobin test_must_fail 4 "$BIN/waitmarker" -t 5 -s stage remote:jobs/x 2>err &&
+	test_grep "^waitmarker: cannot run rclone (is it installed? make deps)$" err
+'
+
 test_done
