@@ -365,4 +365,13 @@ test_expect_success 'a remote job without rclone installed: a system error, exit
 	test_grep "^waitmarker: cannot run rclone (is it installed? make deps)$" err
 '
 
+test_expect_success 'a request that is missing or no request is invalid input, exit 2' '
+	mkdir job21 &&
+	test_must_fail 2 "$BIN/waitmarker" -t 1 -n norequest.json job21 2>err &&
+	echo "waitmarker: norequest.json: No such file or directory" >expect && test_cmp expect err &&
+	echo "{\"steps\": [{\"id\": \"../x\"}]}" >bad.json &&
+	test_must_fail 2 "$BIN/waitmarker" -t 1 -n bad.json job21 2>err &&
+	test_grep "^waitmarker: bad.json: steps\[0\].id: \"../x\" " err
+'
+
 test_done

@@ -12,8 +12,10 @@
  * arriving is waited for. -n names the job's request: then every step's
  * audio/step-ID.wav must be there. -o writes the manifest of the files
  * accepted, for wavcopy -m. Exit 1 when error.marker appears (its message is
- * printed) or the marker can never be satisfied; 3 at the timeout (default
- * 600 s), with a hint.
+ * printed) or the marker can never be satisfied; 2 for usage or a request
+ * that is missing or no request; 3 at the timeout (default 600 s), with a
+ * hint; 4 when the job folder is not there, rclone cannot be run, or a
+ * write fails.
  * inotify wakes us at once for local writes; polling (default every 2 s)
  * sees writes on the far side of a FUSE mount or a remote, which raise no
  * inotify event. While waiting, progress (steps done of total, elapsed
@@ -21,6 +23,7 @@
  * line per change otherwise; -q leaves it out.
  */
 #include <dirent.h>
+#include <errno.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -118,7 +121,7 @@ static void load_request(const char *path)
 	const char *why;
 
 	if (!req)
-		die(sys_error ? EXIT_SYS : EXIT_USAGE, "%s: %s", path, err);
+		die(sys_error && errno != ENOENT ? EXIT_SYS : EXIT_USAGE, "%s: %s", path, err);
 	if (!cJSON_IsArray(steps))
 		die(EXIT_USAGE, "%s: steps: missing or not an array", path);
 	cJSON_ArrayForEach(step, steps) {
