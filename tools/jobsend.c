@@ -45,16 +45,6 @@ static void usage(int code)
 	exit(code);
 }
 
-/* "remote:path" + "/" + name, without doubling the separator after "remote:". */
-static char *join(const char *base, const char *name)
-{
-	size_t len = strlen(base);
-
-	if (len && (base[len - 1] == '/' || base[len - 1] == ':'))
-		return estrfmt("%s%s", base, name);
-	return estrfmt("%s/%s", base, name);
-}
-
 static int remote_has(const cJSON *list, const char *name)
 {
 	const cJSON *entry;
@@ -83,7 +73,8 @@ static enum recorded recorded_state(const char *job, int remote)
 		error = there && remote_has(list, "error.marker");
 		cJSON_Delete(list);
 	} else {
-		char *request_path = join(job, "request.json"), *error_path = join(job, "error.marker");
+		char *request_path = jobs_join(job, "request.json");
+		char *error_path = jobs_join(job, "error.marker");
 		struct stat st;
 
 		there = stat(job, &st) == 0 && S_ISDIR(st.st_mode);
@@ -115,7 +106,7 @@ static char **stage_files(const char *stage, size_t *count)
 
 		if (e->d_name[0] == '.' || strcmp(e->d_name, "request.json") == 0)
 			continue;
-		path = join(stage, e->d_name);
+		path = jobs_join(stage, e->d_name);
 		if (stat(path, &st) < 0 || !S_ISREG(st.st_mode))
 			die(EXIT_USAGE, "%s: not a plain file: a job folder holds files only", path);
 		free(path);
@@ -125,41 +116,6 @@ static char **stage_files(const char *stage, size_t *count)
 	closedir(d);
 	*count = n;
 	return names;
-}
-
-static void rclone_or_die(const char *what, int status, const char *src, const char *dst)
-{
-	char *args;
-
-	if (status == 0)
-		return;
-	args = estrfmt("%s %s", src, dst);
-	die(EXIT_SYS, "%s", rclone_failure(what, args, status));
-}
-
-/* Copy stage/name into the job. On a remote, rclone writes into the name
- * it is given while it transfers: the file goes up under a hidden name and
- * is then moved into place, so a worker never reads half of it. */
-static void put(const char *stage, const char *job, const char *name, int remote)
-{
-	char *src = join(stage, name), *dst = join(job, name);
-
-	if (remote) {
-		char *hidden = estrfmt("%s/.%s.partial", job, name);
-		rclone_or_die("copyto", rclone_copyto(src, hidden), src, hidden);
-		rclone_or_die("moveto", rclone_moveto(hidden, dst), hidden, dst);
-		free(hidden);
-	} else {
-		size_t len;
-		char *data = read_file(src, &len);
-		if (!data)
-			die(EXIT_SYS, "%s:", src);
-		if (write_file_atomic(dst, data, len) < 0)
-			die(EXIT_SYS, "%s:", dst);
-		free(data);
-	}
-	free(src);
-	free(dst);
 }
 
 /* A new folder for the job; a local one is made here, exclusively, so two
@@ -172,7 +128,7 @@ static char *new_job(const char *jobs, int remote, char id[JOB_ID_SIZE])
 		char *job;
 
 		job_new_id(id);
-		job = join(jobs, id);
+		job = jobs_join(jobs, id);
 		if (remote || mkdir(job, 0777) == 0)
 			return job;
 		if (errno != EEXIST)
@@ -224,7 +180,7 @@ static void load_stage(struct send *o)
 	int sys_error;
 	cJSON *req;
 
-	o->request = join(o->stage, "request.json");
+	o->request = jobs_join(o->stage, "request.json");
 	req = json_load(o->request, err, sizeof err, &sys_error);
 	if (!req)
 		die(sys_error && errno != ENOENT ? EXIT_SYS : EXIT_USAGE, "%s: %s", o->request, err);
@@ -251,7 +207,7 @@ static char *recorded_job(const struct send *o, const char *jobs, char id[JOB_ID
 	    strlen(pending.job) < JOB_ID_SIZE) {
 		enum recorded state;
 
-		job = join(jobs, pending.job);
+		job = jobs_join(jobs, pending.job);
 		state = recorded_state(job, o->remote != NULL);
 		if (state == PENDING || state == HALF_SENT) {
 			snprintf(id, JOB_ID_SIZE, "%s", pending.job);
@@ -270,9 +226,13 @@ static void send_files(const struct send *o, const char *job)
 {
 	size_t i;
 
-	for (i = 0; i < o->count; i++)
-		put(o->stage, job, o->names[i], o->remote != NULL);
-	put(o->stage, job, "request.json", o->remote != NULL);
+	char *src;
+
+	for (i = 0; i <= o->count; i++) {
+		src = jobs_join(o->stage, i < o->count ? o->names[i] : "request.json");
+		job_upload(src, job, i < o->count ? o->names[i] : "request.json", o->remote != NULL);
+		free(src);
+	}
 }
 
 int main(int argc, char *argv[])
