@@ -37,6 +37,13 @@ int rclone_copy(const char *src, const char *dst)
 	return run_wait(argv);
 }
 
+int rclone_purge(const char *dir)
+{
+	char *argv[] = { "rclone", "-q", "purge", (char *)dir, NULL };
+
+	return run_wait(argv);
+}
+
 /* Run argv and collect its stdout. */
 static int capture(char *const argv[], char **data, size_t *len)
 {

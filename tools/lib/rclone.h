@@ -38,6 +38,9 @@ int rclone_cat(const char *file, char **data, size_t *len);
  * rclone's exit status (or RCLONE_BAD_OUTPUT). */
 int rclone_lsjson(const char *dir, cJSON **list);
 
+/* rclone purge dir: a folder and everything in it. */
+int rclone_purge(const char *dir);
+
 /* The one reading of a failed command's status, for every caller: when
  * rclone could not be run at all, die with EXIT_SYS saying how to install
  * it; else return (malloc'd) "rclone WHAT ARGS failed (exit N)". */
