@@ -114,4 +114,13 @@ test_expect_success 'bad options: exit 2; no jobs folder: exit 4' '
 	test_grep "^jobclean: cannot run rclone (is it installed? make deps)$" err
 '
 
+test_expect_success 'make colab-clean: the same through make, on any path' '
+	mkdir -p "Bob'"'"'s jobs" && mv jobs/finished "Bob'"'"'s jobs/" &&
+	make -C "$ROOT" --no-print-directory colab-clean DRIVE="$TMP/Bob'"'"'s jobs" CLEAN_AGE=0 >removed 2>err &&
+	echo "$TMP/Bob'"'"'s jobs/finished" >expect && test_cmp expect removed &&
+	test -z "$(ls "Bob'"'"'s jobs")" &&
+	test_must_fail 2 make -C "$ROOT" --no-print-directory colab-clean DRIVE="$TMP/jobs" CLEAN_AGE=soon 2>err &&
+	test_grep "jobclean: -a soon: not a number of hours" err
+'
+
 test_done
