@@ -282,7 +282,7 @@ test_expect_success 'a worker stopped with kill gives its claim back' '
 	python3 "$WORKER" --jobs jobs --pace 30 2>w.log &
 	worker=$!
 	echo $worker >>pids &&
-	for i in $(seq 200); do test -e jobs/i2/audio/step-intro.wav && break; sleep 0.1; done &&
+	for i in $(seq 600); do test -e jobs/i2/audio/step-intro.wav && break; sleep 0.1; done &&
 	test -e jobs/i2/claim.json && kill $worker &&
 	while kill -0 $worker 2>/dev/null; do sleep 0.1; done &&
 	test ! -e jobs/i2/claim.json && test ! -e jobs/i2/done.marker &&
@@ -302,10 +302,10 @@ test_expect_success 'taken over between steps: the old worker stops at its next 
 	python3 "$WORKER" --jobs jobs --pace 60 --heartbeat 0.2 2>w.log &
 	worker=$!
 	echo $worker >>pids &&
-	for i in $(seq 200); do test -e jobs/t2/audio/step-intro.wav && break; sleep 0.1; done &&
+	for i in $(seq 600); do test -e jobs/t2/audio/step-intro.wav && break; sleep 0.1; done &&
 	mv jobs/t2/claim.json jobs/t2/.claim.old &&
 	echo "{\"worker\": \"colab-2\", \"host\": \"elsewhere\", \"pid\": 1, \"token\": \"theirs\", \"claimed_unix\": $(date +%s)}" >jobs/t2/claim.json &&
-	for i in $(seq 300); do grep -q "job t2: no longer this worker" w.log && break; sleep 0.1; done &&
+	for i in $(seq 500); do grep -q "job t2: no longer this worker" w.log && break; sleep 0.1; done &&
 	test_grep "job t2: no longer this worker" w.log &&
 	test ! -e jobs/t2/audio/step-s.2.wav && test ! -e jobs/t2/done.marker &&
 	jq -e ".worker != \"colab-2\"" jobs/t2/progress.json >/dev/null &&

@@ -96,9 +96,9 @@ test_expect_success 'a worker at an abandoned job stops before writing more' '
 	python3 "$ROOT/colab/jobworker.py" --jobs jobs --pace 60 --heartbeat 0.2 2>w.log &
 	worker=$!
 	test_at_end "kill $worker 2>/dev/null || :"
-	for i in $(seq 200); do test -e jobs/spoken/audio/step-a.wav && break; sleep 0.1; done &&
+	for i in $(seq 600); do test -e jobs/spoken/audio/step-a.wav && break; sleep 0.1; done &&
 	record spoken jobs && "$BIN/jobclean" -p colab-job.json >/dev/null &&
-	for i in $(seq 300); do grep -q "job spoken: no longer this worker" w.log && break; sleep 0.1; done &&
+	for i in $(seq 500); do grep -q "job spoken: no longer this worker" w.log && break; sleep 0.1; done &&
 	test_grep "job spoken: no longer this worker" w.log &&
 	test ! -e jobs/spoken/audio/step-b.wav && test ! -e jobs/spoken/done.marker &&
 	kill $worker
