@@ -319,24 +319,26 @@ class Worker:
 
     # --- claiming -----------------------------------------------------
     def claim_is_stale(self, job_dir):
+        path = os.path.join(job_dir, "claim.json")
         try:
-            claim = read_json(os.path.join(job_dir, "claim.json"))
+            claim = read_json(path)
+        except FileNotFoundError:
+            return False  # given back meanwhile: the next look claims it
         except (OSError, ValueError):
-            return False  # still being written, or unreadable: leave it
+            claim = None
         if not isinstance(claim, dict):
-            return False
-        if claim.get("host") == self.host and claim.get("pid") == os.getpid():
-            # This process, but not this run: a watch loop stopped without
-            # giving the claim back (a notebook cell run again).
-            return claim.get("token") != self.token
-        if claim.get("host") == self.host and isinstance(claim.get("pid"), int):
+            # Still being written, or damaged (a sync cut short): stale
+            # once it has stayed so for as long as a heartbeat may lapse.
             try:
-                os.kill(claim["pid"], 0)
+                return time.time() - os.path.getmtime(path) > self.stale
+            except OSError:
                 return False
-            except ProcessLookupError:
-                return True  # its worker died on this very machine
-            except PermissionError:
-                return False
+        if claim.get("host") == self.host and claim.get("pid") == os.getpid():
+            # This process, asking for the job, is not at it: the claim is
+            # left by an earlier run (a notebook cell stopped and run again)
+            # or by this run after it lost sight of it. One watch loop per
+            # process.
+            return True
         beat = claim.get("claimed_unix", 0)
         try:
             progress = read_json(os.path.join(job_dir, "progress.json"))
@@ -376,10 +378,17 @@ class Worker:
         and the build has not abandoned it (error.marker). Checked before
         every write into the job, so a worker that was taken over while it
         was slow (a stalled Colab session) cannot mix its files with its
-        successor's."""
-        try:
-            claim = read_json(os.path.join(job_dir, "claim.json"))
-        except (OSError, ValueError):
+        successor's. A claim that cannot be read for a moment (a successor
+        writing it, Drive syncing it) is read again before giving up."""
+        for attempt in range(5):
+            try:
+                claim = read_json(os.path.join(job_dir, "claim.json"))
+                break
+            except FileNotFoundError:
+                return False
+            except (OSError, ValueError):
+                time.sleep(0.2)
+        else:
             return False
         return (isinstance(claim, dict) and claim.get("token") == self.token
                 and not os.path.exists(os.path.join(job_dir, "error.marker")))

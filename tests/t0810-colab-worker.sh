@@ -63,6 +63,13 @@ test_expect_success 'a claim from another machine is taken over once its heartbe
 	jq -e ".host != \"elsewhere\"" jobs/j2/claim.json && ls -A jobs/j2 | grep -q "^.claim.stale"
 '
 
+test_expect_success 'a damaged claim is taken over once it is stale, not left forever' '
+	job d1 "$REQ" && : >jobs/d1/claim.json &&
+	once --stale 60 && test ! -e jobs/d1/done.marker &&
+	touch -d "2 minutes ago" jobs/d1/claim.json &&
+	once --stale 60 && test -e jobs/d1/done.marker
+'
+
 test_expect_success 'two workers at once: each job is spoken by one of them' '
 	for i in 1 2 3 4; do job k$i "$REQ" || exit 1; done &&
 	once 2>w1.log &
