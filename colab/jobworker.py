@@ -13,7 +13,11 @@ is already complete is not made again, so a worker restarted on a job it was
 killed in resumes where it stopped. WAVs and markers are written to a
 temporary name and renamed. progress.json says how far it got and carries a
 heartbeat; a claim whose worker stopped beating (or, on the same machine,
-whose process is gone) is taken over.
+whose process is gone) is taken over. Each watch run claims with a token of
+its own: a worker stopped (Ctrl-C, the notebook's stop button) gives its
+claim back, a new run in the same process takes over a claim an earlier run
+left, and a worker whose claim was taken over, or whose job the build
+abandoned, stops before it writes anything more into the job.
 
 Engines: kokoro and f5 need their Python packages and a GPU (the notebooks
 install them); espeak needs only the espeak-ng program and runs anywhere,
@@ -27,14 +31,20 @@ import hashlib
 import json
 import os
 import re
+import signal
 import socket
 import struct
 import subprocess
 import sys
 import threading
 import time
+import uuid
 
-STEP_ID = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]{0,63}$")
+# Matched whole (fullmatch): "$" alone would let a trailing newline through.
+STEP_ID = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]{0,63}")
+# The PCM subtype GUID of WAVE_FORMAT_EXTENSIBLE, after its first two bytes.
+PCM_GUID_TAIL = bytes([0x00, 0x00, 0x00, 0x00, 0x10, 0x00, 0x80, 0x00,
+                       0x00, 0xaa, 0x00, 0x38, 0x9b, 0x71])
 KOKORO_LANGUAGES = {"a": "en-us", "b": "en-gb", "e": "es", "f": "fr-fr", "h": "hi",
                     "i": "it", "j": "ja", "p": "pt-br", "z": "cmn"}
 
@@ -45,6 +55,11 @@ class JobError(Exception):
     def __init__(self, message, step=None):
         super().__init__(message)
         self.step = step
+
+
+class LostClaim(Exception):
+    """Another worker took the job over, or the build abandoned it: this
+    worker must write nothing more into it."""
 
 
 def timestamp():
@@ -73,9 +88,10 @@ def read_json(path):
 
 
 def wav_info(path):
-    """(duration, sample_rate) of a complete PCM WAV, else None: a file
-    cut short (a worker killed while writing it, a copy still arriving) is
-    not complete."""
+    """(duration, sample_rate) of a complete integer-PCM WAV, else None: a
+    file cut short (a worker killed while writing it, a copy still arriving)
+    is not complete. Accepts exactly what the build's check (tools/lib/wav.c)
+    accepts, so a WAV this worker lists in done.marker is never refused."""
     try:
         with open(path, "rb") as f:
             data = f.read()
@@ -83,21 +99,30 @@ def wav_info(path):
         return None
     if len(data) < 12 or data[:4] != b"RIFF" or data[8:12] != b"WAVE":
         return None
-    if struct.unpack("<I", data[4:8])[0] + 8 != len(data):
+    if struct.unpack_from("<I", data, 4)[0] + 8 != len(data):
         return None
-    pos, rate, frame_bytes = 12, None, None
+    pos, fmt = 12, None
     while pos + 8 <= len(data):
-        chunk, size = data[pos:pos + 4], struct.unpack("<I", data[pos + 4:pos + 8])[0]
+        chunk, size = data[pos:pos + 4], struct.unpack_from("<I", data, pos + 4)[0]
         body = data[pos + 8:pos + 8 + size]
-        if chunk == b"fmt " and size >= 16:
-            fmt, channels, rate, _, block = struct.unpack("<HHIIH", body[:14])
-            if fmt not in (1, 0xFFFE) or not channels or not rate or not block:
+        if pos + 8 + size > len(data):
+            return None
+        if chunk == b"fmt ":
+            if size < 16:
                 return None
-            frame_bytes = block
+            tag, channels, rate, _, block, bits = struct.unpack_from("<HHIIHH", body)
+            if (tag == 0xFFFE and size >= 40 and body[26:40] == PCM_GUID_TAIL
+                    and struct.unpack_from("<H", body, 24)[0] == 1):
+                tag = 1
+            if tag != 1 or not channels or not rate or bits not in (8, 16, 24, 32):
+                return None
+            if block != channels * (bits // 8):
+                return None
+            fmt = (rate, block)
         elif chunk == b"data":
-            if frame_bytes is None or pos + 8 + size > len(data):
+            if fmt is None or size % fmt[1]:
                 return None
-            return (size // frame_bytes) / rate, rate
+            return (size // fmt[1]) / fmt[0], fmt[0]
         pos += 8 + size + (size & 1)
     return None
 
@@ -262,7 +287,7 @@ def check_request(request, job_dir, engine, voice_refs=None):
     steps, seen = [], set()
     for i, step in enumerate(request["steps"]):
         step_id = step.get("id") if isinstance(step, dict) else None
-        if not isinstance(step_id, str) or not STEP_ID.match(step_id):
+        if not isinstance(step_id, str) or not STEP_ID.fullmatch(step_id):
             raise JobError("steps[%d].id: %r is not a step id ([A-Za-z0-9._-], no leading "
                            "'.' or '-')" % (i, step_id), step=i)
         if step_id in seen:
@@ -290,33 +315,42 @@ class Worker:
         self.log = log
         self.host = socket.gethostname()
         self.name = "%s:%d" % (self.host, os.getpid())
+        self.token = uuid.uuid4().hex
 
     # --- claiming -----------------------------------------------------
     def claim_is_stale(self, job_dir):
+        path = os.path.join(job_dir, "claim.json")
         try:
-            claim = read_json(os.path.join(job_dir, "claim.json"))
+            claim = read_json(path)
+        except FileNotFoundError:
+            return False  # given back meanwhile: the next look claims it
         except (OSError, ValueError):
-            return False  # still being written, or unreadable: leave it
-        if claim.get("host") == self.host and isinstance(claim.get("pid"), int):
+            claim = None
+        if not isinstance(claim, dict):
+            # Still being written, or damaged (a sync cut short): stale
+            # once it has stayed so for as long as a heartbeat may lapse.
             try:
-                os.kill(claim["pid"], 0)
+                return time.time() - os.path.getmtime(path) > self.stale
+            except OSError:
                 return False
-            except ProcessLookupError:
-                return True  # its worker died on this very machine
-            except PermissionError:
-                return False
+        if claim.get("host") == self.host and claim.get("pid") == os.getpid():
+            # This process, asking for the job, is not at it: the claim is
+            # left by an earlier run (a notebook cell stopped and run again)
+            # or by this run after it lost sight of it. One watch loop per
+            # process.
+            return True
         beat = claim.get("claimed_unix", 0)
         try:
             progress = read_json(os.path.join(job_dir, "progress.json"))
             if progress.get("worker") == claim.get("worker"):
                 beat = max(beat, progress.get("heartbeat_unix", 0))
-        except (OSError, ValueError):
+        except (OSError, ValueError, AttributeError):
             pass
         return time.time() - beat > self.stale
 
     def claim(self, job_dir):
         path = os.path.join(job_dir, "claim.json")
-        info = {"worker": self.name, "host": self.host, "pid": os.getpid(),
+        info = {"worker": self.name, "host": self.host, "pid": os.getpid(), "token": self.token,
                 "engine": self.engine.name, "claimed": timestamp(), "claimed_unix": time.time()}
         for attempt in range(2):
             try:
@@ -325,7 +359,9 @@ class Worker:
                 if attempt or not self.claim_is_stale(job_dir):
                     return False
                 # Move the dead worker's claim aside; of two workers taking
-                # over at once, only one rename finds it.
+                # over at once, only one rename finds it (and should the
+                # other move the winner's fresh claim, the winner's next
+                # ownership check stops it: see owns).
                 try:
                     os.rename(path, os.path.join(job_dir, ".claim.stale.%d.%d"
                                                  % (os.getpid(), time.time_ns())))
@@ -336,6 +372,39 @@ class Worker:
                 json.dump(info, f)
             return True
         return False
+
+    def owns(self, job_dir):
+        """Whether the job is still this run's: its claim carries our token
+        and the build has not abandoned it (error.marker). Checked before
+        every write into the job, so a worker that was taken over while it
+        was slow (a stalled Colab session) cannot mix its files with its
+        successor's. A claim that cannot be read for a moment (a successor
+        writing it, Drive syncing it) is read again before giving up."""
+        for attempt in range(5):
+            try:
+                claim = read_json(os.path.join(job_dir, "claim.json"))
+                break
+            except FileNotFoundError:
+                return False
+            except (OSError, ValueError):
+                time.sleep(0.2)
+        else:
+            return False
+        return (isinstance(claim, dict) and claim.get("token") == self.token
+                and not os.path.exists(os.path.join(job_dir, "error.marker")))
+
+    def fence(self, job_dir):
+        if not self.owns(job_dir):
+            raise LostClaim()
+
+    def release(self, job_dir):
+        """Give the claim back, if it is still ours, so the next run (or
+        another worker) takes the job at once."""
+        if self.owns(job_dir):
+            try:
+                os.unlink(os.path.join(job_dir, "claim.json"))
+            except FileNotFoundError:
+                pass
 
     # --- one job ------------------------------------------------------
     def pending_jobs(self):
@@ -371,45 +440,54 @@ class Worker:
                  "synthesis_seconds": 0.0}
         lock = threading.Lock()
         stop = threading.Event()
+        lost = threading.Event()
 
         def beat():
             while not stop.wait(self.heartbeat):
                 with lock:
+                    if not self.owns(job_dir):
+                        lost.set()
+                        return
                     self.write_progress(job_dir, state)
+
+        def progress():
+            with lock:
+                self.fence(job_dir)
+                self.write_progress(job_dir, state)
 
         beater = threading.Thread(target=beat, daemon=True)
         beater.start()
         step_id = None
+        tmp = None
         try:
             steps = check_request(request, job_dir, self.engine, self.voice_refs)
             audio = os.path.join(job_dir, "audio")
             os.makedirs(audio, exist_ok=True)
-            with lock:
-                state["total"] = len(steps)
-                state["done"] = sum(1 for s, _ in steps
-                                    if wav_info(os.path.join(audio, "step-%s.wav" % s)))
-                self.write_progress(job_dir, state)
+            state["total"] = len(steps)
+            state["done"] = sum(1 for s, _ in steps
+                                if wav_info(os.path.join(audio, "step-%s.wav" % s)))
+            progress()
             resumed = state["done"]
             for step_id, text in steps:
                 final = os.path.join(audio, "step-%s.wav" % step_id)
                 if wav_info(final):
                     continue  # made before this worker was restarted
-                with lock:
-                    state["current"] = step_id
-                    self.write_progress(job_dir, state)
+                state["current"] = step_id
+                progress()
                 tmp = os.path.join(audio, ".step-%s.wav.tmp.%d" % (step_id, os.getpid()))
                 started = time.monotonic()
                 self.engine.synthesise(text, tmp, request, job_dir)
                 spent = time.monotonic() - started
                 if not wav_info(tmp):
                     raise RuntimeError("the engine wrote no complete WAV")
+                self.fence(job_dir)
                 os.replace(tmp, final)
-                with lock:
-                    state["done"] += 1
-                    state["synthesis_seconds"] += spent
-                    self.write_progress(job_dir, state)
-                if self.pace:
-                    time.sleep(self.pace)
+                tmp = None
+                state["done"] += 1
+                state["synthesis_seconds"] += spent
+                progress()
+                if self.pace and lost.wait(self.pace):
+                    raise LostClaim()
             step_id = None
             files = []
             for s, _ in steps:
@@ -420,35 +498,57 @@ class Worker:
                 files.append({"name": "audio/step-%s.wav" % s, "bytes": len(data),
                               "sha256": hashlib.sha256(data).hexdigest(),
                               "duration": round(duration, 6), "sample_rate": rate})
+            state.update(status="completed", current=None)
+            progress()
             with lock:
-                state.update(status="completed", current=None)
-                self.write_progress(job_dir, state)
-            write_json(os.path.join(job_dir, "done.marker"), {
-                "status": "completed",
-                "total_duration": round(sum(f["duration"] for f in files), 3),
-                "steps_generated": len(files) - resumed,
-                "timestamp": timestamp(),
-                "engine": self.engine.name,
-                "worker": self.name,
-                "synthesis_seconds": round(state["synthesis_seconds"], 3),
-                "files": files,
-            })
+                self.fence(job_dir)
+                write_json(os.path.join(job_dir, "done.marker"), {
+                    "status": "completed",
+                    "total_duration": round(sum(f["duration"] for f in files), 3),
+                    "steps_generated": len(files) - resumed,
+                    "timestamp": timestamp(),
+                    "engine": self.engine.name,
+                    "worker": self.name,
+                    "synthesis_seconds": round(state["synthesis_seconds"], 3),
+                    "files": files,
+                })
             self.log("job %s: done, %d steps" % (os.path.basename(job_dir), len(files)))
+        except LostClaim:
+            self.log("job %s: no longer this worker's (taken over, or abandoned by the build): "
+                     "left alone" % os.path.basename(job_dir))
         except Exception as e:  # every failure is the build's to hear about
             step = e.step if isinstance(e, JobError) else step_id
             with lock:
-                state.update(status="error", current=step)
-                self.write_progress(job_dir, state)
-            write_json(os.path.join(job_dir, "error.marker"), {
-                "status": "error", "error": str(e), "step": step, "timestamp": timestamp()})
+                if self.owns(job_dir):
+                    state.update(status="error", current=step)
+                    self.write_progress(job_dir, state)
+                    write_json(os.path.join(job_dir, "error.marker"), {
+                        "status": "error", "error": str(e), "step": step,
+                        "timestamp": timestamp()})
             self.log("job %s: error: %s" % (os.path.basename(job_dir), e))
+        except BaseException:
+            # Stopped (KeyboardInterrupt, SystemExit): give the job back so
+            # the next run, or another worker, takes it without waiting.
+            stop.set()
+            beater.join()
+            self.release(job_dir)
+            self.log("job %s: stopped, claim given back" % os.path.basename(job_dir))
+            raise
         finally:
             stop.set()
             beater.join()
+            if tmp:
+                try:
+                    os.unlink(tmp)
+                except FileNotFoundError:
+                    pass
         return True
 
     def watch(self, once=False):
-        """Take jobs as they come; with once, stop when none is left."""
+        """Take jobs as they come; with once, stop when none is left. Each
+        run claims with a token of its own, so a run started again in the
+        same process takes over what an earlier one left."""
+        self.token = uuid.uuid4().hex
         self.log("watching %s with engine %s" % (self.jobs, self.engine.name))
         while True:
             took = False
@@ -480,11 +580,18 @@ def main(argv=None):
     worker = Worker(args.jobs, engine, poll=args.poll, stale=args.stale,
                     heartbeat=args.heartbeat, pace=args.pace, voice_refs=args.voice_refs,
                     log=lambda m: print("jobworker: " + m, file=sys.stderr, flush=True))
+    # Stopped by kill (or make worker's terminal closing): the same as
+    # Ctrl-C, so the claim of the job in hand is given back.
+    signal.signal(signal.SIGTERM, stopped)
     try:
         worker.watch(once=args.once)
     except KeyboardInterrupt:
         return 130
     return 0
+
+
+def stopped(signum, frame):
+    raise KeyboardInterrupt()
 
 
 if __name__ == "__main__":

@@ -23,6 +23,16 @@ COLAB_TO    := $(if $(REMOTE),-r "$$REMOTE",$(if $(DRIVE),-d "$$DRIVE"))
 # A remote job is read into a local copy; a local one is read where it is.
 COLAB_STAGE := $(if $(REMOTE),-s $(COLAB_DIR)/stage)
 COLAB_SRC   := $(if $(REMOTE),$(COLAB_DIR)/stage,"$$job")
+# After the wait failed: a job that failed for good (exit 1: its worker's
+# error, or files that can never be right) is forgotten, so the next build
+# sends a new one; one that timed out stays recorded, and how to give it up
+# is said.
+COLAB_FAILED = if [ $$status = 1 ]; then \
+		rm -f $(OUT)/colab-job.json; \
+		echo "colab: that job failed for good: the next build sends a new one" >&2; \
+	else \
+		echo "colab: the job stays recorded in $(OUT)/colab-job.json and the next build re-attaches to it; to send a new one instead: make colab-abandon SPEC=$(SPEC) OUT=$(OUT)" >&2; \
+	fi
 # A WAV deleted by hand must come back although no fragment moved.
 COLAB_MISSING := $(filter-out $(wildcard $(WAVS)),$(WAVS))
 
@@ -35,8 +45,9 @@ $(COLAB_STAMP): $(TTS_FRAGMENTS) $(COLAB_TOOLS) $(if $(COLAB_MISSING),colab-miss
 	$(Q)if [ -s $(COLAB_DIR)/misses ]; then \
 		rm -rf $(COLAB_DIR)/stage && \
 		job=$$($(BIN)/jobsend $(VERBOSE) -b $(BACKEND) $(COLAB_TO) -p $(OUT)/colab-job.json $(COLAB_DIR)/job) && \
-		$(BIN)/waitmarker -t $(COLAB_TIMEOUT) -n $(COLAB_DIR)/job/request.json \
-			-o $(COLAB_DIR)/manifest.json $(COLAB_STAGE) "$$job" && \
+		{ $(BIN)/waitmarker -t $(COLAB_TIMEOUT) -n $(COLAB_DIR)/job/request.json \
+			-o $(COLAB_DIR)/manifest.json $(COLAB_STAGE) "$$job" || \
+			{ status=$$?; $(COLAB_FAILED); exit $$status; }; } && \
 		while read id key; do \
 			$(BIN)/wavcopy -r made -m $(COLAB_DIR)/manifest.json -c $(CACHE)/tts -k $$key \
 				$(COLAB_SRC)/audio/step-$$id.wav $(OUT)/wav/$$id.wav || exit; \

@@ -300,6 +300,27 @@ test_expect_success 'a manifest naming a file outside the job folder: exit 1' '
 	test_cmp expect err
 '
 
+test_expect_success 'a listed WAV that is whole but not PCM is a failure at once, exit 1' '
+	mkdir -p job17b/audio && deliver job17b &&
+	ffmpeg -v error -y -f lavfi -i sine=f=440:r=24000 -t 1 -c:a pcm_f32le job17b/audio/step-b.wav &&
+	manifest_of | jq --argjson bytes "$(wc -c <job17b/audio/step-b.wav)" \
+		--arg sha "$(sha256sum job17b/audio/step-b.wav | cut -d" " -f1)" \
+		".files[1].bytes = \$bytes | .files[1].sha256 = \$sha" >job17b/done.marker &&
+	timed test_must_fail 1 "$BIN/waitmarker" -q -i 30 -t 60 -n request.json job17b 2>err &&
+	test $ms -lt 30000 &&
+	echo "waitmarker: job17b: audio/step-b.wav: the bytes the manifest lists are no usable WAV: not integer PCM" >expect &&
+	test_cmp expect err
+'
+
+test_expect_success 'a manifest entry without bytes or sha256 is a failure at once, exit 1' '
+	mkdir job17c && deliver job17c &&
+	manifest_of | jq "del(.files[0].sha256)" >job17c/done.marker &&
+	timed test_must_fail 1 "$BIN/waitmarker" -q -i 30 -t 60 -n request.json job17c 2>err &&
+	test $ms -lt 30000 &&
+	echo "waitmarker: job17c: done.marker'"'"'s entry for audio/step-a.wav lacks sha256" >expect &&
+	test_cmp expect err
+'
+
 # work JOB: a worker that claims the job and reports one step, then both
 work() {
 	echo "{}" >"$1/claim.json" &&
@@ -336,6 +357,21 @@ test_expect_success 'progress: a worker whose heartbeat stopped a minute ago is 
 	echo "{\"done\": 1, \"total\": 2, \"heartbeat_unix\": $(( $(date +%s) - 125 ))}" >job20/progress.json &&
 	test_must_fail 3 "$BIN/waitmarker" -i 5 -t 1 -n request.json job20 2>err &&
 	test_grep "^waitmarker: job20: 1/2 steps, 0:00 elapsed, about 0:00 left, no heartbeat from the worker for 2:0[5-6]$" err
+'
+
+test_expect_success 'a remote job without rclone installed: a system error, exit 4' '
+	mkdir nobin &&
+	PATH=$TMP/nobin test_must_fail 4 "$BIN/waitmarker" -t 5 -s stage remote:jobs/x 2>err &&
+	test_grep "^waitmarker: cannot run rclone (is it installed? make deps)$" err
+'
+
+test_expect_success 'a request that is missing or no request is invalid input, exit 2' '
+	mkdir job21 &&
+	test_must_fail 2 "$BIN/waitmarker" -t 1 -n norequest.json job21 2>err &&
+	echo "waitmarker: norequest.json: No such file or directory" >expect && test_cmp expect err &&
+	echo "{\"steps\": [{\"id\": \"../x\"}]}" >bad.json &&
+	test_must_fail 2 "$BIN/waitmarker" -t 1 -n bad.json job21 2>err &&
+	test_grep "^waitmarker: bad.json: steps\[0\].id: \"../x\" " err
 '
 
 test_done

@@ -50,8 +50,21 @@ test_expect_success 'a file that is no WAV is not accepted, exit 1' '
 	refused 1 "wavcopy: job/step-html.wav: not accepted: not a RIFF/WAVE file" job/step-html.wav dest.wav
 '
 
-test_expect_success 'a missing source is an I/O error, exit 4' '
-	refused 4 "wavcopy: job/step-none.wav: No such file or directory" job/step-none.wav dest.wav
+test_expect_success 'a missing source is not accepted (still arriving), exit 1' '
+	refused 1 "wavcopy: job/step-none.wav: not accepted: not there (yet)" job/step-none.wav dest.wav
+'
+
+test_expect_success 'a source that cannot be read, or a dest that cannot be written: exit 4' '
+	mkdir job/step-dir.wav &&
+	refused 4 "wavcopy: job/step-dir.wav: Is a directory" job/step-dir.wav dest.wav &&
+	echo file >afile &&
+	test_must_fail 4 "$BIN/wavcopy" job/step-intro.wav afile/x.wav 2>err &&
+	test_grep "^wavcopy: afile/x.wav: Not a directory$" err
+'
+
+test_expect_success 'a missing manifest is invalid input, exit 2' '
+	refused 2 "wavcopy: nomanifest.json: No such file or directory" \
+		-m nomanifest.json job/step-intro.wav dest.wav
 '
 
 test_expect_success 'a WAV matching its manifest entry is copied' '

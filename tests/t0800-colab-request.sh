@@ -250,4 +250,39 @@ test_expect_success 'jobsend: a stage without request.json or a bad remote: exit
 	echo "jobsend: -b local: not a Colab backend: use colab or colab-f5" >expect && test_cmp expect err
 '
 
+# A stand-in for rclone that interrupts jobsend, its parent, just as it
+# publishes request.json, when the file "interrupt" is there; else the real one.
+mkdir fakebin
+cat >fakebin/rclone <<SH
+#!/bin/sh
+case "\$*" in
+*moveto*/request.json)
+	if [ -e "$TMP/interrupt" ]; then rm "$TMP/interrupt"; kill -INT \$PPID; exit 130; fi ;;
+esac
+exec $(command -v rclone) "\$@"
+SH
+chmod +x fakebin/rclone
+
+test_expect_success 'jobsend -p: the job is recorded before it is published; a cut-off send is finished' '
+	mkdir rjobs && : >interrupt &&
+	! PATH=$TMP/fakebin:$PATH "$BIN/jobsend" -r ":local:$TMP/rjobs" -p cut.json out/colab/job >first &&
+	test ! -e interrupt && test ! -s first &&
+	job=$(jq -r .job cut.json) && test -e "rjobs/$job/my_voice.wav" &&
+	test ! -e "rjobs/$job/request.json" &&
+	PATH=$TMP/fakebin:$PATH "$BIN/jobsend" -r ":local:$TMP/rjobs" -p cut.json out/colab/job >second 2>err &&
+	echo ":local:$TMP/rjobs/$job" >expect && test_cmp expect second &&
+	echo "jobsend: finishing job $job, whose sending was cut short" >expect && test_cmp expect err &&
+	cmp out/colab/job/request.json "rjobs/$job/request.json" && test "$(ls rjobs)" = "$job" &&
+	PATH=$TMP/fakebin:$PATH "$BIN/jobsend" -r ":local:$TMP/rjobs" -p cut.json out/colab/job >third 2>err &&
+	test_cmp second third && test_grep "re-attaching to job $job" err
+'
+
+test_expect_success 'jobsend: rclone missing or failing is a system error, exit 4' '
+	mkdir nobin &&
+	PATH=$TMP/nobin test_must_fail 4 "$BIN/jobsend" -r "remote:jobs" out/colab/job 2>err &&
+	test_grep "^jobsend: cannot run rclone (is it installed? make deps)$" err &&
+	RCLONE_CONFIG=/dev/null test_must_fail 4 "$BIN/jobsend" -r "nosuchremote:jobs" out/colab/job 2>err &&
+	test_grep "^jobsend: rclone copyto .* failed (exit [0-9]*)$" err
+'
+
 test_done

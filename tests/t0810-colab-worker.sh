@@ -63,6 +63,13 @@ test_expect_success 'a claim from another machine is taken over once its heartbe
 	jq -e ".host != \"elsewhere\"" jobs/j2/claim.json && ls -A jobs/j2 | grep -q "^.claim.stale"
 '
 
+test_expect_success 'a damaged claim is taken over once it is stale, not left forever' '
+	job d1 "$REQ" && : >jobs/d1/claim.json &&
+	once --stale 60 && test ! -e jobs/d1/done.marker &&
+	touch -d "2 minutes ago" jobs/d1/claim.json &&
+	once --stale 60 && test -e jobs/d1/done.marker
+'
+
 test_expect_success 'two workers at once: each job is spoken by one of them' '
 	for i in 1 2 3 4; do job k$i "$REQ" || exit 1; done &&
 	once 2>w1.log &
@@ -157,6 +164,160 @@ test_expect_success 'a worker for the other engine refuses the job, saying which
 test_expect_success 'a request still arriving (not JSON yet) is left for later' '
 	mkdir jobs/late && printf "{\"steps\": [" >jobs/late/request.json &&
 	once && test ! -e jobs/late/claim.json && test ! -e jobs/late/error.marker
+'
+
+test_expect_success 'a step id with a trailing newline is refused, like any other bad id' '
+	job n1 "{\"voice\": \"af_heart\", \"steps\": [{\"id\": \"x\\n\", \"narration\": \"Hi.\"}]}" &&
+	once &&
+	jq -e ".step == 0 and (.error | startswith(\"steps[0].id: \"))" jobs/n1/error.marker &&
+	test ! -e jobs/n1/audio
+'
+
+# WAVs the worker and the build must judge alike; the worker must never
+# throw on one (a short fmt chunk once raised struct.error).
+cat >wavs.py <<'PY'
+import struct, sys
+
+def riff(*chunks):
+    body = b"WAVE" + b"".join(chunks)
+    return b"RIFF" + struct.pack("<I", len(body)) + body
+
+def chunk(tag, data, size=None):
+    return tag + struct.pack("<I", len(data) if size is None else size) + data + b"\0" * (len(data) & 1)
+
+def fmt(tag=1, channels=1, rate=22050, bits=16, block=None, extra=b""):
+    block = channels * (bits // 8) if block is None else block
+    return chunk(b"fmt ", struct.pack("<HHIIHH", tag, channels, rate, rate * block, block, bits) + extra)
+
+guid_tail = bytes([0, 0, 0, 0, 0x10, 0, 0x80, 0, 0, 0xaa, 0, 0x38, 0x9b, 0x71])
+ext = lambda sub: struct.pack("<HHI", 22, 16, 4) + struct.pack("<H", sub) + guid_tail
+pcm = chunk(b"data", b"\1\0" * 100)
+cases = {
+    "pcm16": riff(fmt(), pcm),
+    "pcm8": riff(fmt(bits=8), chunk(b"data", b"\x80" * 51)),
+    "list-first": riff(chunk(b"LIST", b"odd"), fmt(), pcm),
+    "extensible-pcm": riff(fmt(0xFFFE, extra=ext(1)), pcm),
+    "extensible-float": riff(fmt(0xFFFE, bits=32, extra=ext(3)), chunk(b"data", b"\0" * 400)),
+    "float": riff(fmt(3, bits=32), chunk(b"data", b"\0" * 400)),
+    "bits12": riff(fmt(bits=12, block=2), pcm),
+    "block-wrong": riff(fmt(block=4), pcm),
+    "no-channels": riff(fmt(channels=0, block=2), pcm),
+    "half-frame": riff(fmt(), chunk(b"data", b"\1\2\3")),
+    "data-first": riff(pcm, fmt()),
+    "no-data": riff(fmt()),
+    "fmt-size-8": riff(chunk(b"fmt ", b"\1\0\1\0\x22\x56\0\0"), pcm),
+    "fmt-cut-short": riff(chunk(b"fmt ", b"\1\0\1\0\x22\x56", size=16)),
+    "data-past-end": riff(fmt(), chunk(b"data", b"\0" * 10, size=1000)),
+    "riff-size-wrong": riff(fmt(), pcm)[:-10],
+    "not-riff": b"<html>quota exceeded</html>",
+    "empty": b"",
+}
+for name, data in cases.items():
+    open("wav/%s.wav" % name, "wb").write(data)
+PY
+
+test_expect_success 'the worker accepts exactly the WAVs the build accepts, and never throws' '
+	mkdir wav && python3 wavs.py &&
+	for f in wav/*.wav; do
+		if "$BIN/wavcopy" "$f" copy.wav 2>/dev/null; then echo "$f yes"; else echo "$f no"; fi
+	done >c.verdicts &&
+	python3 -c "import sys; sys.path.insert(0, \"$ROOT/colab\"); import jobworker
+for f in sys.argv[1:]: print(f, \"yes\" if jobworker.wav_info(f) else \"no\")" wav/*.wav >py.verdicts &&
+	test_cmp c.verdicts py.verdicts &&
+	test "$(grep -c yes c.verdicts)" = 4
+'
+
+test_expect_success 'a leftover WAV with a short fmt chunk is made again, not an error' '
+	job w1 "{\"voice\": \"af_heart\", \"steps\": [{\"id\": \"a\", \"narration\": \"Again.\"}]}" &&
+	mkdir jobs/w1/audio && cp wav/fmt-cut-short.wav jobs/w1/audio/step-a.wav &&
+	once && test ! -e jobs/w1/error.marker &&
+	"$BIN/wavcopy" jobs/w1/audio/step-a.wav check.wav
+'
+
+# A worker inside this very process, as a notebook runs it.
+cat >inproc.py <<'PY'
+import json, os, sys, time
+sys.path.insert(0, os.environ["ROOT"] + "/colab")
+import jobworker
+
+class Interrupted(jobworker.EspeakEngine):
+    def synthesise(self, text, path, request, job_dir):
+        raise KeyboardInterrupt()  # the notebook's stop button
+
+class TakenOver(jobworker.EspeakEngine):
+    """Slow enough that another worker took the job meanwhile."""
+    def synthesise(self, text, path, request, job_dir):
+        super().synthesise(text, path, request, job_dir)
+        os.rename(os.path.join(job_dir, "claim.json"), os.path.join(job_dir, ".claim.old"))
+        json.dump({"worker": "colab-2", "host": "elsewhere", "pid": 1, "token": "theirs",
+                   "claimed_unix": time.time()}, open(os.path.join(job_dir, "claim.json"), "w"))
+
+test = sys.argv[1]
+log = []
+worker = jobworker.Worker("jobs", jobworker.EspeakEngine(), poll=0.1, log=log.append)
+if test == "interrupt":
+    worker.engine = Interrupted()
+    try:
+        worker.watch(once=True)
+        sys.exit("the interrupt did not reach the caller")
+    except KeyboardInterrupt:
+        pass
+    assert not os.path.exists("jobs/i1/claim.json"), "the claim was not given back"
+    # A claim this process left without giving it back (an earlier run of
+    # the cell, killed before it could): the next run takes it over.
+    json.dump({"worker": worker.name, "host": worker.host, "pid": os.getpid(),
+               "token": "an-earlier-run", "claimed_unix": time.time()},
+              open("jobs/i1/claim.json", "w"))
+    worker.engine = jobworker.EspeakEngine()
+    worker.watch(once=True)
+    assert os.path.exists("jobs/i1/done.marker"), log
+elif test == "takeover":
+    worker.engine = TakenOver()
+    worker.watch(once=True)
+    assert any("no longer this worker" in m for m in log), log
+print("\n".join(log))
+PY
+
+test_expect_success 'stopped in a notebook: the claim is given back, the next run does the job' '
+	job i1 "$REQ" &&
+	ROOT=$ROOT python3 inproc.py interrupt &&
+	jq -e ".files | length == 2" jobs/i1/done.marker
+'
+
+test_expect_success 'a worker stopped with kill gives its claim back' '
+	job i2 "$REQ"
+	python3 "$WORKER" --jobs jobs --pace 30 2>w.log &
+	worker=$!
+	echo $worker >>pids &&
+	for i in $(seq 600); do test -e jobs/i2/audio/step-intro.wav && break; sleep 0.1; done &&
+	test -e jobs/i2/claim.json && kill $worker &&
+	while kill -0 $worker 2>/dev/null; do sleep 0.1; done &&
+	test ! -e jobs/i2/claim.json && test ! -e jobs/i2/done.marker &&
+	test_grep "job i2: stopped, claim given back" w.log
+'
+
+test_expect_success 'taken over while speaking a step: the old worker renames nothing, writes no marker' '
+	job t1 "$REQ" &&
+	ROOT=$ROOT python3 inproc.py takeover &&
+	test ! -e jobs/t1/audio/step-intro.wav && test ! -e jobs/t1/done.marker &&
+	test ! -e jobs/t1/error.marker && ! ls -A jobs/t1/audio | grep tmp &&
+	jq -e ".token == \"theirs\"" jobs/t1/claim.json
+'
+
+test_expect_success 'taken over between steps: the old worker stops at its next heartbeat' '
+	job t2 "$REQ"
+	python3 "$WORKER" --jobs jobs --pace 60 --heartbeat 0.2 2>w.log &
+	worker=$!
+	echo $worker >>pids &&
+	for i in $(seq 600); do test -e jobs/t2/audio/step-intro.wav && break; sleep 0.1; done &&
+	mv jobs/t2/claim.json jobs/t2/.claim.old &&
+	echo "{\"worker\": \"colab-2\", \"host\": \"elsewhere\", \"pid\": 1, \"token\": \"theirs\", \"claimed_unix\": $(date +%s)}" >jobs/t2/claim.json &&
+	for i in $(seq 500); do grep -q "job t2: no longer this worker" w.log && break; sleep 0.1; done &&
+	test_grep "job t2: no longer this worker" w.log &&
+	test ! -e jobs/t2/audio/step-s.2.wav && test ! -e jobs/t2/done.marker &&
+	jq -e ".worker != \"colab-2\"" jobs/t2/progress.json >/dev/null &&
+	cp jobs/t2/progress.json p.before && sleep 0.5 && cmp p.before jobs/t2/progress.json &&
+	kill $worker
 '
 
 # Checks what Colab needs of a notebook (nbformat 4: cells with their keys,

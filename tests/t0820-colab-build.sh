@@ -108,6 +108,7 @@ test_expect_success 'no worker: exit 3 at COLAB_TIMEOUT, with the hint; the job 
 	test_grep "^waitmarker: timed out after 2 s waiting for $TMP/Bob.s jobs/.*/done.marker: is the Colab notebook running, and is Drive syncing $TMP/Bob.s jobs/" make.log &&
 	test_grep "Error 3" make.log &&
 	test_grep "^waitmarker: no worker has picked up $TMP/Bob.s jobs/" make.log &&
+	test_grep "^colab: the job stays recorded in $TMP/out/colab-job.json and the next build re-attaches to it; to send a new one instead: make colab-abandon SPEC=$TMP/spec.json OUT=$TMP/out$" make.log &&
 	jq -e ".job" out/colab-job.json
 '
 
@@ -129,6 +130,44 @@ test_expect_success 'a build interrupted while waiting re-attaches when run agai
 	test "$(jobs_sent)" = $((n + 1)) && ! test -e "$(last_job)/done.marker" &&
 	start_worker "$TMP/jobs" && build && test "$(jobs_sent)" = $((n + 1)) &&
 	test_grep "re-attaching to job" make.log && test -s out/spec.mp4
+'
+
+test_expect_success 'make colab-abandon gives a job up: no worker starts it, the next build sends anew' '
+	stop_worker && n=$(jobs_sent) &&
+	edit ".steps[2].narration = \"Given up, then sent again.\"" &&
+	test_must_fail 2 build COLAB_TIMEOUT=1 && job=$(jq -r .job out/colab-job.json) &&
+	make -C "$ROOT" --no-print-directory SPEC="$TMP/spec.json" OUT="$TMP/out" colab-abandon >abandon.log 2>&1 &&
+	test_grep "^jobclean: job $job abandoned: the next build sends a new job$" abandon.log &&
+	test ! -e out/colab-job.json && jq -e ".status == \"error\"" jobs/$job/error.marker &&
+	start_worker "$TMP/jobs" && build && test "$(jobs_sent)" = $((n + 2)) &&
+	test ! -e jobs/$job/claim.json && test ! -e jobs/$job/done.marker
+'
+
+# A worker whose every marker lists a WAV without its sha256: a job that can
+# never be accepted.
+cat >badworker.sh <<'SH'
+#!/bin/bash
+while sleep 0.1; do
+	for req in "$1"/*/request.json; do
+		job=${req%/request.json}
+		[ -e "$req" ] && [ ! -e "$job/done.marker" ] && [ ! -e "$job/error.marker" ] || continue
+		jq "{status: \"completed\", files: [.steps[] | {name: \"audio/step-\(.id).wav\", bytes: 1}]}" \
+			"$req" >"$job/.done" && mv "$job/.done" "$job/done.marker"
+	done
+done
+SH
+
+test_expect_success 'a job that failed for good is not re-attached to: the next build sends anew' '
+	stop_worker && n=$(jobs_sent)
+	bash badworker.sh "$TMP/jobs" &
+	bad=$!
+	echo $bad >>pids &&
+	edit ".steps[2].narration = \"Failed for good, then sent again.\"" &&
+	test_must_fail 2 build && kill $bad &&
+	test_grep "lacks sha256" make.log &&
+	test_grep "^colab: that job failed for good: the next build sends a new one$" make.log &&
+	test ! -e out/colab-job.json && test "$(jobs_sent)" = $((n + 1)) &&
+	start_worker "$TMP/jobs" && build && test "$(jobs_sent)" = $((n + 2))
 '
 
 test_expect_success 'a worker killed mid-job and restarted finishes it, not redoing done steps' '

@@ -9,12 +9,16 @@
  * there. <jobs> is -r remote (an rclone remote, "gdrive:tts-jobs", reached
  * with rclone copyto, no mount), else -d drive, else $COLAB_TTS_DRIVE_PATH
  * ($COLAB_F5_TTS_DRIVE_PATH for -b colab-f5), else the seed's Drive folders.
- * With -p, the job sent is recorded there; when the record names a job of
- * the same request in the same place, still there and not failed, no new
- * job is sent: that is how an interrupted build re-attaches. Prints the
- * job's location (folder or remote path) on stdout.
- * Exit 2 for a bad jobstage, 4 when the jobs folder is missing (the message
- * says how to mount Drive) or a write fails.
+ * With -p, the job is recorded there before request.json is published, so
+ * an interruption never leaves a job sent but unrecorded. When the record
+ * names a job of the same request in the same place, no new job is sent:
+ * one still pending (request.json there, no error.marker) is re-attached
+ * to, one whose sending was cut short (its folder there, request.json not
+ * yet) is finished. Prints the job's location (folder or remote path) on
+ * stdout.
+ * Exit 2 for a bad jobstage or usage, 4 when the jobs folder is missing (the
+ * message says how to mount Drive), rclone cannot be run or fails, or a
+ * write fails.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -41,16 +45,6 @@ static void usage(int code)
 	exit(code);
 }
 
-/* "remote:path" + "/" + name, without doubling the separator after "remote:". */
-static char *join(const char *base, const char *name)
-{
-	size_t len = strlen(base);
-
-	if (len && (base[len - 1] == '/' || base[len - 1] == ':'))
-		return estrfmt("%s%s", base, name);
-	return estrfmt("%s/%s", base, name);
-}
-
 static int remote_has(const cJSON *list, const char *name)
 {
 	const cJSON *entry;
@@ -61,25 +55,39 @@ static int remote_has(const cJSON *list, const char *name)
 	return 0;
 }
 
-/* Whether the job sent earlier is still waiting for us: its request is
- * there and its worker has not given up on it. */
-static int still_pending(const char *job, int remote)
+/* What became of the job a record names. */
+enum recorded { GONE, HALF_SENT, PENDING, FAILED };
+
+static enum recorded recorded_state(const char *job, int remote)
 {
-	int ok;
+	int request, error, there;
 
 	if (remote) {
 		cJSON *list;
-		if (rclone_lsjson(job, &list) != 0)
-			return 0;
-		ok = remote_has(list, "request.json") && !remote_has(list, "error.marker");
+		int status = rclone_lsjson(job, &list);
+
+		if (status != 0 && status != RCLONE_DIR_NOT_FOUND)
+			die(EXIT_SYS, "%s", rclone_failure("lsjson", job, status));
+		there = status == 0 && cJSON_GetArraySize(list) > 0;
+		request = there && remote_has(list, "request.json");
+		error = there && remote_has(list, "error.marker");
 		cJSON_Delete(list);
 	} else {
-		char *request = join(job, "request.json"), *error = join(job, "error.marker");
-		ok = access(request, F_OK) == 0 && access(error, F_OK) != 0;
-		free(request);
-		free(error);
+		char *request_path = jobs_join(job, "request.json");
+		char *error_path = jobs_join(job, "error.marker");
+		struct stat st;
+
+		there = stat(job, &st) == 0 && S_ISDIR(st.st_mode);
+		request = access(request_path, F_OK) == 0;
+		error = access(error_path, F_OK) == 0;
+		free(request_path);
+		free(error_path);
 	}
-	return ok;
+	if (!there)
+		return GONE;
+	if (error)
+		return FAILED;
+	return request ? PENDING : HALF_SENT;
 }
 
 /* The stage's files other than request.json, checked to be plain names. */
@@ -98,7 +106,7 @@ static char **stage_files(const char *stage, size_t *count)
 
 		if (e->d_name[0] == '.' || strcmp(e->d_name, "request.json") == 0)
 			continue;
-		path = join(stage, e->d_name);
+		path = jobs_join(stage, e->d_name);
 		if (stat(path, &st) < 0 || !S_ISREG(st.st_mode))
 			die(EXIT_USAGE, "%s: not a plain file: a job folder holds files only", path);
 		free(path);
@@ -108,39 +116,6 @@ static char **stage_files(const char *stage, size_t *count)
 	closedir(d);
 	*count = n;
 	return names;
-}
-
-static void rclone_or_die(const char *what, int status, const char *src, const char *dst)
-{
-	if (status == RCLONE_NOT_INSTALLED || status < 0)
-		die(EXIT_SYS, "cannot run rclone (is it installed? make deps)");
-	if (status != 0)
-		die(EXIT_SYS, "rclone %s %s %s failed (exit %d)", what, src, dst, status);
-}
-
-/* Copy stage/name into the job. On a remote, rclone writes into the name
- * it is given while it transfers: the file goes up under a hidden name and
- * is then moved into place, so a worker never reads half of it. */
-static void put(const char *stage, const char *job, const char *name, int remote)
-{
-	char *src = join(stage, name), *dst = join(job, name);
-
-	if (remote) {
-		char *hidden = estrfmt("%s/.%s.partial", job, name);
-		rclone_or_die("copyto", rclone_copyto(src, hidden), src, hidden);
-		rclone_or_die("moveto", rclone_moveto(hidden, dst), hidden, dst);
-		free(hidden);
-	} else {
-		size_t len;
-		char *data = read_file(src, &len);
-		if (!data)
-			die(EXIT_SYS, "%s:", src);
-		if (write_file_atomic(dst, data, len) < 0)
-			die(EXIT_SYS, "%s:", dst);
-		free(data);
-	}
-	free(src);
-	free(dst);
 }
 
 /* A new folder for the job; a local one is made here, exclusively, so two
@@ -153,7 +128,7 @@ static char *new_job(const char *jobs, int remote, char id[JOB_ID_SIZE])
 		char *job;
 
 		job_new_id(id);
-		job = join(jobs, id);
+		job = jobs_join(jobs, id);
 		if (remote || mkdir(job, 0777) == 0)
 			return job;
 		if (errno != EEXIST)
@@ -163,90 +138,139 @@ static char *new_job(const char *jobs, int remote, char id[JOB_ID_SIZE])
 	die(EXIT_SYS, "%s: cannot make a job folder with a new name", jobs);
 }
 
-int main(int argc, char *argv[])
-{
-	const char *backend = "colab", *drive = NULL, *remote = NULL, *pending_path = NULL;
-	const char *stage;
-	char hash[SHA256_HEX_SIZE], id[JOB_ID_SIZE], err[256], *jobs, *job, *request, *why;
-	char **names;
-	size_t count, i;
-	struct pending_job pending;
-	int c, sys_error;
-	cJSON *req;
+/* What main was asked to do. */
+struct send {
+	const char *backend, *drive, *remote, *pending_path, *stage;
+	char *request;             /* stage/request.json */
+	char hash[SHA256_HEX_SIZE];
+	int steps;
+	char **names;              /* the stage's other files */
+	size_t count;
+};
 
-	argv0 = "jobsend";
+static void parse_options(int argc, char *argv[], struct send *o)
+{
+	int c;
+
 	while ((c = getopt(argc, argv, "b:d:hp:r:v")) != -1) {
 		switch (c) {
-		case 'b': backend = optarg; break;
-		case 'd': drive = optarg; break;
-		case 'p': pending_path = optarg; break;
-		case 'r': remote = optarg; break;
+		case 'b': o->backend = optarg; break;
+		case 'd': o->drive = optarg; break;
+		case 'p': o->pending_path = optarg; break;
+		case 'r': o->remote = *optarg ? optarg : NULL; break;
 		case 'v': verbose = 1; break;
 		case 'h': usage(EXIT_OK); break;
 		default: usage(EXIT_USAGE);
 		}
 	}
-	if (optind != argc - 1 || (drive && *drive && remote && *remote))
+	if (optind != argc - 1 || (o->drive && *o->drive && o->remote))
 		usage(EXIT_USAGE);
-	if (strcmp(backend, "colab") != 0 && strcmp(backend, "colab-f5") != 0)
-		die(EXIT_USAGE, "-b %s: not a Colab backend: use colab or colab-f5", backend);
-	if (remote && *remote && !rclone_is_remote(remote))
-		die(EXIT_USAGE, "-r %s: not an rclone remote: write it as name:path", remote);
-	stage = argv[optind];
+	if (strcmp(o->backend, "colab") != 0 && strcmp(o->backend, "colab-f5") != 0)
+		die(EXIT_USAGE, "-b %s: not a Colab backend: use colab or colab-f5", o->backend);
+	if (o->remote && !rclone_is_remote(o->remote))
+		die(EXIT_USAGE, "-r %s: not an rclone remote: write it as name:path", o->remote);
+	o->stage = argv[optind];
+}
 
-	request = join(stage, "request.json");
-	req = json_load(request, err, sizeof err, &sys_error);
+/* The stage: its request parsed enough to be a job and hashed, its other
+ * files listed. */
+static void load_stage(struct send *o)
+{
+	char err[256];
+	int sys_error;
+	cJSON *req;
+
+	o->request = jobs_join(o->stage, "request.json");
+	req = json_load(o->request, err, sizeof err, &sys_error);
 	if (!req)
-		die(sys_error && errno != ENOENT ? EXIT_SYS : EXIT_USAGE, "%s: %s", request, err);
+		die(sys_error && errno != ENOENT ? EXIT_SYS : EXIT_USAGE, "%s: %s", o->request, err);
 	if (!cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(req, "steps")))
-		die(EXIT_USAGE, "%s: steps: missing or not an array", request);
-	if (sha256_file_hex(request, hash) < 0)
-		die(EXIT_SYS, "%s:", request);
-	names = stage_files(stage, &count);
+		die(EXIT_USAGE, "%s: steps: missing or not an array", o->request);
+	o->steps = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(req, "steps"));
+	cJSON_Delete(req);
+	if (sha256_file_hex(o->request, o->hash) < 0)
+		die(EXIT_SYS, "%s:", o->request);
+	o->names = stage_files(o->stage, &o->count);
+}
 
-	if (remote && *remote) {
-		jobs = estrdup(remote);
-	} else {
-		jobs = jobs_folder(backend, drive, getenv("HOME"), &why);
-		if (!jobs)
-			die(EXIT_SYS, "%s", why);
-	}
+/* The job the record names, when it is this request's and still of use:
+ * NULL, or its location with *half_sent saying whether to finish sending. */
+static char *recorded_job(const struct send *o, const char *jobs, char id[JOB_ID_SIZE],
+			  int *half_sent)
+{
+	struct pending_job pending;
+	char *job = NULL;
 
-	if (pending_path && pending_load(pending_path, &pending) == 0) {
-		if (strcmp(pending.jobs, jobs) == 0 && strcmp(pending.request, hash) == 0) {
-			job = join(jobs, pending.job);
-			if (still_pending(job, remote && *remote)) {
-				warn("re-attaching to job %s, sent earlier and not collected yet",
-				     pending.job);
-				printf("%s\n", job);
-				return fflush(stdout) ? EXIT_SYS : EXIT_OK;
-			}
+	if (!o->pending_path || pending_load(o->pending_path, &pending) < 0)
+		return NULL;
+	if (strcmp(pending.jobs, jobs) == 0 && strcmp(pending.request, o->hash) == 0 &&
+	    strlen(pending.job) < JOB_ID_SIZE) {
+		enum recorded state;
+
+		job = jobs_join(jobs, pending.job);
+		state = recorded_state(job, o->remote != NULL);
+		if (state == PENDING || state == HALF_SENT) {
+			snprintf(id, JOB_ID_SIZE, "%s", pending.job);
+			*half_sent = state == HALF_SENT;
+		} else {
 			free(job);
+			job = NULL;
 		}
-		pending_free(&pending);
 	}
+	pending_free(&pending);
+	return job;
+}
 
-	job = new_job(jobs, remote && *remote, id);
-	for (i = 0; i < count; i++)
-		put(stage, job, names[i], remote && *remote);
-	put(stage, job, "request.json", remote && *remote);
-	if (pending_path) {
-		pending = (struct pending_job){ .job = id, .jobs = jobs, .request = hash };
-		if (pending_save(pending_path, &pending) < 0)
-			die(EXIT_SYS, "%s:", pending_path);
+/* Every file of the stage, request.json last. */
+static void send_files(const struct send *o, const char *job)
+{
+	size_t i;
+
+	char *src;
+
+	for (i = 0; i <= o->count; i++) {
+		src = jobs_join(o->stage, i < o->count ? o->names[i] : "request.json");
+		job_upload(src, job, i < o->count ? o->names[i] : "request.json", o->remote != NULL);
+		free(src);
 	}
-	if (verbose)
-		warn("job %s: %d step%s sent to %s", id,
-		     cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(req, "steps")),
-		     cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(req, "steps")) == 1 ? "" : "s",
-		     jobs);
+}
+
+int main(int argc, char *argv[])
+{
+	struct send o = { .backend = "colab" };
+	char id[JOB_ID_SIZE], *jobs, *job, *why;
+	int half_sent = 0;
+
+	argv0 = "jobsend";
+	parse_options(argc, argv, &o);
+	load_stage(&o);
+	jobs = o.remote ? estrdup(o.remote) : jobs_folder(o.backend, o.drive, getenv("HOME"), &why);
+	if (!jobs)
+		die(EXIT_SYS, "%s", why);
+
+	job = recorded_job(&o, jobs, id, &half_sent);
+	if (job && !half_sent) {
+		warn("re-attaching to job %s, sent earlier and not collected yet", id);
+	} else {
+		if (job)
+			warn("finishing job %s, whose sending was cut short", id);
+		else
+			job = new_job(jobs, o.remote != NULL, id);
+		if (o.pending_path) {
+			struct pending_job record = { .job = id, .jobs = jobs, .request = o.hash };
+			if (pending_save(o.pending_path, &record) < 0)
+				die(EXIT_SYS, "%s:", o.pending_path);
+		}
+		send_files(&o, job);
+		if (verbose)
+			warn("job %s: %d step%s sent to %s", id, o.steps, o.steps == 1 ? "" : "s", jobs);
+	}
 	printf("%s\n", job);
-	for (i = 0; i < count; i++)
-		free(names[i]);
-	free(names);
 	free(job);
 	free(jobs);
-	free(request);
-	cJSON_Delete(req);
+	free(o.request);
+	while (o.count)
+		free(o.names[--o.count]);
+	free(o.names);
 	return fflush(stdout) ? EXIT_SYS : EXIT_OK;
 }

@@ -12,8 +12,10 @@
  * arriving is waited for. -n names the job's request: then every step's
  * audio/step-ID.wav must be there. -o writes the manifest of the files
  * accepted, for wavcopy -m. Exit 1 when error.marker appears (its message is
- * printed) or the marker can never be satisfied; 3 at the timeout (default
- * 600 s), with a hint.
+ * printed) or the marker can never be satisfied; 2 for usage or a request
+ * that is missing or no request; 3 at the timeout (default 600 s), with a
+ * hint; 4 when the job folder is not there, rclone cannot be run, or a
+ * write fails.
  * inotify wakes us at once for local writes; polling (default every 2 s)
  * sees writes on the far side of a FUSE mount or a remote, which raise no
  * inotify event. While waiting, progress (steps done of total, elapsed
@@ -21,6 +23,7 @@
  * line per change otherwise; -q leaves it out.
  */
 #include <dirent.h>
+#include <errno.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,6 +63,10 @@ static struct {
 	size_t count;
 	int inotify_fd, audio_watch;
 	char *rclone_problem;          /* the last rclone failure, for the timeout message */
+	char *settled;                 /* a seed marker's files as last seen, to see them stay */
+	char *waiting_for;             /* what done.marker still waits for, for the timeout */
+	const char *manifest_out;      /* -o */
+	int warned_pickup;
 } w = { .timeout = 600, .interval = 2, .inotify_fd = -1, .audio_watch = -1 };
 
 static void usage(int code)
@@ -114,7 +121,7 @@ static void load_request(const char *path)
 	const char *why;
 
 	if (!req)
-		die(sys_error ? EXIT_SYS : EXIT_USAGE, "%s: %s", path, err);
+		die(sys_error && errno != ENOENT ? EXIT_SYS : EXIT_USAGE, "%s: %s", path, err);
 	if (!cJSON_IsArray(steps))
 		die(EXIT_USAGE, "%s: steps: missing or not an array", path);
 	cJSON_ArrayForEach(step, steps) {
@@ -175,10 +182,10 @@ static int count_wavs(const char *dir)
 
 static void note_rclone(const char *what, int status)
 {
-	if (status == RCLONE_NOT_INSTALLED || status < 0)
-		die(EXIT_SYS, "cannot run rclone (is it installed? make deps)");
+	char *problem = rclone_failure(what, w.job, status);
+
 	free(w.rclone_problem);
-	w.rclone_problem = estrfmt("rclone %s %s failed (exit %d)", what, w.job, status);
+	w.rclone_problem = problem;
 }
 
 /* Mirror the remote job's small files (and, once it says it is done, its
@@ -367,21 +374,81 @@ static void save_manifest(const char *path, const cJSON *manifest)
 	free(text);
 }
 
-int main(int argc, char *argv[])
+/* Whether done.marker's files are all there and right; then the job is
+ * accepted and the manifest written. A marker that can never be right ends
+ * the wait (exit 1). *next shrinks while a seed marker's files settle. */
+static int accepted(const struct look *l, double *next)
 {
-	const char *request = NULL, *manifest_out = NULL;
-	char *settled = NULL, *waiting_for = NULL;
-	double pickup_after, settle;
-	int c, warned_pickup = 0;
-	struct stat st;
+	cJSON *manifest;
+	char *why, *bad, *text;
+	enum job_state state = job_check(w.dir, l->done_marker, w.names, w.count, &manifest, &why,
+					 &bad);
 
-	argv0 = "waitmarker";
+	if (state == JOB_BAD) {
+		if (w.tty && !w.quiet)
+			fputc('\n', stderr);
+		die(EXIT_FAIL, "%s: %s", w.job, why);
+	}
+	if (state == JOB_WAITING) {
+		free(w.settled);
+		w.settled = NULL;
+		free(w.waiting_for);
+		w.waiting_for = why;
+		/* A bad copy in the stage must be fetched again, even if its
+		 * size and time look right to rclone. */
+		if (w.remote && bad) {
+			char *path = estrfmt("%s/%s", w.stage, bad);
+			unlink(path);
+			free(path);
+		}
+		free(bad);
+		return 0;
+	}
+	/* Without a manifest, a WAV must also stay as it is between two
+	 * looks: a copy in progress may parse. */
+	text = cJSON_PrintUnformatted(manifest);
+	if (job_has_manifest(l->done_marker) || (w.settled && strcmp(w.settled, text) == 0)) {
+		show_progress(l, 1);
+		if (w.manifest_out)
+			save_manifest(w.manifest_out, manifest);
+		free(text);
+		cJSON_Delete(manifest);
+		return 1;
+	}
+	free(w.settled);
+	w.settled = text;
+	*next = w.interval < 0.5 ? w.interval : 0.5;
+	cJSON_Delete(manifest);
+	return 0;
+}
+
+/* Say so when nothing has touched the job for a while: a third of the
+ * timeout, at most half a minute. */
+static void warn_unpicked(const struct look *l)
+{
+	double pickup_after = w.timeout / 3 < 30 ? w.timeout / 3 : 30;
+
+	if (l->picked_up || w.warned_pickup || now() - w.start < pickup_after)
+		return;
+	if (w.tty && !w.quiet)
+		fputc('\n', stderr);
+	warn("no worker has picked up %s after %g s: is the Colab notebook running?",
+	     w.job, (double)(long)(pickup_after * 10 + 0.5) / 10);
+	w.warned_pickup = 1;
+}
+
+/* Options into w; returns the request's path (-n) or NULL. */
+static const char *parse_options(int argc, char *argv[])
+{
+	const char *request = NULL;
+	int c;
+
 	while ((c = getopt(argc, argv, "hi:n:o:qs:t:")) != -1) {
 		switch (c) {
 		case 'i': w.interval = seconds_arg(c, optarg); break;
 		case 't': w.timeout = seconds_arg(c, optarg); break;
 		case 'n': request = optarg; break;
-		case 'o': manifest_out = optarg; break;
+		case 'o': w.manifest_out = optarg; break;
 		case 'q': w.quiet = 1; break;
 		case 's': w.stage = optarg; break;
 		case 'h': usage(EXIT_OK); break;
@@ -395,8 +462,14 @@ int main(int argc, char *argv[])
 	if (w.remote && !w.stage)
 		die(EXIT_USAGE, "%s: a remote job needs -s stagedir, the local folder it is read into",
 		    w.job);
-	if (request)
-		load_request(request);
+	return request;
+}
+
+/* The folder the job is read in: there, a folder, and watched. */
+static void open_job(void)
+{
+	struct stat st;
+
 	w.dir = w.remote ? w.stage : w.job;
 	if (w.remote && mkdirs(w.stage) < 0)
 		die(EXIT_SYS, "%s:", w.stage);
@@ -406,76 +479,37 @@ int main(int argc, char *argv[])
 		die(EXIT_USAGE, "%s: not a folder", w.dir);
 	w.tty = isatty(STDERR_FILENO);
 	watch_folder();
+}
 
-	/* Say so when nothing has touched the job for a while: a third of the
-	 * timeout, at most half a minute. */
-	pickup_after = w.timeout / 3 < 30 ? w.timeout / 3 : 30;
-	settle = w.interval < 0.5 ? w.interval : 0.5;
+int main(int argc, char *argv[])
+{
+	const char *request;
+
+	argv0 = "waitmarker";
+	request = parse_options(argc, argv);
+	if (request)
+		load_request(request);
+	open_job();
 	w.start = now();
 	for (;;) {
 		struct look l;
 		double left, next = w.interval;
+		int done;
 
 		look(&l);
 		if (l.error_marker)
 			report_error(l.error_marker);
-		if (l.done_marker) {
-			cJSON *manifest;
-			char *why, *bad;
-			enum job_state state = job_check(w.dir, l.done_marker, w.names, w.count,
-							 &manifest, &why, &bad);
-
-			if (state == JOB_BAD)
-				die(EXIT_FAIL, "%s: %s", w.job, why);
-			if (state == JOB_COMPLETE) {
-				/* Without a manifest, a WAV must also stay as it is
-				 * between two looks: a copy in progress may parse. */
-				char *text = cJSON_PrintUnformatted(manifest);
-
-				if (job_has_manifest(l.done_marker) ||
-				    (settled && strcmp(settled, text) == 0)) {
-					show_progress(&l, 1);
-					if (manifest_out)
-						save_manifest(manifest_out, manifest);
-					free(text);
-					cJSON_Delete(manifest);
-					forget(&l);
-					break;
-				}
-				free(settled);
-				settled = text;
-				next = settle;
-				cJSON_Delete(manifest);
-			} else {
-				free(settled);
-				settled = NULL;
-				free(waiting_for);
-				waiting_for = why;
-				/* A bad copy in the stage must be fetched again, even
-				 * if its size and time look right to rclone. */
-				if (w.remote && bad) {
-					char *path = estrfmt("%s/%s", w.stage, bad);
-					unlink(path);
-					free(path);
-				}
-				free(bad);
-			}
-		}
-		show_progress(&l, 0);
-		if (!l.picked_up && !warned_pickup && now() - w.start >= pickup_after) {
-			if (w.tty && !w.quiet)
-				fputc('\n', stderr);
-			warn("no worker has picked up %s after %g s: is the Colab notebook running?",
-			     w.job, (double)(long)(pickup_after * 10 + 0.5) / 10);
-			warned_pickup = 1;
+		done = l.done_marker && accepted(&l, &next);
+		if (!done) {
+			show_progress(&l, 0);
+			warn_unpicked(&l);
 		}
 		forget(&l);
+		if (done)
+			return EXIT_OK;
 		left = w.start + w.timeout - now();
 		if (left <= 0)
-			timed_out(waiting_for);
+			timed_out(w.waiting_for);
 		wait_for_change(left < next ? left : next);
 	}
-	free(settled);
-	free(waiting_for);
-	return EXIT_OK;
 }

@@ -3,15 +3,19 @@
  * usage: wavcopy [-m manifest.json] [-c cachedir -k key] [-r hit|made] src.wav dest.wav
  *
  * src must be a whole integer-PCM WAV whose header sizes agree with the
- * file: a WAV still arriving over a synced folder is refused (exit 1), so
- * the caller can wait and try again. With -m, src must also match its entry
+ * file: a WAV missing or still arriving over a synced folder is refused
+ * (exit 1), so the caller can wait and try again. With -m, src must also match its entry
  * in the manifest ({"files": [{"name", "bytes", "sha256"}]}, the entry whose
  * name is src's path relative to the job folder, "audio/step-ID.wav", or
  * src's file name). With -c and -k, the WAV is also stored as the TTS cache
  * entry for key. With -r, dest.wav.json records how the narration was made
  * (tools/lib/ttsrecord.h): "hit" when src is a cache entry, "made" when a
  * worker synthesised it for this build.
+ * Exit 1 when src is not accepted, 2 for usage or a manifest that is
+ * missing or no manifest, 4 when src cannot be read (other than missing)
+ * or dest cannot be written.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,7 +74,7 @@ static void check_manifest(const char *manifest, const char *src, const void *da
 	const cJSON *entry;
 
 	if (!root)
-		die(sys_error ? EXIT_SYS : EXIT_USAGE, "%s: %s", manifest, err);
+		die(sys_error && errno != ENOENT ? EXIT_SYS : EXIT_USAGE, "%s: %s", manifest, err);
 	entry = manifest_entry(manifest, root, src);
 	if (!entry)
 		die(EXIT_FAIL, "%s: not accepted: not listed in %s", src, manifest);
@@ -120,6 +124,8 @@ int main(int argc, char *argv[])
 	/* Read once: the bytes checked are the bytes written, even if src
 	 * changes meanwhile. */
 	data = (unsigned char *)read_file(src, &len);
+	if (!data && errno == ENOENT)
+		die(EXIT_FAIL, "%s: not accepted: not there (yet)", src);
 	if (!data)
 		die(EXIT_SYS, "%s:", src);
 	if (wav_parse(data, len, &w, &why) < 0)

@@ -121,6 +121,34 @@ int main(void)
 		CHECK(check(marker, two, 2, "done.marker does not list audio/step-b.wav") == JOB_BAD);
 		CHECK(check(seed_marker, two, 2, "audio/step-b.wav: not there yet") == JOB_WAITING);
 	}
+	/* Permanent faults: the manifest's very bytes are no usable WAV, or
+	 * an entry gives no size or hash to wait for */
+	{
+		unsigned char *odd = emalloc(len);
+		cJSON *float_marker, *entry;
+
+		memcpy(odd, wav, len);
+		odd[20] = 3; /* IEEE float */
+		float_marker = marker_for("audio/step-a.wav", odd, len);
+		put("audio/step-a.wav", odd, len);
+		CHECK(check(float_marker, names, 1,
+			    "audio/step-a.wav: the bytes the manifest lists are no usable WAV: not integer PCM")
+		      == JOB_BAD);
+		put("audio/step-a.wav", odd, len - 1);
+		CHECK(check(float_marker, names, 1,
+			    "audio/step-a.wav: RIFF size does not match the file size (truncated or still being written)")
+		      == JOB_WAITING);
+		put("audio/step-a.wav", wav, len);
+		entry = cJSON_GetArrayItem(cJSON_GetObjectItem(float_marker, "files"), 0);
+		cJSON_DeleteItemFromObject(entry, "sha256");
+		CHECK(check(float_marker, names, 1, "done.marker's entry for audio/step-a.wav lacks sha256")
+		      == JOB_BAD);
+		cJSON_DeleteItemFromObject(entry, "bytes");
+		CHECK(check(float_marker, NULL, 0, "done.marker's entry for audio/step-a.wav lacks bytes")
+		      == JOB_BAD);
+		cJSON_Delete(float_marker);
+		free(odd);
+	}
 	cJSON_SetValuestring(cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(marker, "files"), 0), "name"),
 			     "../step-a.wav");
 	CHECK(check(marker, NULL, 0,

@@ -109,5 +109,17 @@ int main(void)
 	path = estrfmt("rm -rf %s", home);
 	CHECK(system(path) == 0);
 	free(path);
+	/* Joining a job's path: a remote's "name:" and a trailing '/' are not doubled. */
+	{
+		char *local = jobs_join("jobs", "x"), *remote = jobs_join("gdrive:", "x");
+		char *slash = jobs_join("d/", "x");
+
+		CHECK(strcmp(local, "jobs/x") == 0);
+		CHECK(strcmp(remote, "gdrive:x") == 0);
+		CHECK(strcmp(slash, "d/x") == 0);
+		free(local);
+		free(remote);
+		free(slash);
+	}
 	return check_done();
 }

@@ -47,44 +47,60 @@ static const cJSON *listed(const cJSON *marker, const char *name)
 	return NULL;
 }
 
-/* Check one file; on success add it to files. Returns JOB_COMPLETE or
- * JOB_WAITING with *why set. */
+/* Check one file; on success add it to files. Returns JOB_COMPLETE, or
+ * JOB_WAITING / JOB_BAD with *why set. A file that matches its manifest
+ * entry byte for byte is the worker's final word: if it is still no usable
+ * WAV, waiting cannot help. */
 static enum job_state check_file(const char *dir, const char *name, const cJSON *entry,
 				 cJSON *files, char **why)
 {
 	char *path = estrfmt("%s/%s", dir, name);
 	char hash[SHA256_HEX_SIZE];
-	const char *wav_why;
+	const char *wav_why = NULL, *want_hash = NULL;
+	double want_bytes = -1;
 	size_t len;
-	unsigned char *data = (unsigned char *)read_file(path, &len);
+	unsigned char *data;
 	struct wav w;
 	cJSON *item;
+	int listed_bytes;
 
+	if (entry) {
+		want_bytes = json_num(entry, "bytes", -1);
+		want_hash = json_str(entry, "sha256", NULL);
+		if (want_bytes < 0 || !want_hash) {
+			*why = estrfmt("done.marker's entry for %s lacks %s", name,
+				       want_bytes < 0 ? "bytes" : "sha256");
+			free(path);
+			return JOB_BAD;
+		}
+	}
+	data = (unsigned char *)read_file(path, &len);
 	free(path);
 	if (!data) {
 		*why = estrfmt("%s: %s", name, errno == ENOENT ? "not there yet" : strerror(errno));
 		return JOB_WAITING;
 	}
-	if (wav_parse(data, len, &w, &wav_why) < 0) {
-		*why = estrfmt("%s: %s", name, wav_why);
-		free(data);
-		return JOB_WAITING;
-	}
 	if (sha256_hex(data, len, hash) < 0)
 		die(EXIT_SYS, "cannot hash %s: libcrypto failed", name);
+	listed_bytes = entry && want_bytes == (double)len && strcmp(want_hash, hash) == 0;
+	if (wav_parse(data, len, &w, &wav_why) < 0) {
+		free(data);
+		if (listed_bytes) {
+			*why = estrfmt("%s: the bytes the manifest lists are no usable WAV: %s", name,
+				       wav_why);
+			return JOB_BAD;
+		}
+		*why = estrfmt("%s: %s", name, wav_why);
+		return JOB_WAITING;
+	}
 	free(data);
-	if (entry) {
-		double bytes = json_num(entry, "bytes", -1);
-		const char *sha = json_str(entry, "sha256", "");
-
-		if (bytes != (double)len) {
-			*why = estrfmt("%s: %zu bytes, the manifest says %.0f", name, len, bytes);
-			return JOB_WAITING;
-		}
-		if (strcmp(sha, hash) != 0) {
-			*why = estrfmt("%s: sha256 differs from the manifest", name);
-			return JOB_WAITING;
-		}
+	if (entry && want_bytes != (double)len) {
+		*why = estrfmt("%s: %zu bytes, the manifest says %.0f", name, len, want_bytes);
+		return JOB_WAITING;
+	}
+	if (entry && !listed_bytes) {
+		*why = estrfmt("%s: sha256 differs from the manifest", name);
+		return JOB_WAITING;
 	}
 	item = cJSON_CreateObject();
 	cJSON_AddStringToObject(item, "name", name);
@@ -177,9 +193,8 @@ enum job_state job_check(const char *dir, const cJSON *marker, char *const *name
 		if (has_manifest && !entry) {
 			*why = estrfmt("done.marker does not list %s", names[i]);
 			state = JOB_BAD;
-		} else if (check_file(dir, names[i], entry, files, why) != JOB_COMPLETE) {
+		} else if ((state = check_file(dir, names[i], entry, files, why)) != JOB_COMPLETE) {
 			*bad = estrdup(names[i]);
-			state = JOB_WAITING;
 		}
 	}
 	for (i = 0; own && i < count; i++)

@@ -27,8 +27,11 @@ enum job_state {
  * duration, sample_rate}]} describing the bytes checked.
  * JOB_WAITING: *why says what is not right yet and *bad names that file
  * (NULL when the trouble is a file missing from an unlisted set).
- * JOB_BAD: *why says why (a listed name leaving the folder, a needed file
- * the manifest does not list). *why and *bad are malloc'd. */
+ * JOB_BAD: *why says why waiting cannot help (a listed name leaving the
+ * folder, a needed file the manifest does not list, an entry without bytes
+ * or sha256, a file matching its entry that is no integer-PCM WAV), naming
+ * the file; *bad names it too when there is one. *why and *bad are
+ * malloc'd. */
 enum job_state job_check(const char *dir, const cJSON *marker, char *const *names,
 			 size_t count, cJSON **manifest, char **why, char **bad);
 

@@ -11,6 +11,7 @@
 #include "file.h"
 #include "jobs.h"
 #include "json.h"
+#include "rclone.h"
 #include "stepid.h"
 #include "util.h"
 
@@ -106,6 +107,46 @@ char *jobs_folder(const char *backend, const char *drive, const char *home, char
 		       mount_hint);
 	free(tried);
 	return NULL;
+}
+
+char *jobs_join(const char *base, const char *name)
+{
+	size_t len = strlen(base);
+
+	if (len && (base[len - 1] == '/' || base[len - 1] == ':'))
+		return estrfmt("%s%s", base, name);
+	return estrfmt("%s/%s", base, name);
+}
+
+static void rclone_or_die(const char *what, int status, const char *src, const char *dst)
+{
+	char *args;
+
+	if (status == 0)
+		return;
+	args = estrfmt("%s %s", src, dst);
+	die(EXIT_SYS, "%s", rclone_failure(what, args, status));
+}
+
+void job_upload(const char *src, const char *job, const char *name, int remote)
+{
+	char *dst = jobs_join(job, name);
+
+	if (remote) {
+		char *hidden = estrfmt("%s/.%s.partial", job, name);
+		rclone_or_die("copyto", rclone_copyto(src, hidden), src, hidden);
+		rclone_or_die("moveto", rclone_moveto(hidden, dst), hidden, dst);
+		free(hidden);
+	} else {
+		size_t len;
+		char *data = read_file(src, &len);
+		if (!data)
+			die(EXIT_SYS, "%s:", src);
+		if (write_file_atomic(dst, data, len) < 0)
+			die(EXIT_SYS, "%s:", dst);
+		free(data);
+	}
+	free(dst);
 }
 
 int pending_load(const char *path, struct pending_job *p)

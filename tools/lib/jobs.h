@@ -24,6 +24,16 @@ int job_id_valid(const char *id);
  * *why (malloc'd) saying what was tried and how to mount Drive. */
 char *jobs_folder(const char *backend, const char *drive, const char *home, char **why);
 
+/* base + "/" + name, without doubling the separator after "remote:" or a
+ * trailing "/". malloc'd. */
+char *jobs_join(const char *base, const char *name);
+
+/* Copy the local file src into job as name, where a worker may read it at
+ * any moment: locally by rename, on a remote (remote != 0) uploaded under a
+ * hidden name and moved into place, since rclone writes into the name it
+ * is given while it transfers. Dies (EXIT_SYS) when it cannot. */
+void job_upload(const char *src, const char *job, const char *name, int remote);
+
 /* The pending job recorded in a build folder (colab-job.json): the job a
  * build sent and has not collected yet, so an interrupted build can
  * re-attach to it. */

@@ -37,6 +37,13 @@ int rclone_copy(const char *src, const char *dst)
 	return run_wait(argv);
 }
 
+int rclone_purge(const char *dir)
+{
+	char *argv[] = { "rclone", "-q", "purge", (char *)dir, NULL };
+
+	return run_wait(argv);
+}
+
 /* Run argv and collect its stdout. */
 static int capture(char *const argv[], char **data, size_t *len)
 {
@@ -89,7 +96,16 @@ int rclone_lsjson(const char *dir, cJSON **list)
 	if (!cJSON_IsArray(*list)) {
 		cJSON_Delete(*list);
 		*list = NULL;
-		return -2;
+		return RCLONE_BAD_OUTPUT;
 	}
 	return 0;
+}
+
+char *rclone_failure(const char *what, const char *args, int status)
+{
+	if (status == RCLONE_NOT_INSTALLED || (status < 0 && status != RCLONE_BAD_OUTPUT))
+		die(EXIT_SYS, "cannot run rclone (is it installed? make deps)");
+	if (status == RCLONE_BAD_OUTPUT)
+		return estrfmt("rclone %s %s printed no JSON list", what, args);
+	return estrfmt("rclone %s %s failed (exit %d)", what, args, status);
 }

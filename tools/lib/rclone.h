@@ -9,8 +9,10 @@
 /* rclone's exit codes that mean "not there (yet)", as opposed to failures. */
 #define RCLONE_DIR_NOT_FOUND 3
 #define RCLONE_FILE_NOT_FOUND 4
-/* run_wait's code when rclone could not be started at all */
+/* run_wait's code when rclone could not be started at all (or -1) */
 #define RCLONE_NOT_INSTALLED 127
+/* rclone_lsjson's code when rclone's output is not a JSON array */
+#define RCLONE_BAD_OUTPUT -2
 
 /* Whether spec names an rclone remote ("name:path" or ":backend,opts:path")
  * rather than a local folder. */
@@ -33,7 +35,15 @@ int rclone_copy(const char *src, const char *dst);
 int rclone_cat(const char *file, char **data, size_t *len);
 
 /* rclone lsjson -R --files-only dir: the parsed array into *list. Returns
- * rclone's exit status (or -2 when its output is not a JSON array). */
+ * rclone's exit status (or RCLONE_BAD_OUTPUT). */
 int rclone_lsjson(const char *dir, cJSON **list);
+
+/* rclone purge dir: a folder and everything in it. */
+int rclone_purge(const char *dir);
+
+/* The one reading of a failed command's status, for every caller: when
+ * rclone could not be run at all, die with EXIT_SYS saying how to install
+ * it; else return (malloc'd) "rclone WHAT ARGS failed (exit N)". */
+char *rclone_failure(const char *what, const char *args, int status);
 
 #endif
