@@ -11,6 +11,12 @@
  *   outdir/steps.mk           the step list, included by the Makefile
  * Nothing is written unless the whole spec is valid.
  *
+ * A segments spec becomes steps in the spec's order: a demo segment is a
+ * step, a slides segment gets step/ID/slides.json (its images and timing)
+ * instead of cap.json. Each slide of a slides.content deck gets
+ *   outdir/slides/KEY.json    what its picture is drawn from
+ * named by the hash of that content, so a changed word makes one new slide.
+ *
  * For -b colab-f5, settings.f5_ref_audio and f5_ref_text are required;
  * the reference voice is read (its content is part of each fragment) and
  * a warning says when it is not 6-12 s long. With -r reqdir and -c
@@ -30,6 +36,8 @@
 #include "colabreq.h"
 #include "file.h"
 #include "json.h"
+#include "sha256.h"
+#include "slides.h"
 #include "spec.h"
 #include "url.h"
 #include "userpath.h"
@@ -169,6 +177,173 @@ static cJSON *mux_fragment(const cJSON *spec, const char *spec_dir)
 	return f;
 }
 
+/* The deck that slides segments show: per slide, the image to show and,
+ * for a slides.content deck, the fragment it is drawn from. */
+struct deck {
+	int n;
+	char **images;   /* "slides/KEY.png" (under outdir) or the user's file */
+	cJSON **drawn;   /* slides.content: what the picture shows; else NULL */
+	const struct slide_theme *theme;
+	int from_dir;
+};
+
+static int is_slides(const cJSON *step)
+{
+	return strcmp(json_str(step, "type", "demo"), "slides") == 0;
+}
+
+static cJSON *video_size(const cJSON *settings)
+{
+	cJSON *viewport = size_or_default(settings, "viewport", NULL);
+	cJSON *size = size_or_default(settings, "video_size", viewport);
+
+	cJSON_Delete(viewport);
+	return size;
+}
+
+static void deck_from_content(struct deck *d, const cJSON *content, const cJSON *settings)
+{
+	static const char *const keys[] = { "type", "title", "subtitle", "bullet_points" };
+	const cJSON *slide;
+	char hex[SHA256_HEX_SIZE], *text;
+	size_t k;
+	int i = 0;
+
+	d->n = cJSON_GetArraySize(content);
+	d->images = ecalloc((size_t)d->n, sizeof *d->images);
+	d->drawn = ecalloc((size_t)d->n, sizeof *d->drawn);
+	cJSON_ArrayForEach(slide, content) {
+		cJSON *f = cJSON_CreateObject(), *show = cJSON_CreateObject();
+
+		for (k = 0; k < sizeof keys / sizeof keys[0]; k++)
+			add_copy(show, slide, keys[k]);
+		cJSON_AddStringToObject(f, "theme", d->theme->name);
+		cJSON_AddItemToObject(f, "video_size", video_size(settings));
+		cJSON_AddItemToObject(f, "slide", show);
+		text = cJSON_PrintUnformatted(f);
+		if (!text || sha256_hex(text, strlen(text), hex) < 0)
+			die(EXIT_SYS, "cannot hash slide %d", i + 1);
+		free(text);
+		/* 80 bits: no two slides of any deck share a name */
+		hex[20] = '\0';
+		d->images[i] = estrfmt("slides/%s.png", hex);
+		d->drawn[i++] = f;
+	}
+}
+
+static void deck_from_dir(struct deck *d, const char *given, const char *spec_dir)
+{
+	char *dir = userpath_resolve(given, spec_dir);
+
+	if (!dir)
+		die(EXIT_USAGE, "%s: slides.dir: \"%s\": the home folder is unknown (HOME unset "
+		    "or another user's): give a path relative to the spec", spec_path, given);
+	d->from_dir = 1;
+	d->n = slides_dir_images(dir, &d->images);
+	if (d->n < 0)
+		die(EXIT_USAGE, "%s: slides.dir: cannot read folder \"%s\": %s: give a folder "
+		    "of PNG or JPEG images, relative to the spec's folder", spec_path, dir,
+		    strerror(errno));
+	if (d->n == 0)
+		die(EXIT_USAGE, "%s: slides.dir: \"%s\" holds no PNG or JPEG images (*.png, "
+		    "*.jpg, *.jpeg)", spec_path, dir);
+	free(dir);
+}
+
+/* Build the deck, check that every slides segment's range is inside it
+ * (spec_validate could not count a folder), and turn the segments into
+ * the steps everything downstream reads. Dies with EXIT_USAGE on bad input. */
+static void load_segments(cJSON *spec, const char *spec_dir, struct deck *d)
+{
+	const cJSON *settings = cJSON_GetObjectItemCaseSensitive(spec, "settings");
+	const cJSON *deck = cJSON_GetObjectItemCaseSensitive(spec, "slides");
+	const cJSON *segments = cJSON_GetObjectItemCaseSensitive(spec, "segments");
+	const cJSON *content = cJSON_GetObjectItemCaseSensitive(deck, "content");
+	const char *theme = json_str(deck, "theme", SLIDES_DEFAULT_THEME), *dir;
+	cJSON *steps, *step;
+	int i = 0;
+
+	memset(d, 0, sizeof *d);
+	if (!segments)
+		return;
+	if (!(d->theme = slides_theme(theme))) {
+		warn("%s: slides.theme: no built-in theme \"%s\": using \"%s\" (themes: %s)",
+		     spec_path, theme, SLIDES_DEFAULT_THEME, slides_theme_names());
+		d->theme = slides_theme(SLIDES_DEFAULT_THEME);
+	}
+	if (content)
+		deck_from_content(d, content, settings);
+	else if ((dir = json_str(deck, "dir", NULL)))
+		deck_from_dir(d, dir, spec_dir);
+	steps = cJSON_Duplicate(segments, 1);
+	cJSON_ArrayForEach(step, steps) {
+		const cJSON *range = cJSON_GetObjectItemCaseSensitive(
+			cJSON_GetObjectItemCaseSensitive(step, "slides"), "range");
+		int first = cJSON_GetArrayItem(range, 0) ? cJSON_GetArrayItem(range, 0)->valueint : 0;
+		int last = cJSON_GetArrayItem(range, 1) ? cJSON_GetArrayItem(range, 1)->valueint : 0;
+
+		if (is_slides(step) && last > d->n)
+			die(EXIT_USAGE, "%s: segments[%d].slides.range: [%d, %d] is outside the deck: "
+			    "slides.dir has %d image%s", spec_path, i, first, last, d->n,
+			    d->n == 1 ? "" : "s");
+		/* a slides chapter is named after its first slide unless titled */
+		if (is_slides(step) && content && !cJSON_GetObjectItemCaseSensitive(step, "title"))
+			cJSON_AddStringToObject(step, "title",
+						json_str(cJSON_GetArrayItem(content, first - 1),
+							 "title", json_str(step, "id", "")));
+		i++;
+	}
+	cJSON_AddItemToObject(spec, "steps", steps);
+}
+
+static void deck_free(struct deck *d)
+{
+	int i;
+
+	for (i = 0; i < d->n; i++) {
+		free(d->images[i]);
+		if (d->drawn)
+			cJSON_Delete(d->drawn[i]);
+	}
+	free(d->images);
+	free(d->drawn);
+}
+
+/* A slide's image as a path: the user's own, or where make draws it. */
+static char *slide_image(const struct deck *d, int i, const char *outdir_abs)
+{
+	if (d->from_dir)
+		return estrdup(d->images[i]);
+	return estrfmt("%s/%s", outdir_abs, d->images[i]);
+}
+
+/* What a slides segment's clip depends on: its slides and its timing. */
+static cJSON *slides_fragment(const cJSON *step, const cJSON *settings, const struct deck *d,
+			      const char *outdir_abs)
+{
+	const cJSON *show = cJSON_GetObjectItemCaseSensitive(step, "slides");
+	const cJSON *range = cJSON_GetObjectItemCaseSensitive(show, "range");
+	cJSON *f = cJSON_CreateObject(), *images = cJSON_CreateArray();
+	int i, first = cJSON_GetArrayItem(range, 0)->valueint;
+	int last = cJSON_GetArrayItem(range, 1)->valueint;
+
+	cJSON_AddStringToObject(f, "id", json_str(step, "id", ""));
+	cJSON_AddNumberToObject(f, "fps", json_num(settings, "fps", SPEC_DEFAULT_FPS));
+	cJSON_AddItemToObject(f, "video_size", video_size(settings));
+	cJSON_AddNumberToObject(f, "lead_in", json_num(settings, "lead_in", SPEC_DEFAULT_LEAD_IN));
+	cJSON_AddNumberToObject(f, "tail", json_num(settings, "tail", SPEC_DEFAULT_TAIL));
+	cJSON_AddNumberToObject(f, "advance_interval",
+				json_num(show, "advance_interval", SLIDES_DEFAULT_INTERVAL_MS));
+	cJSON_AddStringToObject(f, "background", d->theme->background);
+	for (i = first - 1; i < last; i++) {
+		char *path = slide_image(d, i, outdir_abs);
+		cJSON_AddItemToArray(images, cJSON_CreateString(path));
+		free(path);
+	}
+	cJSON_AddItemToObject(f, "images", images);
+	return f;
+}
+
 static void write_fragment(const char *path, const cJSON *v)
 {
 	if (mkdirs_for(path) < 0)
@@ -252,9 +427,56 @@ static char *page_prereqs_mk(const cJSON *spec, const char *spec_dir)
 	return text;
 }
 
-static void write_steps_mk(const char *outdir, const cJSON *spec, const char *spec_dir)
+/* "SLIDE_STEPS := ..." and, per slides segment, "SLIDES_ID := images" for
+ * steps.mk: mk/slides.mk makes those clips from their images, drawn by
+ * make (slides/KEY.png) or the user's own (left out when make cannot hold
+ * the path, with a warning). */
+static char *slides_mk(const cJSON *spec, const struct deck *d)
+{
+	const cJSON *step;
+	char *list = estrdup("SLIDE_STEPS :="), *rules = estrdup(""), *next;
+
+	cJSON_ArrayForEach(step, cJSON_GetObjectItemCaseSensitive(spec, "steps")) {
+		const cJSON *range = cJSON_GetObjectItemCaseSensitive(
+			cJSON_GetObjectItemCaseSensitive(step, "slides"), "range");
+		const char *id = json_str(step, "id", "");
+		int i;
+
+		if (!is_slides(step))
+			continue;
+		next = estrfmt("%s %s", list, id);
+		free(list);
+		list = next;
+		next = estrfmt("%sSLIDES_%s :=", rules, id);
+		free(rules);
+		rules = next;
+		for (i = cJSON_GetArrayItem(range, 0)->valueint - 1;
+		     i < cJSON_GetArrayItem(range, 1)->valueint; i++) {
+			if (!make_safe(d->images[i])) {
+				warn("%s: slides.dir: make cannot track \"%s\" (spaces or special "
+				     "characters): rebuild by hand when it changes", spec_path,
+				     d->images[i]);
+				continue;
+			}
+			next = estrfmt(d->from_dir ? "%s %s" : "%s $(OUT)/%s", rules, d->images[i]);
+			free(rules);
+			rules = next;
+		}
+		next = estrfmt("%s\n", rules);
+		free(rules);
+		rules = next;
+	}
+	next = estrfmt("%s\n%s", list, rules);
+	free(list);
+	free(rules);
+	return next;
+}
+
+static void write_steps_mk(const char *outdir, const cJSON *spec, const char *spec_dir,
+			   const struct deck *d)
 {
 	char *media = mux_media_mk(spec, spec_dir), *pages = page_prereqs_mk(spec, spec_dir);
+	char *slides = slides_mk(spec, d);
 	const cJSON *step;
 	char *path = estrfmt("%s/steps.mk", outdir);
 	/* continuous steps share one page, so capture makes them together */
@@ -269,24 +491,44 @@ static void write_steps_mk(const char *outdir, const cJSON *spec, const char *sp
 		text = erealloc(text, len + strlen(id) + 3);
 		len += (size_t)sprintf(text + len, " %s", id);
 	}
-	text = erealloc(text, len + 2 + strlen(media) + strlen(pages));
+	text = erealloc(text, len + 2 + strlen(media) + strlen(pages) + strlen(slides));
 	text[len++] = '\n';
-	len += (size_t)sprintf(text + len, "%s%s", media, pages);
+	len += (size_t)sprintf(text + len, "%s%s%s", media, pages, slides);
 	free(media);
 	free(pages);
+	free(slides);
 	if (mkdirs_for(path) < 0 || write_if_changed(path, text, len) < 0)
 		die(EXIT_SYS, "write %s:", path);
 	free(text);
 	free(path);
 }
 
+/* Each drawn slide's fragment, under its content's name: written once,
+ * never changed, so its picture is drawn once. */
+static void write_slides(const char *outdir, const struct deck *d)
+{
+	char *path;
+	int i;
+
+	for (i = 0; !d->from_dir && i < d->n; i++) {
+		path = estrfmt("%s/%.*s.json", outdir, (int)strlen(d->images[i]) - 4, d->images[i]);
+		write_fragment(path, d->drawn[i]);
+		free(path);
+	}
+}
+
 static void write_outputs(const char *outdir, const cJSON *spec, const char *engine,
-			  const char *spec_dir)
+			  const char *spec_dir, const struct deck *d)
 {
 	const cJSON *settings = cJSON_GetObjectItemCaseSensitive(spec, "settings");
 	const cJSON *step;
+	char outdir_abs[PATH_MAX];
 	cJSON *f;
 	char *path;
+
+	if (mkdirs(outdir) < 0 || !realpath(outdir, outdir_abs))
+		die(EXIT_SYS, "mkdir %s:", outdir);
+	write_slides(outdir, d);
 
 	cJSON_ArrayForEach(step, cJSON_GetObjectItemCaseSensitive(spec, "steps")) {
 		const char *id = json_str(step, "id", "");
@@ -299,8 +541,13 @@ static void write_outputs(const char *outdir, const cJSON *spec, const char *eng
 		free(path);
 		cJSON_Delete(f);
 
-		f = cap_fragment(step, settings, spec_dir);
-		path = estrfmt("%s/step/%s/cap.json", outdir, id);
+		if (is_slides(step)) {
+			f = slides_fragment(step, settings, d, outdir_abs);
+			path = estrfmt("%s/step/%s/slides.json", outdir, id);
+		} else {
+			f = cap_fragment(step, settings, spec_dir);
+			path = estrfmt("%s/step/%s/cap.json", outdir, id);
+		}
 		write_fragment(path, f);
 		free(path);
 		cJSON_Delete(f);
@@ -315,7 +562,7 @@ static void write_outputs(const char *outdir, const cJSON *spec, const char *eng
 	write_fragment(path, f);
 	free(path);
 	cJSON_Delete(f);
-	write_steps_mk(outdir, spec, spec_dir);
+	write_steps_mk(outdir, spec, spec_dir, d);
 }
 
 /* The spec's folder as an absolute path: relative URLs resolve against it. */
@@ -357,6 +604,7 @@ int main(int argc, char *argv[])
 	const char *outdir = NULL, *backend = "local", *engine;
 	const char *reqdir = NULL, *cachedir = NULL;
 	struct f5_voice voice;
+	struct deck deck;
 	char err[1024];
 	int opt, sys_error;
 	cJSON *spec;
@@ -401,13 +649,14 @@ int main(int argc, char *argv[])
 	}
 	if (spec_validate(spec, err, sizeof err, warn_unknown) < 0)
 		die(EXIT_USAGE, "%s: %s", spec_path, err);
+	spec_dir = spec_folder(spec_path);
+	load_segments(spec, spec_dir, &deck);
 	if (strcmp(backend, "colab-f5") == 0)
 		load_f5_voice(spec, &voice, !reqdir);
-	if (outdir) {
-		spec_dir = spec_folder(spec_path);
-		write_outputs(outdir, spec, engine, spec_dir);
-		free(spec_dir);
-	}
+	if (outdir)
+		write_outputs(outdir, spec, engine, spec_dir, &deck);
+	free(spec_dir);
+	deck_free(&deck);
 	if (reqdir && colab_request_write(spec, outdir, reqdir, cachedir, err, sizeof err) < 0)
 		die(EXIT_SYS, "%s", err);
 	if (f5_voice)
