@@ -47,6 +47,7 @@ include mk/tools.mk
 include mk/spec.mk
 include mk/tts-$(BACKEND).mk
 include mk/capture.mk
+include mk/slides.mk
 include mk/assemble.mk
 include mk/test.mk
 include mk/bench.mk

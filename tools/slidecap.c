@@ -114,7 +114,7 @@ static void read_segment(const char *path, struct segment *s)
 static unsigned char *fitted_jpeg(const struct segment *s, const char *image, size_t *len)
 {
 	char *filter = estrfmt("scale=%d:%d:force_original_aspect_ratio=decrease:flags=lanczos,"
-			       "pad=%d:%d:(ow-iw)/2:(oh-ih)/2:color=%s", s->width, s->height,
+			       "pad=%d:%d:(ow-iw)/2:(oh-ih)/2:color=%s,setsar=1", s->width, s->height,
 			       s->width, s->height, s->background);
 	char *argv[] = { "ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error",
 			 "-i", (char *)image, "-frames:v", "1", "-vf", filter,
