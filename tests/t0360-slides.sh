@@ -245,4 +245,12 @@ test_expect_success 'slides.dir: the user'"'"'s images, fitted with dark margins
 	test_grep "^SLIDES_theory := $TMP/deck/2.png $TMP/deck/10.jpg$" out/steps.mk
 '
 
+test_expect_success 'an independent tour: demo steps captured one by one, slides clips kept' '
+	jq ".settings.mode = \"independent\"" tour.json >ind.json && mv ind.json tour.json &&
+	build &&
+	test_grep "CAP=2" ran && ! grep -q "SLIDES=" ran && test_grep "MUX=1" ran &&
+	test "$(frames out/tour.mp4)" = "$(jq -s "map(.frames) | add" out/clip/open.json \
+		out/clip/theory.json out/clip/more.json out/clip/bye.json)"
+'
+
 test_done
