@@ -214,6 +214,22 @@ test_expect_success 'a slides clip has the captured clips'"'"' H.264 parameters'
 	test_grep "^Sequence Parameter Set" demo.hdr && test_cmp demo.hdr slides.hdr
 '
 
+test_expect_success 'a slide drawn again is the same picture, byte for byte' '
+	key=$(ls out/slides/*.json | head -n 1) &&
+	"$BIN/slidepic" -o again.png "$key" &&
+	cmp again.png "${key%.json}.png"
+'
+
+test_expect_success 'slidepic and slidecap refuse bad fragments' '
+	echo "{\"theme\": \"dark\", \"video_size\": {\"width\": 320, \"height\": 180},
+	       \"slide\": {\"type\": \"poster\", \"title\": \"X\"}}" >bad-slide.json &&
+	test_must_fail 2 "$BIN/slidepic" -o bad.png bad-slide.json 2>err &&
+	test_grep "slide.type: must be \"title\" or \"content\"" err && test ! -e bad.png &&
+	jq ".images = [\"$TMP/gone.png\"]" out/step/theory/slides.json >gone.json &&
+	test_must_fail 4 "$BIN/slidecap" -o gone.mp4 gone.json 2>err &&
+	test_grep "gone.png: cannot read the slide: No such file" err && test ! -e gone.mp4
+'
+
 test_expect_success 'an unchanged spec rebuilds nothing' '
 	build && test -z "$(cat ran)"
 '
