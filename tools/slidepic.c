@@ -91,7 +91,7 @@ static const char build_fn[] =
 	" main.className = s.type; d.body.append(main);"
 	" const add = (tag, text, to) => { const e = d.createElement(tag);"
 	"  e.textContent = text; (to || main).append(e); return e; };"
-	" if (s.type === 'title') main.append(d.createElement('div')), main.lastChild.className = 'bar';"
+	" if (s.type === 'title') add('div', '').className = 'bar';"
 	" add('h1', s.title);"
 	" if (s.type === 'title' && s.subtitle) add('p', s.subtitle);"
 	" if (s.type === 'content') { const ul = add('ul', '');"
