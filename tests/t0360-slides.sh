@@ -269,4 +269,34 @@ test_expect_success 'an independent tour: demo steps captured one by one, slides
 		out/clip/theory.json out/clip/more.json out/clip/bye.json)"
 '
 
+# wait_for 'CONDITION' SECONDS: poll until it holds
+wait_for() {
+	local i
+	for ((i = 0; i < $2 * 10; i++)); do
+		eval "$1" && return 0
+		sleep 0.1
+	done
+	echo "still not true after $2 s: $1" >&2
+	cat watch.log >&2
+	return 1
+}
+
+test_expect_success 'make watch: a saved slides.dir image remakes its clips, no demo clip' '
+	setsid make -C "$ROOT" --no-print-directory SPEC="$TMP/tour.json" OUT="$TMP/out" \
+		CACHE="$TMP/cache" watch >watch.log 2>&1 &
+	watch_pid=$! &&
+	test_at_end "kill -TERM -- -$watch_pid 2>/dev/null; wait $watch_pid 2>/dev/null" &&
+	wait_for "grep -q \"waiting for changes\" watch.log" 120 &&
+	: >watch.log &&
+	ffmpeg -v error -y -f lavfi -i color=c=green:s=320x240 -frames:v 1 deck/2.png &&
+	wait_for "grep -q \"waiting for changes\" watch.log" 120 &&
+	test_grep "SLIDES .*theory.mp4" watch.log && ! grep -q "CAP" watch.log &&
+	set -- $(rgb out/clip/theory.mp4 5 320 180) && test "$2" -gt 100 && test "$1" -lt 60 &&
+	: >watch.log &&
+	sed -i "s/#0000c0/#00c000/" site/b.html &&
+	wait_for "grep -q \"waiting for changes\" watch.log" 120 &&
+	test_grep "CAP .*more.mp4" watch.log && ! grep -q "SLIDES" watch.log &&
+	kill -TERM -- -$watch_pid
+'
+
 test_done

@@ -224,7 +224,7 @@ static void deck_from_content(struct deck *d, const cJSON *content, const cJSON 
 		if (!text || sha256_hex(text, strlen(text), hex) < 0)
 			die(EXIT_SYS, "cannot hash slide %d", i + 1);
 		free(text);
-		/* 80 bits: no two slides of any deck share a name */
+		/* 80 bits of the hash: enough that two slides never meet by chance */
 		hex[20] = '\0';
 		d->images[i] = estrfmt("slides/%s.png", hex);
 		d->drawn[i++] = f;
