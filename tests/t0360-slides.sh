@@ -261,6 +261,14 @@ test_expect_success 'slides.dir: the user'"'"'s images, fitted with dark margins
 	test_grep "^SLIDES_theory := $TMP/deck/2.png $TMP/deck/10.jpg$" out/steps.mk
 '
 
+test_expect_success 'slides.dir: an image added to the folder joins the deck at the next make' '
+	ffmpeg -v error -f lavfi -i color=c=white:s=320x240 -frames:v 1 deck/1.png &&
+	build &&
+	test_grep "SLIDES=2" ran && ! grep -q "CAP=" ran &&
+	test_grep "^SLIDES_theory := $TMP/deck/1.png $TMP/deck/2.png$" out/steps.mk &&
+	set -- $(rgb out/clip/theory.mp4 5 320 180) && test "$1" -gt 200 && test "$3" -gt 200
+'
+
 test_expect_success 'an independent tour: demo steps captured one by one, slides clips kept' '
 	jq ".settings.mode = \"independent\"" tour.json >ind.json && mv ind.json tour.json &&
 	build &&
@@ -291,7 +299,7 @@ test_expect_success 'make watch: a saved slides.dir image remakes its clips, no 
 	ffmpeg -v error -y -f lavfi -i color=c=green:s=320x240 -frames:v 1 deck/2.png &&
 	wait_for "grep -q \"waiting for changes\" watch.log" 120 &&
 	test_grep "SLIDES .*theory.mp4" watch.log && ! grep -q "CAP" watch.log &&
-	set -- $(rgb out/clip/theory.mp4 5 320 180) && test "$2" -gt 100 && test "$1" -lt 60 &&
+	set -- $(rgb out/clip/theory.mp4 15 320 180) && test "$2" -gt 100 && test "$1" -lt 60 &&
 	: >watch.log &&
 	sed -i "s/#0000c0/#00c000/" site/b.html &&
 	wait_for "grep -q \"waiting for changes\" watch.log" 120 &&

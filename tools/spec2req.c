@@ -184,7 +184,7 @@ struct deck {
 	char **images;   /* "slides/KEY.png" (under outdir) or the user's file */
 	cJSON **drawn;   /* slides.content: what the picture shows; else NULL */
 	const struct slide_theme *theme;
-	int from_dir;
+	char *dir;       /* slides.dir, resolved; NULL for slides.content */
 };
 
 static int is_slides(const cJSON *step)
@@ -238,7 +238,7 @@ static void deck_from_dir(struct deck *d, const char *given, const char *spec_di
 	if (!dir)
 		die(EXIT_USAGE, "%s: slides.dir: \"%s\": the home folder is unknown (HOME unset "
 		    "or another user's): give a path relative to the spec", spec_path, given);
-	d->from_dir = 1;
+	d->dir = dir;
 	d->n = slides_dir_images(dir, &d->images);
 	if (d->n < 0)
 		die(EXIT_USAGE, "%s: slides.dir: cannot read folder \"%s\": %s: give a folder "
@@ -247,7 +247,6 @@ static void deck_from_dir(struct deck *d, const char *given, const char *spec_di
 	if (d->n == 0)
 		die(EXIT_USAGE, "%s: slides.dir: \"%s\" holds no PNG or JPEG images (*.png, "
 		    "*.jpg, *.jpeg)", spec_path, dir);
-	free(dir);
 }
 
 /* Build the deck, check that every slides segment's range is inside it
@@ -307,12 +306,13 @@ static void deck_free(struct deck *d)
 	}
 	free(d->images);
 	free(d->drawn);
+	free(d->dir);
 }
 
 /* A slide's image as a path: the user's own, or where make draws it. */
 static char *slide_image(const struct deck *d, int i, const char *outdir_abs)
 {
-	if (d->from_dir)
+	if (d->dir)
 		return estrdup(d->images[i]);
 	return estrfmt("%s/%s", outdir_abs, d->images[i]);
 }
@@ -434,7 +434,7 @@ static char *page_prereqs_mk(const cJSON *spec, const char *spec_dir)
 static char *slides_mk(const cJSON *spec, const struct deck *d)
 {
 	const cJSON *step;
-	char *list = estrdup("SLIDE_STEPS :="), *rules = estrdup(""), *next;
+	char *list = estrdup("SLIDE_STEPS :="), *rules = estrdup(""), *next, *stamp;
 
 	cJSON_ArrayForEach(step, cJSON_GetObjectItemCaseSensitive(spec, "steps")) {
 		const cJSON *range = cJSON_GetObjectItemCaseSensitive(
@@ -458,7 +458,7 @@ static char *slides_mk(const cJSON *spec, const struct deck *d)
 				     d->images[i]);
 				continue;
 			}
-			next = estrfmt(d->from_dir ? "%s %s" : "%s $(OUT)/%s", rules, d->images[i]);
+			next = estrfmt(d->dir ? "%s %s" : "%s $(OUT)/%s", rules, d->images[i]);
 			free(rules);
 			rules = next;
 		}
@@ -466,7 +466,17 @@ static char *slides_mk(const cJSON *spec, const struct deck *d)
 		free(rules);
 		rules = next;
 	}
-	next = estrfmt("%s\n%s", list, rules);
+	/* an image added, removed or renamed changes the folder: split again */
+	if (d->dir && make_safe(d->dir)) {
+		stamp = estrfmt("$(SPEC_STAMP): %s\n", d->dir);
+	} else {
+		if (d->dir)
+			warn("%s: slides.dir: make cannot track \"%s\" (spaces or special "
+			     "characters): rebuild by hand when its images change", spec_path, d->dir);
+		stamp = estrdup("");
+	}
+	next = estrfmt("%s\n%s%s", list, rules, stamp);
+	free(stamp);
 	free(list);
 	free(rules);
 	return next;
@@ -510,7 +520,7 @@ static void write_slides(const char *outdir, const struct deck *d)
 	char *path;
 	int i;
 
-	for (i = 0; !d->from_dir && i < d->n; i++) {
+	for (i = 0; !d->dir && i < d->n; i++) {
 		path = estrfmt("%s/%.*s.json", outdir, (int)strlen(d->images[i]) - 4, d->images[i]);
 		write_fragment(path, d->drawn[i]);
 		free(path);
