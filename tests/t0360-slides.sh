@@ -109,6 +109,12 @@ test_expect_success 'an unknown segment type: exit 2 with the path' '
 	test_grep "segments\[0\].type: \"video\" is not a segment type: use \"demo\" or \"slides\"" err
 '
 
+test_expect_success 'a slides segment reusing a demo segment'"'"'s id: exit 2' '
+	bad_spec dup "$DECK" "{\"id\": \"s\", \"type\": \"demo\", \"url\": \"a.html\", \"narration\": \"N.\"}, $SHOW" &&
+	bad dup &&
+	test_grep "segments\[1\].id: duplicate id \"s\" (also segments\[0\].id)" err
+'
+
 test_expect_success 'a slides segment without a deck: exit 2' '
 	bad_spec nodeck "" "$SHOW" &&
 	bad nodeck &&
