@@ -283,6 +283,59 @@ test_expect_success 'an independent tour: demo steps captured one by one, slides
 		out/clip/theory.json out/clip/more.json out/clip/bye.json)"
 '
 
+# pdf FILE "R G B"...: a PDF of 16:9 pages, each filled with one colour
+pdf() {
+	python3 - "$@" <<'PY'
+import sys
+out, colours = sys.argv[1], sys.argv[2:]
+n = len(colours)
+objs = ["<< /Type /Catalog /Pages 2 0 R >>",
+        "<< /Type /Pages /Kids [%s] /Count %d >>" % (" ".join("%d 0 R" % (3 + 2 * i) for i in range(n)), n)]
+for i, c in enumerate(colours):
+    body = "%s rg 0 0 640 360 re f" % c
+    objs.append("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 640 360] /Contents %d 0 R >>" % (4 + 2 * i))
+    objs.append("<< /Length %d >>\nstream\n%s\nendstream" % (len(body), body))
+data, offsets = b"%PDF-1.4\n", []
+for k, o in enumerate(objs):
+    offsets.append(len(data))
+    data += ("%d 0 obj\n%s\nendobj\n" % (k + 1, o)).encode()
+xref = len(data)
+data += ("xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)).encode()
+data += "".join("%010d 00000 n \n" % off for off in offsets).encode()
+data += ("trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)).encode()
+open(out, "wb").write(data)
+PY
+}
+
+if command -v pdftoppm >/dev/null && command -v pdfinfo >/dev/null; then
+	test_expect_success 'slides.dir: a PDF'"'"'s pages are slides; a changed PDF draws them again' '
+		mkdir -p pdfdeck && pdf pdfdeck/talk.pdf "1 0 0" "0 0 1" &&
+		jq -n "{settings: {viewport: {width: 640, height: 360}, fps: 10, lead_in: 0.2, tail: 0.3},
+			slides: {dir: \"pdfdeck\"},
+			segments: [{id: \"p\", type: \"slides\", narration: \"Pages.\",
+			            slides: {range: [1, 2], advance_interval: 1000}}]}" >pdf.json &&
+		make -C "$ROOT" --no-print-directory SPEC="$TMP/pdf.json" OUT="$TMP/out-pdf" \
+			CACHE="$TMP/cache" >pdf.log 2>&1 &&
+		test "$(grep -c "^  SLIDE " pdf.log)" = 2 &&
+		test_grep "^\$(SPEC_STAMP): $TMP/pdfdeck $TMP/pdfdeck/talk.pdf$" out-pdf/steps.mk &&
+		set -- $(rgb out-pdf/clip/p.mp4 5 320 180) && test "$1" -gt 200 && test "$3" -lt 60 &&
+		set -- $(rgb out-pdf/clip/p.mp4 15 320 180) && test "$1" -lt 60 && test "$3" -gt 200 &&
+		pdf pdfdeck/talk.pdf "1 0 0" "0 1 0" &&
+		make -C "$ROOT" --no-print-directory SPEC="$TMP/pdf.json" OUT="$TMP/out-pdf" \
+			CACHE="$TMP/cache" >pdf.log 2>&1 &&
+		test "$(grep -c "^  SLIDE " pdf.log)" = 2 && test_grep "^  SLIDES " pdf.log &&
+		set -- $(rgb out-pdf/clip/p.mp4 15 320 180) && test "$2" -gt 200 && test "$3" -lt 60
+	'
+	test_expect_success 'slides.dir: a PDF pdfinfo cannot read: exit 2 naming it' '
+		mkdir -p badpdf && echo "not a pdf" >badpdf/x.pdf &&
+		bad_spec badpdf "\"slides\": {\"dir\": \"badpdf\"}," "$SHOW" &&
+		bad badpdf &&
+		test_grep "slides.dir: $TMP/badpdf/x.pdf: not a PDF that pdfinfo can read" err
+	'
+else
+	test_skip "slides.dir: a PDF's pages are slides" "no poppler-utils"
+fi
+
 # wait_for 'CONDITION' SECONDS: poll until it holds
 wait_for() {
 	local i

@@ -9,6 +9,9 @@
  * its picture is written as PNG under a temporary name, then renamed.
  * The slide's text reaches the page only as JSON, set as text, never as
  * markup.
+ *
+ * A PDF page instead ({"pdf": path, "page": N, "video_size"}) is drawn by
+ * pdftoppm (poppler-utils) to fit the video's longer side.
  */
 #include <signal.h>
 #include <stdio.h>
@@ -22,6 +25,7 @@
 #include "frames.h"
 #include "json.h"
 #include "page.h"
+#include "run.h"
 #include "slides.h"
 #include "util.h"
 
@@ -108,6 +112,8 @@ struct slide {
 	const cJSON *slide;
 	const struct slide_theme *theme;
 	int width, height;
+	const char *pdf;  /* a PDF page instead of a slide of ours */
+	int page;
 };
 
 static void read_slide(const char *path, struct slide *s)
@@ -125,6 +131,12 @@ static void read_slide(const char *path, struct slide *s)
 	if (s->width < 16 || s->height < 16 || s->width > 7680 || s->height > 4320)
 		die(EXIT_USAGE, "%s: video_size: must be {\"width\": W, \"height\": H}, "
 		    "16x16 to 7680x4320", path);
+	if ((s->pdf = json_str(s->root, "pdf", NULL))) {
+		s->page = (int)json_num(s->root, "page", 0);
+		if (s->page < 1 || s->page != json_num(s->root, "page", 0))
+			die(EXIT_USAGE, "%s: page: must be a page number, from 1", path);
+		return;
+	}
 	if (!(s->theme = slides_theme(json_str(s->root, "theme", SLIDES_DEFAULT_THEME))))
 		die(EXIT_USAGE, "%s: theme: \"%s\" is not one of %s", path,
 		    json_str(s->root, "theme", ""), slides_theme_names());
@@ -223,6 +235,38 @@ static unsigned char *draw_slide(const struct slide *s, size_t *len)
 	return png;
 }
 
+/* A PDF's page as PNG bytes, its longer side the video's longer side. */
+static unsigned char *draw_pdf_page(const struct slide *s, size_t *len)
+{
+	char *page = estrfmt("%d", s->page);
+	char *size = estrfmt("%d", s->width > s->height ? s->width : s->height);
+	char *argv[] = { "pdftoppm", "-png", "-singlefile", "-f", page, "-l", page,
+			 "-scale-to", size, (char *)s->pdf, NULL };
+	unsigned char *png = NULL;
+	size_t cap = 0, n;
+	pid_t pid;
+	FILE *f;
+	int status;
+
+	if (!(f = run_pipe(argv, "r", &pid)))
+		die(EXIT_SYS, "cannot start pdftoppm:");
+	*len = 0;
+	do {
+		if (*len == cap)
+			png = erealloc(png, cap = cap ? cap * 2 : 1 << 18);
+		n = fread(png + *len, 1, cap - *len, f);
+		*len += n;
+	} while (n > 0);
+	status = run_pipe_close(f, pid);
+	free(page);
+	free(size);
+	if (status == 127)
+		die(EXIT_SYS, "pdftoppm: cannot run it: install poppler-utils");
+	if (status != 0 || *len == 0)
+		die(EXIT_FAIL, "%s: pdftoppm cannot draw page %d (exit %d)", s->pdf, s->page, status);
+	return png;
+}
+
 int main(int argc, char *argv[])
 {
 	const char *out = NULL;
@@ -252,7 +296,7 @@ int main(int argc, char *argv[])
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	signal(SIGHUP, on_signal);
-	png = draw_slide(&s, &len);
+	png = s.pdf ? draw_pdf_page(&s, &len) : draw_slide(&s, &len);
 	if (mkdirs_for(out) < 0 || write_file_atomic(out, png, len) < 0)
 		die(EXIT_SYS, "cannot write %s:", out);
 	free(png);

@@ -36,6 +36,7 @@
 #include "colabreq.h"
 #include "file.h"
 #include "json.h"
+#include "run.h"
 #include "sha256.h"
 #include "slides.h"
 #include "spec.h"
@@ -178,13 +179,16 @@ static cJSON *mux_fragment(const cJSON *spec, const char *spec_dir)
 }
 
 /* The deck that slides segments show: per slide, the image to show and,
- * for a slides.content deck, the fragment it is drawn from. */
+ * when make draws it (a slides.content slide, a PDF page), the fragment
+ * it is drawn from. */
 struct deck {
 	int n;
-	char **images;   /* "slides/KEY.png" (under outdir) or the user's file */
-	cJSON **drawn;   /* slides.content: what the picture shows; else NULL */
+	char **images;   /* the user's image, or "slides/KEY.png" under outdir */
+	cJSON **drawn;   /* what slides/KEY.png is drawn from; NULL for a user's image */
 	const struct slide_theme *theme;
 	char *dir;       /* slides.dir, resolved; NULL for slides.content */
+	char **pdfs;     /* the PDFs in dir, whose pages are slides */
+	int npdfs;
 };
 
 static int is_slides(const cJSON *step)
@@ -201,17 +205,34 @@ static cJSON *video_size(const cJSON *settings)
 	return size;
 }
 
+/* Add a slide: the user's image (drawn NULL), or one make draws from the
+ * fragment drawn, named by the hash of that fragment. */
+static void deck_add(struct deck *d, const char *image, cJSON *drawn)
+{
+	char hex[SHA256_HEX_SIZE], *text;
+
+	d->images = erealloc(d->images, (size_t)(d->n + 1) * sizeof *d->images);
+	d->drawn = erealloc(d->drawn, (size_t)(d->n + 1) * sizeof *d->drawn);
+	d->drawn[d->n] = drawn;
+	if (!drawn) {
+		d->images[d->n++] = estrdup(image);
+		return;
+	}
+	text = cJSON_PrintUnformatted(drawn);
+	if (!text || sha256_hex(text, strlen(text), hex) < 0)
+		die(EXIT_SYS, "cannot hash slide %d", d->n + 1);
+	free(text);
+	/* 80 bits of the hash: enough that two slides never meet by chance */
+	hex[20] = '\0';
+	d->images[d->n++] = estrfmt("slides/%s.png", hex);
+}
+
 static void deck_from_content(struct deck *d, const cJSON *content, const cJSON *settings)
 {
 	static const char *const keys[] = { "type", "title", "subtitle", "bullet_points" };
 	const cJSON *slide;
-	char hex[SHA256_HEX_SIZE], *text;
 	size_t k;
-	int i = 0;
 
-	d->n = cJSON_GetArraySize(content);
-	d->images = ecalloc((size_t)d->n, sizeof *d->images);
-	d->drawn = ecalloc((size_t)d->n, sizeof *d->drawn);
 	cJSON_ArrayForEach(slide, content) {
 		cJSON *f = cJSON_CreateObject(), *show = cJSON_CreateObject();
 
@@ -220,33 +241,82 @@ static void deck_from_content(struct deck *d, const cJSON *content, const cJSON 
 		cJSON_AddStringToObject(f, "theme", d->theme->name);
 		cJSON_AddItemToObject(f, "video_size", video_size(settings));
 		cJSON_AddItemToObject(f, "slide", show);
-		text = cJSON_PrintUnformatted(f);
-		if (!text || sha256_hex(text, strlen(text), hex) < 0)
-			die(EXIT_SYS, "cannot hash slide %d", i + 1);
-		free(text);
-		/* 80 bits of the hash: enough that two slides never meet by chance */
-		hex[20] = '\0';
-		d->images[i] = estrfmt("slides/%s.png", hex);
-		d->drawn[i++] = f;
+		deck_add(d, NULL, f);
 	}
 }
 
-static void deck_from_dir(struct deck *d, const char *given, const char *spec_dir)
+/* A PDF's page count, from pdfinfo (poppler-utils). */
+static int pdf_pages(const char *pdf)
 {
-	char *dir = userpath_resolve(given, spec_dir);
+	char *argv[] = { "pdfinfo", (char *)pdf, NULL }, line[512];
+	int pages = 0, status;
+	pid_t pid;
+	FILE *f = run_pipe(argv, "r", &pid);
+
+	if (!f)
+		die(EXIT_SYS, "cannot start pdfinfo:");
+	while (fgets(line, sizeof line, f))
+		if (strncmp(line, "Pages:", 6) == 0)
+			pages = atoi(line + 6);
+	status = run_pipe_close(f, pid);
+	if (status == 127)
+		die(EXIT_SYS, "%s: slides.dir: %s is a PDF: its pages need pdfinfo and pdftoppm "
+		    "(Debian package poppler-utils): install them, or export the pages as images",
+		    spec_path, pdf);
+	if (status != 0 || pages < 1)
+		die(EXIT_USAGE, "%s: slides.dir: %s: not a PDF that pdfinfo can read: export its "
+		    "pages as images, or remove it from the folder", spec_path, pdf);
+	return pages;
+}
+
+/* Each page of a PDF is a slide, drawn by make from a fragment that holds
+ * the PDF's hash: a changed PDF draws its pages again. */
+static void deck_add_pdf(struct deck *d, const char *pdf, const cJSON *settings)
+{
+	char hex[SHA256_HEX_SIZE];
+	int page, pages = pdf_pages(pdf);
+
+	if (sha256_file_hex(pdf, hex) < 0)
+		die(EXIT_SYS, "%s: slides.dir: cannot read %s:", spec_path, pdf);
+	d->pdfs = erealloc(d->pdfs, (size_t)(d->npdfs + 1) * sizeof *d->pdfs);
+	d->pdfs[d->npdfs++] = estrdup(pdf);
+	for (page = 1; page <= pages; page++) {
+		cJSON *f = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(f, "pdf", pdf);
+		cJSON_AddStringToObject(f, "sha256", hex);
+		cJSON_AddNumberToObject(f, "page", page);
+		cJSON_AddItemToObject(f, "video_size", video_size(settings));
+		deck_add(d, NULL, f);
+	}
+}
+
+static void deck_from_dir(struct deck *d, const char *given, const char *spec_dir,
+			  const cJSON *settings)
+{
+	char *dir = userpath_resolve(given, spec_dir), **files;
+	int i, n;
 
 	if (!dir)
 		die(EXIT_USAGE, "%s: slides.dir: \"%s\": the home folder is unknown (HOME unset "
 		    "or another user's): give a path relative to the spec", spec_path, given);
 	d->dir = dir;
-	d->n = slides_dir_images(dir, &d->images);
-	if (d->n < 0)
+	n = slides_dir_images(dir, &files);
+	if (n < 0)
 		die(EXIT_USAGE, "%s: slides.dir: cannot read folder \"%s\": %s: give a folder "
 		    "of PNG or JPEG images, relative to the spec's folder", spec_path, dir,
 		    strerror(errno));
-	if (d->n == 0)
-		die(EXIT_USAGE, "%s: slides.dir: \"%s\" holds no PNG or JPEG images (*.png, "
-		    "*.jpg, *.jpeg)", spec_path, dir);
+	if (n == 0)
+		die(EXIT_USAGE, "%s: slides.dir: \"%s\" holds no PNG or JPEG images or PDFs "
+		    "(*.png, *.jpg, *.jpeg, *.pdf)", spec_path, dir);
+	for (i = 0; i < n; i++) {
+		if (slides_is_pdf(files[i]))
+			deck_add_pdf(d, files[i], settings);
+		else
+			deck_add(d, files[i], NULL);
+		free(files[i]);
+	}
+	free(files);
 }
 
 /* Build the deck, check that every slides segment's range is inside it
@@ -273,7 +343,7 @@ static void load_segments(cJSON *spec, const char *spec_dir, struct deck *d)
 	if (content)
 		deck_from_content(d, content, settings);
 	else if ((dir = json_str(deck, "dir", NULL)))
-		deck_from_dir(d, dir, spec_dir);
+		deck_from_dir(d, dir, spec_dir, settings);
 	steps = cJSON_Duplicate(segments, 1);
 	cJSON_ArrayForEach(step, steps) {
 		const cJSON *range = cJSON_GetObjectItemCaseSensitive(
@@ -301,18 +371,20 @@ static void deck_free(struct deck *d)
 
 	for (i = 0; i < d->n; i++) {
 		free(d->images[i]);
-		if (d->drawn)
-			cJSON_Delete(d->drawn[i]);
+		cJSON_Delete(d->drawn[i]);
 	}
+	for (i = 0; i < d->npdfs; i++)
+		free(d->pdfs[i]);
 	free(d->images);
 	free(d->drawn);
 	free(d->dir);
+	free(d->pdfs);
 }
 
 /* A slide's image as a path: the user's own, or where make draws it. */
 static char *slide_image(const struct deck *d, int i, const char *outdir_abs)
 {
-	if (d->dir)
+	if (!d->drawn[i])
 		return estrdup(d->images[i]);
 	return estrfmt("%s/%s", outdir_abs, d->images[i]);
 }
@@ -435,12 +507,12 @@ static char *slides_mk(const cJSON *spec, const struct deck *d)
 {
 	const cJSON *step;
 	char *list = estrdup("SLIDE_STEPS :="), *rules = estrdup(""), *next, *stamp;
+	int i;
 
 	cJSON_ArrayForEach(step, cJSON_GetObjectItemCaseSensitive(spec, "steps")) {
 		const cJSON *range = cJSON_GetObjectItemCaseSensitive(
 			cJSON_GetObjectItemCaseSensitive(step, "slides"), "range");
 		const char *id = json_str(step, "id", "");
-		int i;
 
 		if (!is_slides(step))
 			continue;
@@ -458,7 +530,7 @@ static char *slides_mk(const cJSON *spec, const struct deck *d)
 				     d->images[i]);
 				continue;
 			}
-			next = estrfmt(d->dir ? "%s %s" : "%s $(OUT)/%s", rules, d->images[i]);
+			next = estrfmt(d->drawn[i] ? "%s $(OUT)/%s" : "%s %s", rules, d->images[i]);
 			free(rules);
 			rules = next;
 		}
@@ -466,15 +538,24 @@ static char *slides_mk(const cJSON *spec, const struct deck *d)
 		free(rules);
 		rules = next;
 	}
-	/* an image added, removed or renamed changes the folder: split again */
-	if (d->dir && make_safe(d->dir)) {
-		stamp = estrfmt("$(SPEC_STAMP): %s\n", d->dir);
-	} else {
-		if (d->dir)
+	/* an image added, removed or renamed changes the folder, a PDF its
+	 * pages: split again */
+	stamp = estrdup(d->dir ? "$(SPEC_STAMP):" : "");
+	for (i = -1; d->dir && i < d->npdfs; i++) {
+		const char *path = i < 0 ? d->dir : d->pdfs[i];
+
+		if (!make_safe(path)) {
 			warn("%s: slides.dir: make cannot track \"%s\" (spaces or special "
-			     "characters): rebuild by hand when its images change", spec_path, d->dir);
-		stamp = estrdup("");
+			     "characters): rebuild by hand when it changes", spec_path, path);
+			continue;
+		}
+		next = estrfmt("%s %s", stamp, path);
+		free(stamp);
+		stamp = next;
 	}
+	next = estrfmt("%s%s", stamp, d->dir ? "\n" : "");
+	free(stamp);
+	stamp = next;
 	next = estrfmt("%s\n%s%s", list, rules, stamp);
 	free(stamp);
 	free(list);
@@ -520,7 +601,9 @@ static void write_slides(const char *outdir, const struct deck *d)
 	char *path;
 	int i;
 
-	for (i = 0; !d->dir && i < d->n; i++) {
+	for (i = 0; i < d->n; i++) {
+		if (!d->drawn[i])
+			continue;
 		path = estrfmt("%s/%.*s.json", outdir, (int)strlen(d->images[i]) - 4, d->images[i]);
 		write_fragment(path, d->drawn[i]);
 		free(path);

@@ -42,11 +42,12 @@ int main(void)
 	for (i = 0; i < (int)(sizeof names / sizeof names[0]); i++)
 		touch(dir, names[i]);
 	n = slides_dir_images(dir, &paths);
-	CHECK(n == 3);
+	CHECK(n == 4);
 	/* natural order: 2 before 10 */
-	CHECK(n == 3 && ends_with(paths[0], "/1.jpeg") && ends_with(paths[1], "/2.JPG") &&
-	      ends_with(paths[2], "/10.png"));
-	CHECK(n == 3 && strncmp(paths[0], dir, strlen(dir)) == 0);
+	CHECK(n == 4 && ends_with(paths[0], "/1.jpeg") && ends_with(paths[1], "/2.JPG") &&
+	      ends_with(paths[2], "/10.png") && ends_with(paths[3], "/deck.pdf"));
+	CHECK(n == 4 && strncmp(paths[0], dir, strlen(dir)) == 0);
+	CHECK(slides_is_pdf("a/Deck.PDF") && !slides_is_pdf("a.pdf/x.png"));
 	for (i = 0; i < n; i++)
 		free(paths[i]);
 	free(paths);

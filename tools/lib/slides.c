@@ -31,12 +31,20 @@ const char *slides_theme_names(void)
 	return "dark, light, contrast";
 }
 
+int slides_is_pdf(const char *path)
+{
+	const char *dot = strrchr(path, '.');
+
+	return dot && !strcasecmp(dot, ".pdf");
+}
+
 static int is_image(const char *name)
 {
 	const char *dot = strrchr(name, '.');
 
 	return name[0] != '.' && dot &&
-	       (!strcasecmp(dot, ".png") || !strcasecmp(dot, ".jpg") || !strcasecmp(dot, ".jpeg"));
+	       (!strcasecmp(dot, ".png") || !strcasecmp(dot, ".jpg") || !strcasecmp(dot, ".jpeg") ||
+		slides_is_pdf(name));
 }
 
 static int by_name(const struct dirent **a, const struct dirent **b)

@@ -22,7 +22,10 @@ const struct slide_theme *slides_theme(const char *name);
 /* "dark, light, contrast": for messages. */
 const char *slides_theme_names(void);
 
-/* The images of folder dir (PNG and JPEG, by extension, any case), in
+/* Whether path names a PDF (by extension, any case). */
+int slides_is_pdf(const char *path);
+
+/* The slides of folder dir (PNG, JPEG and PDF, by extension, any case), in
  * natural name order ("2.png" before "10.png"), as full paths. Returns how
  * many (0 for none), or -1 with errno when the folder cannot be read.
  * *paths is malloc'd, each entry too. */
