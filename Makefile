@@ -49,6 +49,7 @@ include mk/spec.mk
 include mk/tts-$(BACKEND).mk
 include mk/vscode.mk
 include mk/capture.mk
+include mk/slides.mk
 include mk/assemble.mk
 include mk/test.mk
 include mk/bench.mk

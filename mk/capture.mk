@@ -11,13 +11,18 @@ ifeq ($(CAPTURE_MODE),continuous)
 # One page across the whole tour, its state carried from step to step: every
 # clip comes from one run, so they are remade together, each time from the
 # state pre_setup makes.
-CAPS := $(patsubst %,$(OUT)/step/%/cap.json,$(STEPS))
+# Slides segments are not on the page: mk/slides.mk makes their clips.
+CAP_STEPS := $(filter-out $(SLIDE_STEPS),$(STEPS))
+CAPS := $(patsubst %,$(OUT)/step/%/cap.json,$(CAP_STEPS))
+CAP_CLIPS := $(patsubst %,$(OUT)/clip/%.mp4,$(CAP_STEPS))
 
-$(CLIPS) $(CLIPS:.mp4=.json) &: $(CAPS) $(WAVS) $(OUT)/pre_setup.json $(BIN)/presetup $(BIN)/stepcap $(VSCODE_PREREQS) | $(OUT)/clip/
+ifneq ($(CAP_STEPS),)
+$(CAP_CLIPS) $(CAP_CLIPS:.mp4=.json) &: $(CAPS) $(CAP_STEPS:%=$(OUT)/wav/%.wav) $(OUT)/pre_setup.json $(BIN)/presetup $(BIN)/stepcap $(VSCODE_PREREQS) | $(OUT)/clip/
 	$(call say,SETUP,$(OUT)/pre_setup.json)
 	$(Q)$(BIN)/presetup $(OUT)/pre_setup.json
 	$(call say,CAP,'$(OUT)/clip/*.mp4')
 	$(Q)$(VSCODE_RUN) $(BIN)/stepcap -f $(OUT)/fail -d $(OUT) $(CAPS)
+endif
 else
 # Steps on their own need pre_setup once, before the first of them, and
 # again when the commands change.

@@ -12,6 +12,7 @@
 #                              other files (logs, notes) are left alone
 #   intro or outro clip     -> mux.json (the final assembly)
 #   the F5 reference voice  -> every tts.json (all narration)
+#   an image in slides.dir  -> nothing: make holds it as a prerequisite
 set -u
 spec=$1 out=$2
 shift 2
@@ -50,11 +51,13 @@ resolve() {
 # read_spec: the files the spec names, into the arrays below
 read_spec() {
 	local id url
-	step_ids=() step_pages=() edges=() ref=
+	step_ids=() step_pages=() edges=() ref= deck=
 	while IFS=$'\t' read -r id url; do
 		step_ids+=("$id")
 		step_pages+=("$(resolve "$url")")
-	done < <(jq -r '.steps[]? | [.id, .url] | @tsv' "$spec" 2>/dev/null)
+	done < <(jq -r '(.steps // .segments)[]? | select(.url) | [.id, .url] | @tsv' "$spec" 2>/dev/null)
+	deck=$(jq -r '.slides.dir // empty' "$spec" 2>/dev/null)
+	[ -z "$deck" ] || deck=$(resolve "$deck")
 	while IFS= read -r url; do
 		[ -z "$url" ] || edges+=("$(resolve "$url")")
 	done < <(jq -r '.output.intro_clip // empty, .output.outro_clip // empty' "$spec" 2>/dev/null)
@@ -65,7 +68,7 @@ read_spec() {
 watch_dirs() {
 	local f d
 	printf '%s\n' "$spec_dir"
-	for f in "${step_pages[@]}" "${edges[@]}" ${ref:+"$ref"}; do
+	for f in "${step_pages[@]}" "${edges[@]}" ${ref:+"$ref"} ${deck:+"$deck/."}; do
 		d=$(dirname "$f")
 		[ -d "$d" ] && printf '%s\n' "$d"
 	done | sort -u
@@ -100,6 +103,9 @@ react() {
 			{ touch_fragments "$out/step/${step_ids[$i]}/cap.json"; hit=0; }
 	done
 	[ $hit = 0 ] && return 0
+	case $path in
+	"${deck:-/nonexistent}"/*) return 0 ;;
+	esac
 	# gone already: an editor's or sed's temporary file
 	[ -e "$path" ] || return 1
 	case $name in

@@ -13,6 +13,12 @@
  *                             recording profile (only when they open one)
  * Nothing is written unless the whole spec is valid.
  *
+ * A segments spec becomes steps in the spec's order: a demo segment is a
+ * step, a slides segment gets step/ID/slides.json (its images and timing)
+ * instead of cap.json. Each slide of a slides.content deck gets
+ *   outdir/slides/KEY.json    what its picture is drawn from
+ * named by the hash of that content, so a changed word makes one new slide.
+ *
  * For -b colab-f5, settings.f5_ref_audio and f5_ref_text are required;
  * the reference voice is read (its content is part of each fragment) and
  * a warning says when it is not 6-12 s long. With -r reqdir and -c
@@ -32,6 +38,9 @@
 #include "colabreq.h"
 #include "file.h"
 #include "json.h"
+#include "run.h"
+#include "sha256.h"
+#include "slides.h"
 #include "spec.h"
 #include "url.h"
 #include "userpath.h"
@@ -172,6 +181,244 @@ static cJSON *mux_fragment(const cJSON *spec, const char *spec_dir)
 	return f;
 }
 
+/* The deck that slides segments show: per slide, the image to show and,
+ * when make draws it (a slides.content slide, a PDF page), the fragment
+ * it is drawn from. */
+struct deck {
+	int n;
+	char **images;   /* the user's image, or "slides/KEY.png" under outdir */
+	cJSON **drawn;   /* what slides/KEY.png is drawn from; NULL for a user's image */
+	const struct slide_theme *theme;
+	char *dir;       /* slides.dir, resolved; NULL for slides.content */
+	char **pdfs;     /* the PDFs in dir, whose pages are slides */
+	int npdfs;
+};
+
+static int is_slides(const cJSON *step)
+{
+	return strcmp(json_str(step, "type", "demo"), "slides") == 0;
+}
+
+static cJSON *video_size(const cJSON *settings)
+{
+	cJSON *viewport = size_or_default(settings, "viewport", NULL);
+	cJSON *size = size_or_default(settings, "video_size", viewport);
+
+	cJSON_Delete(viewport);
+	return size;
+}
+
+/* Add a slide: the user's image (drawn NULL), or one make draws from the
+ * fragment drawn, named by the hash of that fragment. */
+static void deck_add(struct deck *d, const char *image, cJSON *drawn)
+{
+	char hex[SHA256_HEX_SIZE], *text;
+
+	d->images = erealloc(d->images, (size_t)(d->n + 1) * sizeof *d->images);
+	d->drawn = erealloc(d->drawn, (size_t)(d->n + 1) * sizeof *d->drawn);
+	d->drawn[d->n] = drawn;
+	if (!drawn) {
+		d->images[d->n++] = estrdup(image);
+		return;
+	}
+	text = cJSON_PrintUnformatted(drawn);
+	if (!text || sha256_hex(text, strlen(text), hex) < 0)
+		die(EXIT_SYS, "cannot hash slide %d", d->n + 1);
+	free(text);
+	/* 80 bits of the hash: enough that two slides never meet by chance */
+	hex[20] = '\0';
+	d->images[d->n++] = estrfmt("slides/%s.png", hex);
+}
+
+static void deck_from_content(struct deck *d, const cJSON *content, const cJSON *settings)
+{
+	static const char *const keys[] = { "type", "title", "subtitle", "bullet_points" };
+	const cJSON *slide;
+	size_t k;
+
+	cJSON_ArrayForEach(slide, content) {
+		cJSON *f = cJSON_CreateObject(), *show = cJSON_CreateObject();
+
+		for (k = 0; k < sizeof keys / sizeof keys[0]; k++)
+			add_copy(show, slide, keys[k]);
+		cJSON_AddStringToObject(f, "theme", d->theme->name);
+		cJSON_AddItemToObject(f, "video_size", video_size(settings));
+		cJSON_AddItemToObject(f, "slide", show);
+		deck_add(d, NULL, f);
+	}
+}
+
+/* A PDF's page count, from pdfinfo (poppler-utils). */
+static int pdf_pages(const char *pdf)
+{
+	char *argv[] = { "pdfinfo", (char *)pdf, NULL }, line[512];
+	int pages = 0, status;
+	pid_t pid;
+	FILE *f = run_pipe(argv, "r", &pid);
+
+	if (!f)
+		die(EXIT_SYS, "cannot start pdfinfo:");
+	while (fgets(line, sizeof line, f))
+		if (strncmp(line, "Pages:", 6) == 0)
+			pages = atoi(line + 6);
+	status = run_pipe_close(f, pid);
+	if (status == 127)
+		die(EXIT_SYS, "%s: slides.dir: %s is a PDF: its pages need pdfinfo and pdftoppm "
+		    "(Debian package poppler-utils): install them, or export the pages as images",
+		    spec_path, pdf);
+	if (status != 0 || pages < 1)
+		die(EXIT_USAGE, "%s: slides.dir: %s: not a PDF that pdfinfo can read: export its "
+		    "pages as images, or remove it from the folder", spec_path, pdf);
+	return pages;
+}
+
+/* Each page of a PDF is a slide, drawn by make from a fragment that holds
+ * the PDF's hash: a changed PDF draws its pages again. */
+static void deck_add_pdf(struct deck *d, const char *pdf, const cJSON *settings)
+{
+	char hex[SHA256_HEX_SIZE];
+	int page, pages = pdf_pages(pdf);
+
+	if (sha256_file_hex(pdf, hex) < 0)
+		die(EXIT_SYS, "%s: slides.dir: cannot read %s:", spec_path, pdf);
+	d->pdfs = erealloc(d->pdfs, (size_t)(d->npdfs + 1) * sizeof *d->pdfs);
+	d->pdfs[d->npdfs++] = estrdup(pdf);
+	for (page = 1; page <= pages; page++) {
+		cJSON *f = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(f, "pdf", pdf);
+		cJSON_AddStringToObject(f, "sha256", hex);
+		cJSON_AddNumberToObject(f, "page", page);
+		cJSON_AddItemToObject(f, "video_size", video_size(settings));
+		deck_add(d, NULL, f);
+	}
+}
+
+static void deck_from_dir(struct deck *d, const char *given, const char *spec_dir,
+			  const cJSON *settings)
+{
+	char *dir = userpath_resolve(given, spec_dir), **files;
+	int i, n;
+
+	if (!dir)
+		die(EXIT_USAGE, "%s: slides.dir: \"%s\": the home folder is unknown (HOME unset "
+		    "or another user's): give a path relative to the spec", spec_path, given);
+	d->dir = dir;
+	n = slides_dir_images(dir, &files);
+	if (n < 0)
+		die(EXIT_USAGE, "%s: slides.dir: cannot read folder \"%s\": %s: give a folder "
+		    "of PNG or JPEG images, relative to the spec's folder", spec_path, dir,
+		    strerror(errno));
+	if (n == 0)
+		die(EXIT_USAGE, "%s: slides.dir: \"%s\" holds no PNG or JPEG images or PDFs "
+		    "(*.png, *.jpg, *.jpeg, *.pdf)", spec_path, dir);
+	for (i = 0; i < n; i++) {
+		if (slides_is_pdf(files[i]))
+			deck_add_pdf(d, files[i], settings);
+		else
+			deck_add(d, files[i], NULL);
+		free(files[i]);
+	}
+	free(files);
+}
+
+/* Build the deck, check that every slides segment's range is inside it
+ * (spec_validate could not count a folder), and turn the segments into
+ * the steps everything downstream reads. Dies with EXIT_USAGE on bad input. */
+static void load_segments(cJSON *spec, const char *spec_dir, struct deck *d)
+{
+	const cJSON *settings = cJSON_GetObjectItemCaseSensitive(spec, "settings");
+	const cJSON *deck = cJSON_GetObjectItemCaseSensitive(spec, "slides");
+	const cJSON *segments = cJSON_GetObjectItemCaseSensitive(spec, "segments");
+	const cJSON *content = cJSON_GetObjectItemCaseSensitive(deck, "content");
+	const char *theme = json_str(deck, "theme", SLIDES_DEFAULT_THEME), *dir;
+	cJSON *steps, *step;
+	int i = 0;
+
+	memset(d, 0, sizeof *d);
+	if (!segments)
+		return;
+	if (!(d->theme = slides_theme(theme))) {
+		warn("%s: slides.theme: no built-in theme \"%s\": using \"%s\" (themes: %s)",
+		     spec_path, theme, SLIDES_DEFAULT_THEME, slides_theme_names());
+		d->theme = slides_theme(SLIDES_DEFAULT_THEME);
+	}
+	if (content)
+		deck_from_content(d, content, settings);
+	else if ((dir = json_str(deck, "dir", NULL)))
+		deck_from_dir(d, dir, spec_dir, settings);
+	steps = cJSON_Duplicate(segments, 1);
+	cJSON_ArrayForEach(step, steps) {
+		const cJSON *range = cJSON_GetObjectItemCaseSensitive(
+			cJSON_GetObjectItemCaseSensitive(step, "slides"), "range");
+		int first = cJSON_GetArrayItem(range, 0) ? cJSON_GetArrayItem(range, 0)->valueint : 0;
+		int last = cJSON_GetArrayItem(range, 1) ? cJSON_GetArrayItem(range, 1)->valueint : 0;
+
+		if (is_slides(step) && last > d->n)
+			die(EXIT_USAGE, "%s: segments[%d].slides.range: [%d, %d] is outside the deck: "
+			    "slides.dir has %d image%s", spec_path, i, first, last, d->n,
+			    d->n == 1 ? "" : "s");
+		/* a slides chapter is named after its first slide unless titled */
+		if (is_slides(step) && content && !cJSON_GetObjectItemCaseSensitive(step, "title"))
+			cJSON_AddStringToObject(step, "title",
+						json_str(cJSON_GetArrayItem(content, first - 1),
+							 "title", json_str(step, "id", "")));
+		i++;
+	}
+	cJSON_AddItemToObject(spec, "steps", steps);
+}
+
+static void deck_free(struct deck *d)
+{
+	int i;
+
+	for (i = 0; i < d->n; i++) {
+		free(d->images[i]);
+		cJSON_Delete(d->drawn[i]);
+	}
+	for (i = 0; i < d->npdfs; i++)
+		free(d->pdfs[i]);
+	free(d->images);
+	free(d->drawn);
+	free(d->dir);
+	free(d->pdfs);
+}
+
+/* A slide's image as a path: the user's own, or where make draws it. */
+static char *slide_image(const struct deck *d, int i, const char *outdir_abs)
+{
+	if (!d->drawn[i])
+		return estrdup(d->images[i]);
+	return estrfmt("%s/%s", outdir_abs, d->images[i]);
+}
+
+/* What a slides segment's clip depends on: its slides and its timing. */
+static cJSON *slides_fragment(const cJSON *step, const cJSON *settings, const struct deck *d,
+			      const char *outdir_abs)
+{
+	const cJSON *show = cJSON_GetObjectItemCaseSensitive(step, "slides");
+	const cJSON *range = cJSON_GetObjectItemCaseSensitive(show, "range");
+	cJSON *f = cJSON_CreateObject(), *images = cJSON_CreateArray();
+	int i, first = cJSON_GetArrayItem(range, 0)->valueint;
+	int last = cJSON_GetArrayItem(range, 1)->valueint;
+
+	cJSON_AddStringToObject(f, "id", json_str(step, "id", ""));
+	cJSON_AddNumberToObject(f, "fps", json_num(settings, "fps", SPEC_DEFAULT_FPS));
+	cJSON_AddItemToObject(f, "video_size", video_size(settings));
+	cJSON_AddNumberToObject(f, "lead_in", json_num(settings, "lead_in", SPEC_DEFAULT_LEAD_IN));
+	cJSON_AddNumberToObject(f, "tail", json_num(settings, "tail", SPEC_DEFAULT_TAIL));
+	cJSON_AddNumberToObject(f, "advance_interval",
+				json_num(show, "advance_interval", SLIDES_DEFAULT_INTERVAL_MS));
+	cJSON_AddStringToObject(f, "background", d->theme->background);
+	for (i = first - 1; i < last; i++) {
+		char *path = slide_image(d, i, outdir_abs);
+		cJSON_AddItemToArray(images, cJSON_CreateString(path));
+		free(path);
+	}
+	cJSON_AddItemToObject(f, "images", images);
+	return f;
+}
+
 static void write_fragment(const char *path, const cJSON *v)
 {
 	if (mkdirs_for(path) < 0)
@@ -255,9 +502,75 @@ static char *page_prereqs_mk(const cJSON *spec, const char *spec_dir)
 	return text;
 }
 
-static void write_steps_mk(const char *outdir, const cJSON *spec, const char *spec_dir)
+/* "SLIDE_STEPS := ..." and, per slides segment, "SLIDES_ID := images" for
+ * steps.mk: mk/slides.mk makes those clips from their images, drawn by
+ * make (slides/KEY.png) or the user's own (left out when make cannot hold
+ * the path, with a warning). */
+static char *slides_mk(const cJSON *spec, const struct deck *d)
+{
+	const cJSON *step;
+	char *list = estrdup("SLIDE_STEPS :="), *rules = estrdup(""), *next, *stamp;
+	int i;
+
+	cJSON_ArrayForEach(step, cJSON_GetObjectItemCaseSensitive(spec, "steps")) {
+		const cJSON *range = cJSON_GetObjectItemCaseSensitive(
+			cJSON_GetObjectItemCaseSensitive(step, "slides"), "range");
+		const char *id = json_str(step, "id", "");
+
+		if (!is_slides(step))
+			continue;
+		next = estrfmt("%s %s", list, id);
+		free(list);
+		list = next;
+		next = estrfmt("%sSLIDES_%s :=", rules, id);
+		free(rules);
+		rules = next;
+		for (i = cJSON_GetArrayItem(range, 0)->valueint - 1;
+		     i < cJSON_GetArrayItem(range, 1)->valueint; i++) {
+			if (!make_safe(d->images[i])) {
+				warn("%s: slides.dir: make cannot track \"%s\" (spaces or special "
+				     "characters): rebuild by hand when it changes", spec_path,
+				     d->images[i]);
+				continue;
+			}
+			next = estrfmt(d->drawn[i] ? "%s $(OUT)/%s" : "%s %s", rules, d->images[i]);
+			free(rules);
+			rules = next;
+		}
+		next = estrfmt("%s\n", rules);
+		free(rules);
+		rules = next;
+	}
+	/* an image added, removed or renamed changes the folder, a PDF its
+	 * pages: split again */
+	stamp = estrdup(d->dir ? "$(SPEC_STAMP):" : "");
+	for (i = -1; d->dir && i < d->npdfs; i++) {
+		const char *path = i < 0 ? d->dir : d->pdfs[i];
+
+		if (!make_safe(path)) {
+			warn("%s: slides.dir: make cannot track \"%s\" (spaces or special "
+			     "characters): rebuild by hand when it changes", spec_path, path);
+			continue;
+		}
+		next = estrfmt("%s %s", stamp, path);
+		free(stamp);
+		stamp = next;
+	}
+	next = estrfmt("%s%s", stamp, d->dir ? "\n" : "");
+	free(stamp);
+	stamp = next;
+	next = estrfmt("%s\n%s%s", list, rules, stamp);
+	free(stamp);
+	free(list);
+	free(rules);
+	return next;
+}
+
+static void write_steps_mk(const char *outdir, const cJSON *spec, const char *spec_dir,
+			   const struct deck *d)
 {
 	char *media = mux_media_mk(spec, spec_dir), *pages = page_prereqs_mk(spec, spec_dir);
+	char *slides = slides_mk(spec, d);
 	cJSON *vscode = vscode_fragment(spec);
 	const cJSON *step;
 	char *path = estrfmt("%s/steps.mk", outdir);
@@ -274,11 +587,12 @@ static void write_steps_mk(const char *outdir, const cJSON *spec, const char *sp
 		text = erealloc(text, len + strlen(id) + 3);
 		len += (size_t)sprintf(text + len, " %s", id);
 	}
-	text = erealloc(text, len + 2 + strlen(media) + strlen(pages));
+	text = erealloc(text, len + 2 + strlen(media) + strlen(pages) + strlen(slides));
 	text[len++] = '\n';
-	len += (size_t)sprintf(text + len, "%s%s", media, pages);
+	len += (size_t)sprintf(text + len, "%s%s%s", media, pages, slides);
 	free(media);
 	free(pages);
+	free(slides);
 	cJSON_Delete(vscode);
 	if (mkdirs_for(path) < 0 || write_if_changed(path, text, len) < 0)
 		die(EXIT_SYS, "write %s:", path);
@@ -286,13 +600,34 @@ static void write_steps_mk(const char *outdir, const cJSON *spec, const char *sp
 	free(path);
 }
 
+/* Each drawn slide's fragment, under its content's name: written once,
+ * never changed, so its picture is drawn once. */
+static void write_slides(const char *outdir, const struct deck *d)
+{
+	char *path;
+	int i;
+
+	for (i = 0; i < d->n; i++) {
+		if (!d->drawn[i])
+			continue;
+		path = estrfmt("%s/%.*s.json", outdir, (int)strlen(d->images[i]) - 4, d->images[i]);
+		write_fragment(path, d->drawn[i]);
+		free(path);
+	}
+}
+
 static void write_outputs(const char *outdir, const cJSON *spec, const char *engine,
-			  const char *spec_dir)
+			  const char *spec_dir, const struct deck *d)
 {
 	const cJSON *settings = cJSON_GetObjectItemCaseSensitive(spec, "settings");
 	const cJSON *step;
+	char outdir_abs[PATH_MAX];
 	cJSON *f;
 	char *path;
+
+	if (mkdirs(outdir) < 0 || !realpath(outdir, outdir_abs))
+		die(EXIT_SYS, "mkdir %s:", outdir);
+	write_slides(outdir, d);
 
 	cJSON_ArrayForEach(step, cJSON_GetObjectItemCaseSensitive(spec, "steps")) {
 		const char *id = json_str(step, "id", "");
@@ -305,8 +640,13 @@ static void write_outputs(const char *outdir, const cJSON *spec, const char *eng
 		free(path);
 		cJSON_Delete(f);
 
-		f = cap_fragment(step, settings, spec_dir);
-		path = estrfmt("%s/step/%s/cap.json", outdir, id);
+		if (is_slides(step)) {
+			f = slides_fragment(step, settings, d, outdir_abs);
+			path = estrfmt("%s/step/%s/slides.json", outdir, id);
+		} else {
+			f = cap_fragment(step, settings, spec_dir);
+			path = estrfmt("%s/step/%s/cap.json", outdir, id);
+		}
 		write_fragment(path, f);
 		free(path);
 		cJSON_Delete(f);
@@ -327,7 +667,7 @@ static void write_outputs(const char *outdir, const cJSON *spec, const char *eng
 		free(path);
 		cJSON_Delete(f);
 	}
-	write_steps_mk(outdir, spec, spec_dir);
+	write_steps_mk(outdir, spec, spec_dir, d);
 }
 
 /* The spec's folder as an absolute path: relative URLs resolve against it. */
@@ -369,6 +709,7 @@ int main(int argc, char *argv[])
 	const char *outdir = NULL, *backend = "local", *engine;
 	const char *reqdir = NULL, *cachedir = NULL;
 	struct f5_voice voice;
+	struct deck deck;
 	char err[1024];
 	int opt, sys_error;
 	cJSON *spec;
@@ -413,13 +754,14 @@ int main(int argc, char *argv[])
 	}
 	if (spec_validate(spec, err, sizeof err, warn_unknown) < 0)
 		die(EXIT_USAGE, "%s: %s", spec_path, err);
+	spec_dir = spec_folder(spec_path);
+	load_segments(spec, spec_dir, &deck);
 	if (strcmp(backend, "colab-f5") == 0)
 		load_f5_voice(spec, &voice, !reqdir);
-	if (outdir) {
-		spec_dir = spec_folder(spec_path);
-		write_outputs(outdir, spec, engine, spec_dir);
-		free(spec_dir);
-	}
+	if (outdir)
+		write_outputs(outdir, spec, engine, spec_dir, &deck);
+	free(spec_dir);
+	deck_free(&deck);
 	if (reqdir && colab_request_write(spec, outdir, reqdir, cachedir, err, sizeof err) < 0)
 		die(EXIT_SYS, "%s", err);
 	if (f5_voice)

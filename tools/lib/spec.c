@@ -504,12 +504,63 @@ static int check_kinds(struct ctx *c, const char *path, const cJSON *list_json,
 	return 0;
 }
 
+/* A step's id: safe as a file name, and not used by an earlier item of
+ * list (what = "steps" or "segments", for the message). */
+static int check_id(struct ctx *c, const char *path, const cJSON *list, int i,
+		    const char *what)
+{
+	const cJSON *id = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(list, i), "id");
+	const cJSON *other;
+	const char *why;
+	char sub[128];
+	int j = 0;
+
+	snprintf(sub, sizeof sub, "%s.id", path);
+	if (!stepid_valid(id->valuestring, &why))
+		return fail(c, sub, "\"%s\" %s: ids become file names, use letters, digits, '.', '_' and '-'",
+			    id->valuestring, why);
+	cJSON_ArrayForEach(other, list) {
+		const cJSON *oid;
+		if (j++ >= i)
+			break;
+		oid = cJSON_GetObjectItemCaseSensitive(other, "id");
+		if (cJSON_IsString(oid) && strcmp(oid->valuestring, id->valuestring) == 0)
+			return fail(c, sub, "duplicate id \"%s\" (also %s[%d].id): ids must be unique",
+				    id->valuestring, what, j - 1);
+	}
+	return 0;
+}
+
+/* What a step holds beyond its fields: scroll, actions, assertions. */
+static int check_step_parts(struct ctx *c, const char *path, const cJSON *step)
+{
+	const cJSON *v;
+	char sub[128];
+
+	if ((v = cJSON_GetObjectItemCaseSensitive(step, "scroll"))) {
+		snprintf(sub, sizeof sub, "%s.scroll", path);
+		if (check_object(c, sub, v, scroll_fields) < 0)
+			return -1;
+	}
+	if ((v = cJSON_GetObjectItemCaseSensitive(step, "actions"))) {
+		snprintf(sub, sizeof sub, "%s.actions", path);
+		if (check_kinds(c, sub, v, actions, COUNT(actions), "action") < 0)
+			return -1;
+	}
+	if ((v = cJSON_GetObjectItemCaseSensitive(step, "assertions"))) {
+		snprintf(sub, sizeof sub, "%s.assertions", path);
+		if (check_kinds(c, sub, v, assertion_kinds, COUNT(assertion_kinds),
+				"assertion") < 0)
+			return -1;
+	}
+	return 0;
+}
+
 static int check_steps(struct ctx *c, const cJSON *steps)
 {
-	const cJSON *step, *other;
-	char path[64], sub[128];
-	const char *why;
-	int i = 0, j;
+	const cJSON *step;
+	char path[64];
+	int i = 0;
 
 	if (!steps)
 		return fail(c, "steps", "missing: a spec needs a non-empty \"steps\" array");
@@ -518,42 +569,154 @@ static int check_steps(struct ctx *c, const cJSON *steps)
 	if (cJSON_GetArraySize(steps) == 0)
 		return fail(c, "steps", "is empty: add at least one step");
 	cJSON_ArrayForEach(step, steps) {
-		const cJSON *id, *v;
-
 		snprintf(path, sizeof path, "steps[%d]", i);
-		if (check_object(c, path, step, step_fields) < 0)
+		if (check_object(c, path, step, step_fields) < 0 ||
+		    check_id(c, path, steps, i, "steps") < 0 ||
+		    check_step_parts(c, path, step) < 0)
 			return -1;
-		id = cJSON_GetObjectItemCaseSensitive(step, "id");
-		snprintf(sub, sizeof sub, "%s.id", path);
-		if (!stepid_valid(id->valuestring, &why))
-			return fail(c, sub, "\"%s\" %s: ids become file names, use letters, digits, '.', '_' and '-'",
-				    id->valuestring, why);
-		j = 0;
-		cJSON_ArrayForEach(other, steps) {
-			const cJSON *oid;
-			if (j++ >= i)
-				break;
-			oid = cJSON_GetObjectItemCaseSensitive(other, "id");
-			if (strcmp(oid->valuestring, id->valuestring) == 0)
-				return fail(c, sub, "duplicate id \"%s\" (also steps[%d].id): ids must be unique",
-					    id->valuestring, j - 1);
-		}
-		if ((v = cJSON_GetObjectItemCaseSensitive(step, "scroll"))) {
-			snprintf(sub, sizeof sub, "%s.scroll", path);
-			if (check_object(c, sub, v, scroll_fields) < 0)
+		i++;
+	}
+	return 0;
+}
+
+/* The segments workflow: demo segments are steps, slides segments show a
+ * range of the top-level deck while their narration plays. */
+static const struct field deck_fields[] = {
+	{ "generate", K_BOOL, 0, 0, 0, NULL },
+	{ "theme", K_TEXT, 0, 0, 0, NULL },
+	{ "cache_key", K_STRING, 0, 0, 0, NULL },
+	{ "content", K_ARRAY, 0, 0, 0, NULL },
+	{ "dir", K_TEXT, 0, 0, 0, NULL },
+	END
+};
+
+static const struct field slide_title[] = {
+	TYPE, { "title", K_TEXT, 1, 0, 0, NULL }, { "subtitle", K_STRING, 0, 0, 0, NULL }, END
+};
+static const struct field slide_content[] = {
+	TYPE, { "title", K_TEXT, 1, 0, 0, NULL }, { "bullet_points", K_STRINGS, 0, 0, 0, NULL }, END
+};
+
+static const struct action_kind slide_kinds[] = {
+	{ "title", slide_title },
+	{ "content", slide_content },
+};
+
+#define SEGMENT_COMMON \
+	{ "id", K_STRING, 1, 0, 0, NULL }, \
+	{ "type", K_STRING, 1, 0, 0, NULL }, \
+	{ "title", K_TEXT, 0, 0, 0, NULL }, \
+	{ "narration", K_TEXT, 1, 0, 0, NULL }, \
+	{ "duration", K_NUMBER, 0, 0, 86400, NULL }
+
+static const struct field demo_fields[] = {
+	SEGMENT_COMMON,
+	{ "url", K_TEXT, 1, 0, 0, NULL },
+	{ "actions", K_ARRAY, 0, 0, 0, NULL },
+	{ "assertions", K_ARRAY, 0, 0, 0, NULL },
+	{ "scroll", K_OBJECT, 0, 0, 0, NULL },
+	END
+};
+
+static const struct field slides_segment_fields[] = {
+	SEGMENT_COMMON,
+	{ "slides", K_OBJECT, 1, 0, 0, NULL },
+	END
+};
+
+static const struct field slides_show_fields[] = {
+	{ "range", K_ARRAY, 1, 0, 0, NULL },
+	{ "advance_interval", K_NUMBER, 0, 500, 3600000, NULL },
+	END
+};
+
+static int check_deck(struct ctx *c, const cJSON *deck)
+{
+	const cJSON *content;
+
+	if (check_object(c, "slides", deck, deck_fields) < 0)
+		return -1;
+	content = cJSON_GetObjectItemCaseSensitive(deck, "content");
+	if (content && cJSON_GetObjectItemCaseSensitive(deck, "dir"))
+		return fail(c, "slides", "has both \"content\" and \"dir\": keep one");
+	if (!content)
+		return 0;
+	if (cJSON_GetArraySize(content) == 0)
+		return fail(c, "slides.content", "is empty: add a slide or use \"dir\"");
+	return check_kinds(c, "slides.content", content, slide_kinds, COUNT(slide_kinds),
+			   "slide type");
+}
+
+/* [first, last], 1-based and inclusive, within the deck when its size is
+ * known here (a dir deck is counted by spec2req). */
+static int check_slide_range(struct ctx *c, const char *path, const cJSON *range,
+		       const cJSON *deck)
+{
+	const cJSON *content = cJSON_GetObjectItemCaseSensitive(deck, "content");
+	const cJSON *first = cJSON_GetArrayItem(range, 0), *last = cJSON_GetArrayItem(range, 1);
+	int n = cJSON_GetArraySize(content);
+
+	if (cJSON_GetArraySize(range) != 2 || !cJSON_IsNumber(first) || !cJSON_IsNumber(last) ||
+	    first->valuedouble != floor(first->valuedouble) ||
+	    last->valuedouble != floor(last->valuedouble))
+		return fail(c, path, "expected [first, last]: two slide numbers, counted from 1");
+	if (first->valuedouble < 1 || last->valuedouble < first->valuedouble)
+		return fail(c, path, "[%g, %g] is not a range: slides count from 1 and first <= last",
+			    first->valuedouble, last->valuedouble);
+	if (content && last->valuedouble > n)
+		return fail(c, path, "[%g, %g] is outside the deck: slides.content has %d slide%s",
+			    first->valuedouble, last->valuedouble, n, n == 1 ? "" : "s");
+	return 0;
+}
+
+static int check_segments(struct ctx *c, const cJSON *segments, const cJSON *deck)
+{
+	const cJSON *seg, *type, *show;
+	char path[64], sub[128];
+	int i = 0;
+
+	if (!cJSON_IsArray(segments))
+		return fail(c, "segments", "expected an array, got %s", type_name(segments));
+	if (cJSON_GetArraySize(segments) == 0)
+		return fail(c, "segments", "is empty: add at least one segment");
+	cJSON_ArrayForEach(seg, segments) {
+		snprintf(path, sizeof path, "segments[%d]", i);
+		snprintf(sub, sizeof sub, "%s.type", path);
+		if (!cJSON_IsObject(seg))
+			return fail(c, path, "expected an object, got %s", type_name(seg));
+		type = cJSON_GetObjectItemCaseSensitive(seg, "type");
+		if (!type)
+			return fail(c, path, "missing \"type\" (required): \"demo\" or \"slides\"");
+		if (!cJSON_IsString(type) || !in_choices(type->valuestring, "demo|slides"))
+			return fail(c, sub, "%s%s%s is not a segment type: use \"demo\" or \"slides\"",
+				    cJSON_IsString(type) ? "\"" : "",
+				    cJSON_IsString(type) ? type->valuestring : type_name(type),
+				    cJSON_IsString(type) ? "\"" : "");
+		if (strcmp(type->valuestring, "demo") == 0) {
+			if (check_object(c, path, seg, demo_fields) < 0 ||
+			    check_id(c, path, segments, i, "segments") < 0 ||
+			    check_step_parts(c, path, seg) < 0)
 				return -1;
+			i++;
+			continue;
 		}
-		if ((v = cJSON_GetObjectItemCaseSensitive(step, "actions"))) {
-			snprintf(sub, sizeof sub, "%s.actions", path);
-			if (check_kinds(c, sub, v, actions, COUNT(actions), "action") < 0)
-				return -1;
-		}
-		if ((v = cJSON_GetObjectItemCaseSensitive(step, "assertions"))) {
-			snprintf(sub, sizeof sub, "%s.assertions", path);
-			if (check_kinds(c, sub, v, assertion_kinds, COUNT(assertion_kinds),
-					"assertion") < 0)
-				return -1;
-		}
+		if (check_object(c, path, seg, slides_segment_fields) < 0 ||
+		    check_id(c, path, segments, i, "segments") < 0)
+			return -1;
+		snprintf(sub, sizeof sub, "%s.slides", path);
+		show = cJSON_GetObjectItemCaseSensitive(seg, "slides");
+		if (check_object(c, sub, show, slides_show_fields) < 0)
+			return -1;
+		if (!deck)
+			return fail(c, sub, "there is no deck to show: add a top-level \"slides\" "
+				    "object with \"content\" (or \"dir\")");
+		if (!cJSON_GetObjectItemCaseSensitive(deck, "content") &&
+		    !cJSON_GetObjectItemCaseSensitive(deck, "dir"))
+			return fail(c, "slides", "has no slides: add \"content\" (a list of slides) "
+				    "or \"dir\" (a folder of images)");
+		snprintf(sub, sizeof sub, "%s.slides.range", path);
+		if (check_slide_range(c, sub, cJSON_GetObjectItemCaseSensitive(show, "range"), deck) < 0)
+			return -1;
 		i++;
 	}
 	return 0;
@@ -594,20 +757,22 @@ int spec_validate(const cJSON *spec, char *err, size_t errlen,
 		{ "steps", K_ARRAY, 0, 0, 0, NULL },
 		{ "output", K_OBJECT, 0, 0, 0, NULL },
 		{ "pre_setup", K_STRINGS, 0, 0, 0, NULL },
+		{ "segments", K_ARRAY, 0, 0, 0, NULL },
+		{ "slides", K_OBJECT, 0, 0, 0, NULL },
 		END
 	};
 	struct ctx c = { err, errlen, warn_unknown };
-	const cJSON *v;
+	const cJSON *v, *deck;
 
 	if (!cJSON_IsObject(spec)) {
 		snprintf(err, errlen, "the spec must be a JSON object with a \"steps\" array, not %s",
 			 type_name(spec));
 		return -1;
 	}
-	if (!cJSON_GetObjectItemCaseSensitive(spec, "steps") &&
+	if (cJSON_GetObjectItemCaseSensitive(spec, "steps") &&
 	    cJSON_GetObjectItemCaseSensitive(spec, "segments"))
-		return fail(&c, "segments", "the segments workflow (slides mixed with demos) is not supported yet: "
-			    "write the tour as a \"steps\" array");
+		return fail(&c, "segments", "a spec has \"steps\" or \"segments\", not both: "
+			    "move the steps into segments as {\"type\": \"demo\", ...}");
 	if (check_utf8(&c, "", spec) < 0 || check_object(&c, "", spec, top) < 0)
 		return -1;
 	if ((v = cJSON_GetObjectItemCaseSensitive(spec, "meta")) &&
@@ -619,5 +784,10 @@ int spec_validate(const cJSON *spec, char *err, size_t errlen,
 	if ((v = cJSON_GetObjectItemCaseSensitive(spec, "output")) &&
 	    check_object(&c, "output", v, output_fields) < 0)
 		return -1;
+	deck = cJSON_GetObjectItemCaseSensitive(spec, "slides");
+	if (deck && check_deck(&c, deck) < 0)
+		return -1;
+	if ((v = cJSON_GetObjectItemCaseSensitive(spec, "segments")))
+		return check_segments(&c, v, deck);
 	return check_steps(&c, cJSON_GetObjectItemCaseSensitive(spec, "steps"));
 }

@@ -20,6 +20,10 @@
 /* Check a parsed spec against the seed tool's format. Returns 0 when it is
  * valid, or -1 with err holding one message that starts with the JSON path
  * of the first problem: `steps[3].actions[2].type: unknown action "clik"`.
+ * A spec has "steps", or "segments" (demo segments are steps, slides
+ * segments show a range of the top-level "slides" deck); a range is
+ * checked against a slides.content deck here, against a slides.dir deck
+ * by spec2req, which counts the folder.
  * Unknown keys are not errors (older and newer specs carry extra fields);
  * each is reported through warn_unknown when it is not NULL. */
 int spec_validate(const cJSON *spec, char *err, size_t errlen,
