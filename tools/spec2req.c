@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "colabreq.h"
+#include "encoder.h"
 #include "file.h"
 #include "json.h"
 #include "spec.h"
@@ -102,7 +103,26 @@ static cJSON *tts_fragment(const cJSON *step, const cJSON *settings, const char 
 	return f;
 }
 
-static cJSON *cap_fragment(const cJSON *step, const cJSON *settings, const char *spec_dir)
+/* The output's encoder settings: the clips are encoded with them when
+ * captured, so changing them recaptures step by step and the final video
+ * joins the clips by stream copy. */
+static cJSON *video_fragment(const cJSON *spec)
+{
+	const cJSON *output = cJSON_GetObjectItemCaseSensitive(spec, "output");
+	struct video_settings v;
+	cJSON *f = cJSON_CreateObject();
+
+	video_settings_resolve(&v, json_str(output, "video_codec", NULL),
+			       (int)json_num(output, "video_crf", -1),
+			       json_str(output, "video_preset", NULL));
+	cJSON_AddStringToObject(f, "codec", v.codec);
+	cJSON_AddNumberToObject(f, "crf", v.crf);
+	cJSON_AddStringToObject(f, "preset", v.preset);
+	return f;
+}
+
+static cJSON *cap_fragment(const cJSON *spec, const cJSON *step, const cJSON *settings,
+			   const char *spec_dir)
 {
 	cJSON *f = cJSON_CreateObject(), *viewport;
 	char *url = url_resolve(json_str(step, "url", ""), spec_dir);
@@ -125,6 +145,7 @@ static cJSON *cap_fragment(const cJSON *step, const cJSON *settings, const char 
 	cJSON_AddBoolToObject(f, "cursor", json_bool(settings, "cursor", 1));
 	cJSON_AddNumberToObject(f, "max_wait",
 				json_num(settings, "max_wait_seconds", SPEC_DEFAULT_MAX_WAIT));
+	cJSON_AddItemToObject(f, "video", video_fragment(spec));
 	add_copy(f, step, "actions");
 	add_copy(f, step, "scroll");
 	add_copy(f, step, "assertions");
@@ -299,7 +320,7 @@ static void write_outputs(const char *outdir, const cJSON *spec, const char *eng
 		free(path);
 		cJSON_Delete(f);
 
-		f = cap_fragment(step, settings, spec_dir);
+		f = cap_fragment(spec, step, settings, spec_dir);
 		path = estrfmt("%s/step/%s/cap.json", outdir, id);
 		write_fragment(path, f);
 		free(path);

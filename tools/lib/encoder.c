@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -11,10 +12,18 @@
 #include "run.h"
 #include "util.h"
 
-void encoder_start(struct encoder *e, const char *out, int fps, int scale,
-		   int width, int height)
+void video_settings_resolve(struct video_settings *v, const char *codec, int crf,
+			    const char *preset)
 {
-	char *rate = estrfmt("%d", fps), *gop = estrfmt("%d", fps * 2);
+	v->codec = !codec || !strcmp(codec, "h264") ? CLIP_CODEC : codec;
+	v->crf = crf >= 0 ? crf : CLIP_CRF;
+	v->preset = preset ? preset : CLIP_PRESET;
+}
+
+void encoder_start(struct encoder *e, const char *out, int fps, const struct video_settings *v,
+		   int scale, int width, int height)
+{
+	char *rate = estrfmt("%d", fps), *gop = estrfmt("%d", fps * 2), *crf = estrfmt("%d", v->crf);
 	char *size = estrfmt("scale=%d:%d:flags=lanczos", width, height);
 	char *argv[40];
 	int n = 0;
@@ -27,8 +36,8 @@ void encoder_start(struct encoder *e, const char *out, int fps, int scale,
 	ARG("ffmpeg"); ARG("-nostdin"); ARG("-hide_banner"); ARG("-loglevel"); ARG("error");
 	ARG("-f"); ARG("image2pipe"); ARG("-c:v"); ARG("mjpeg");
 	ARG("-framerate"); ARG(rate); ARG("-i"); ARG("-");
-	ARG("-an"); ARG("-c:v"); ARG(CLIP_CODEC); ARG("-preset"); ARG(CLIP_PRESET);
-	ARG("-crf"); ARG(CLIP_CRF_ARG); ARG("-pix_fmt"); ARG("yuv420p");
+	ARG("-an"); ARG("-c:v"); ARG(v->codec); ARG("-preset"); ARG(v->preset);
+	ARG("-crf"); ARG(crf); ARG("-pix_fmt"); ARG("yuv420p");
 	if (scale) {
 		ARG("-vf"); ARG(size);
 	}
@@ -44,6 +53,7 @@ void encoder_start(struct encoder *e, const char *out, int fps, int scale,
 		die(EXIT_SYS, "cannot start ffmpeg:");
 	free(rate);
 	free(gop);
+	free(crf);
 	free(size);
 }
 

@@ -7,12 +7,24 @@
 #include <stdio.h>
 #include <sys/types.h>
 
-/* The codec parameters of every clip. Anything joined to the clips by
- * stream copy (mux's intro and outro) is encoded with these too. */
+/* The codec parameters when the spec's output names none. */
 #define CLIP_CODEC "libx264"
 #define CLIP_PRESET "veryfast"
 #define CLIP_CRF 20
-#define CLIP_CRF_ARG "20"
+
+/* How a tour's video is encoded: the spec's output.video_codec, video_crf
+ * and video_preset. Every clip, the intro and the outro are encoded with
+ * them at capture, so the final video joins them by stream copy. */
+struct video_settings {
+	const char *codec;
+	const char *preset;
+	int crf;
+};
+
+/* Fill v from the spec's values (NULL or -1 when not given): the defaults
+ * above, and "h264" read as the encoder that writes it. */
+void video_settings_resolve(struct video_settings *v, const char *codec, int crf,
+			    const char *preset);
 
 struct encoder {
 	FILE *in;       /* ffmpeg's stdin; NULL when not running */
@@ -21,11 +33,12 @@ struct encoder {
 	char *out;
 };
 
-/* Start ffmpeg for a clip at fps, scaling frames to width x height when
- * scale is set. Every clip gets the same codec parameters so that clips
- * join by stream copy. Dies with EXIT_SYS when ffmpeg cannot start. */
-void encoder_start(struct encoder *e, const char *out, int fps, int scale,
-		   int width, int height);
+/* Start ffmpeg for a clip at fps, encoded as v says, scaling frames to
+ * width x height when scale is set. Every clip of a tour gets the same
+ * parameters so that clips join by stream copy. Dies with EXIT_SYS when
+ * ffmpeg cannot start. */
+void encoder_start(struct encoder *e, const char *out, int fps, const struct video_settings *v,
+		   int scale, int width, int height);
 
 /* Append one encoded image (a whole JPEG file). Dies with EXIT_SYS when
  * ffmpeg has gone away. */
