@@ -29,6 +29,7 @@
 #include "actions.h"
 #include "assertions.h"
 #include "browser.h"
+#include "caret.h"
 #include "cdp.h"
 #include "child.h"
 #include "encoder.h"
@@ -321,6 +322,7 @@ static char *open_target(struct cdp *cdp, const struct step *s)
 	cJSON_Delete(cdp_ecall(cdp, session, "Page.enable", NULL));
 	cJSON_Delete(cdp_ecall(cdp, session, "Inspector.enable", NULL));
 	cJSON_Delete(cdp_ecall(cdp, session, "Network.enable", NULL));
+	caret_install(cdp, session);
 	return session;
 }
 

@@ -31,6 +31,11 @@ struct encoder {
 	pid_t pid;
 	char *tmp;      /* where ffmpeg writes; renamed to out when done */
 	char *out;
+	int fps;
+	long frames;    /* frames of the clip so far */
+	long written;   /* the frame whose picture was sent last */
+	unsigned char *last;  /* that picture */
+	size_t last_len, last_cap;
 };
 
 /* Start ffmpeg for a clip at fps, encoded as v says, scaling frames to
@@ -40,9 +45,11 @@ struct encoder {
 void encoder_start(struct encoder *e, const char *out, int fps, const struct video_settings *v,
 		   int scale, int width, int height);
 
-/* Append one encoded image (a whole JPEG file). Dies with EXIT_SYS when
- * ffmpeg has gone away. */
-void encoder_write(struct encoder *e, const void *image, size_t len);
+/* Append one frame: image (a whole JPEG file), or, with repeat set, the
+ * picture of the frame before, which costs nothing here nor in ffmpeg
+ * (image is then only used when no picture came before). Dies with
+ * EXIT_SYS when ffmpeg has gone away. */
+void encoder_write(struct encoder *e, const void *image, size_t len, int repeat);
 
 /* Let ffmpeg finish the clip, still under its temporary name. Dies with
  * EXIT_FAIL when ffmpeg reports an error. */
