@@ -113,6 +113,28 @@ test_expect_success 'the intro keeps its sound; narration and subtitles move aft
 	echo "00:00:01,500 --> 00:00:02,767" >expect && test_cmp expect first
 '
 
+test_expect_success 'the converted intro is kept: the next assembly does not encode it again' '
+	test -s o/edge/intro.mp4 && test -s o/edge/intro.wav &&
+	cp -p o/edge/intro.mp4 kept.mp4 &&
+	touch -d "2000-01-01" o/edge/intro.mp4 &&
+	"$BIN/mux" -d o -o again.mp4 mux.json &&
+	test "$(stat -c %Y o/edge/intro.mp4)" = "$(date -d 2000-01-01 +%s)" &&
+	video_hashes edges.mp4 >expect && video_hashes again.mp4 >actual && test_cmp expect actual &&
+	ffmpeg -v error -i again.mp4 -t 0.9 -af volumedetect -f null - 2>&1 |
+		awk "/mean_volume/ { exit !(\$5 > -40) }"
+'
+
+test_expect_success 'a replaced intro is converted again' '
+	cp -p spec/media/intro.mp4 intro.orig &&
+	ffmpeg -v error -y -f lavfi -i "color=c=red:s=320x240:r=30" -t 0.5 -c:v libx264 \
+		spec/media/intro.mp4 &&
+	"$BIN/mux" -d o -o red.mp4 mux.json &&
+	ffprobe -v error -show_entries chapter=start_time:chapter_tags=title -of csv=p=0 \
+		red.mp4 | sed -n 2p >second &&
+	echo "0.500000,Open the app" >expect && test_cmp expect second &&
+	cp -p intro.orig spec/media/intro.mp4
+'
+
 test_expect_success 'output.path: the results also written there, relative to the spec' '
 	mux_json "{\"path\": \"published/tour.mp4\"}" &&
 	"$BIN/mux" -d o -o final.mp4 mux.json &&
@@ -167,7 +189,7 @@ test_expect_success 'over meta.max_duration_seconds: exit 1, both numbers and th
 	test_must_fail 1 "$BIN/mux" -d o -o long.mp4 mux.json 2>err &&
 	echo "mux: the tour lasts 11.0 s, over meta.max_duration_seconds 9.5: shorten the narration or raise the limit; longest steps: a 5.0 s, b 5.0 s" >expect &&
 	test_cmp expect err &&
-	test ! -e long.mp4 && ls -A o >left && printf "%s\n" clip wav >expect && test_cmp expect left
+	test ! -e long.mp4 && ls -A o >left && printf "%s\n" clip edge wav >expect && test_cmp expect left
 '
 
 test_expect_success 'a missing intro is named, exit 4, nothing written' '
@@ -182,7 +204,7 @@ test_expect_success 'an intro that is not a video is bad media, exit 1' '
 	mux_json "{\"outro_clip\": \"media/bad.mp4\"}" &&
 	test_must_fail 1 "$BIN/mux" -d o -o bad.mp4 mux.json 2>err &&
 	test_grep "^mux: output.outro_clip: $TMP/spec/media/bad.mp4: ffmpeg cannot read its video" err &&
-	test ! -e bad.mp4 && ls -A o >left && printf "%s\n" clip wav >expect && test_cmp expect left
+	test ! -e bad.mp4 && ls -A o >left && printf "%s\n" clip edge wav >expect && test_cmp expect left
 '
 
 test_expect_success 'wrongly typed output settings are a bad fragment, exit 2' '

@@ -17,7 +17,8 @@
  * narration_start_frame; with output.loudnorm it is measured (libebur128)
  * and brought to the target by a gain and a peak limiter; then one ffmpeg
  * run encodes it and writes the file. Intro and outro clips are encoded
- * with the same settings so that they join by stream copy too. Beside
+ * with the same settings so that they join by stream copy too, once: the
+ * copy is kept in outdir/edge/ for the next assembly. Beside
  * final.mp4 it writes final.srt, final.vtt and final.chapters.txt; the MP4
  * carries the chapters and the subtitles too. With output.path, the
  * results are also copied there.
@@ -63,6 +64,7 @@ struct edge {
 	const char *key;   /* "intro_clip" */
 	const char *title; /* its chapter */
 	char *source, *converted;
+	const char *name;  /* "intro": its copy is outdir/edge/intro.mp4 */
 	long frames;
 	float *audio;      /* its own sound at AUDIO_RATE, or NULL */
 	size_t audio_samples;
@@ -294,8 +296,8 @@ static void load_output(struct tour *t, const cJSON *root)
 	t->loudnorm = cJSON_IsTrue(loud);
 	if ((path = output_string(t, output, "path", NULL)))
 		t->publish = spec_path(t, "path", path, spec_dir);
-	t->intro = (struct edge){ .key = "intro_clip", .title = "Intro" };
-	t->outro = (struct edge){ .key = "outro_clip", .title = "Outro" };
+	t->intro = (struct edge){ .key = "intro_clip", .title = "Intro", .name = "intro" };
+	t->outro = (struct edge){ .key = "outro_clip", .title = "Outro", .name = "outro" };
 	if ((path = output_string(t, output, "intro_clip", NULL)))
 		t->intro.source = spec_path(t, "intro_clip", path, spec_dir);
 	if ((path = output_string(t, output, "outro_clip", NULL)))
@@ -399,8 +401,6 @@ static void convert_edge(struct tour *t, struct edge *e)
 	FILE *f;
 	int status, has_audio;
 
-	if (access(e->source, R_OK) < 0)
-		die(EXIT_SYS, "output.%s: %s:", e->key, e->source);
 	status = run_wait(argv);
 	if (status < 0)
 		die(EXIT_SYS, "cannot run ffmpeg:");
@@ -415,11 +415,93 @@ static void convert_edge(struct tour *t, struct edge *e)
 	run_pipe_close(f, pid);
 	if (has_audio)
 		e->audio = decode_audio(e->source, &e->audio_samples);
-	t->frames += (uint64_t)e->frames;
 	free(filter);
 	free(rate);
 	free(gop);
 	free(crf);
+}
+
+/* The sound of a converted intro or outro, kept beside it; NULL when it
+ * cannot be read, and the edge is converted again. */
+static float *load_edge_audio(const char *path, size_t *samples)
+{
+	size_t len;
+	unsigned char *file = (unsigned char *)read_file(path, &len);
+	struct wav w;
+	const char *why;
+	float *audio = NULL;
+
+	if (file && wav_parse(file, len, &w, &why) == 0 && w.rate == AUDIO_RATE) {
+		audio = wav_mono(file, &w);
+		*samples = (size_t)w.frames;
+	}
+	free(file);
+	return audio;
+}
+
+static void save_edge_audio(const char *path, const struct edge *e)
+{
+	int16_t *pcm = emalloc((e->audio_samples ? e->audio_samples : 1) * sizeof *pcm);
+	unsigned char *wav;
+	size_t i, len;
+
+	for (i = 0; i < e->audio_samples; i++)
+		pcm[i] = (int16_t)lrintf(fmaxf(-32768.0f, fminf(32767.0f, e->audio[i] * 32768.0f)));
+	wav = wav_build16(pcm, e->audio_samples, AUDIO_RATE, 1, &len);
+	if (write_file_atomic(path, wav, len) < 0)
+		die(EXIT_SYS, "%s:", path);
+	free(wav);
+	free(pcm);
+}
+
+/* An intro or outro is converted once and kept in outdir/edge/ with its
+ * sound and a note of what it was made from (the file's size and time,
+ * the tour's format and encoder settings): later assemblies reuse it, so
+ * an edit elsewhere does not encode it again. */
+static void prepare_edge(const char *outdir, struct tour *t, struct edge *e, int slot)
+{
+	char *mp4 = estrfmt("%s/edge/%s.mp4", outdir, e->name);
+	char *wav = estrfmt("%s/edge/%s.wav", outdir, e->name);
+	char *note = estrfmt("%s/edge/%s.json", outdir, e->name), *key, err[256];
+	struct stat st;
+	int sys_error, audio;
+	cJSON *m;
+
+	if (stat(e->source, &st) < 0 || access(e->source, R_OK) < 0)
+		die(EXIT_SYS, "output.%s: %s:", e->key, e->source);
+	key = estrfmt("%s|%lld|%lld.%09ld|%ldx%ld@%ld|%s|%d|%s", e->source, (long long)st.st_size,
+		      (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec, t->width, t->height, t->fps,
+		      t->video.codec, t->video.crf, t->video.preset);
+	m = json_load(note, err, sizeof err, &sys_error);
+	e->frames = (long)json_num(m, "frames", 0);
+	audio = json_bool(m, "audio", 0);
+	if (m && !strcmp(json_str(m, "key", ""), key) && e->frames > 0 && access(mp4, R_OK) == 0 &&
+	    (!audio || (e->audio = load_edge_audio(wav, &e->audio_samples)))) {
+		e->converted = mp4;
+	} else {
+		cJSON *made = cJSON_CreateObject();
+
+		e->converted = temps[slot] = temp_in(outdir, strrchr(mp4, '/') + 1);
+		convert_edge(t, e);
+		if (mkdirs_for(mp4) < 0)
+			die(EXIT_SYS, "%s:", mp4);
+		if (e->audio)
+			save_edge_audio(wav, e);
+		if (rename(e->converted, mp4) < 0)
+			die(EXIT_SYS, "%s:", mp4);
+		e->converted = mp4;
+		cJSON_AddStringToObject(made, "key", key);
+		cJSON_AddNumberToObject(made, "frames", (double)e->frames);
+		cJSON_AddBoolToObject(made, "audio", e->audio != NULL);
+		if (json_write_if_changed(note, made) < 0)
+			die(EXIT_SYS, "%s:", note);
+		cJSON_Delete(made);
+	}
+	t->frames += (uint64_t)e->frames;
+	cJSON_Delete(m);
+	free(key);
+	free(wav);
+	free(note);
 }
 
 static double seconds_of(const struct tour *t, uint64_t frames)
@@ -678,15 +760,21 @@ static void write_concat_list(const struct tour *t, const char *path)
 	 * demuxer otherwise takes it from the MP4 header, rounded to the
 	 * millisecond, and each step would start up to 0.5 ms off, adding up
 	 * over the tour. */
-	if (t->intro.converted)
-		list = list_entry(list, t, strrchr(t->intro.converted, '/') + 1, t->intro.frames);
+	if (t->intro.converted) {
+		file = estrfmt("edge/%s.mp4", t->intro.name);
+		list = list_entry(list, t, file, t->intro.frames);
+		free(file);
+	}
 	for (i = 0; i < t->count; i++) {
 		file = estrfmt("clip/%s.mp4", t->steps[i].id);
 		list = list_entry(list, t, file, t->steps[i].frames);
 		free(file);
 	}
-	if (t->outro.converted)
-		list = list_entry(list, t, strrchr(t->outro.converted, '/') + 1, t->outro.frames);
+	if (t->outro.converted) {
+		file = estrfmt("edge/%s.mp4", t->outro.name);
+		list = list_entry(list, t, file, t->outro.frames);
+		free(file);
+	}
 	if (write_file_atomic(path, list, strlen(list)) < 0)
 		die(EXIT_SYS, "%s:", path);
 	free(list);
@@ -846,12 +934,10 @@ int main(int argc, char *argv[])
 	temps[T_META] = temp_in(outdir, "chapters.ffmeta");
 	temps[T_SUBS] = temp_in(outdir, "subtitles.srt");
 	if (t.intro.source) {
-		t.intro.converted = temps[T_INTRO] = temp_in(outdir, "intro.mp4");
-		convert_edge(&t, &t.intro);
+		prepare_edge(outdir, &t, &t.intro, T_INTRO);
 	}
 	if (t.outro.source) {
-		t.outro.converted = temps[T_OUTRO] = temp_in(outdir, "outro.mp4");
-		convert_edge(&t, &t.outro);
+		prepare_edge(outdir, &t, &t.outro, T_OUTRO);
 	}
 	check_duration(&t);
 
