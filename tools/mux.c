@@ -84,7 +84,7 @@ struct tour {
 };
 
 /* Temporary files, removed on every way out, signals included. */
-enum { T_LIST, T_AUDIO, T_VIDEO, T_INTRO, T_OUTRO, T_META, T_SUBS, T_COUNT };
+enum { T_LIST, T_AUDIO, T_RAW, T_VIDEO, T_INTRO, T_OUTRO, T_META, T_SUBS, T_COUNT };
 static char *temps[T_COUNT];
 
 static void remove_temps(void)
@@ -670,21 +670,79 @@ static void track_pass(struct tour *t, struct pass *p)
 	p->first = 0;
 }
 
-/* Written straight into the temporary WAV, its length known in advance. */
-static void write_track(struct tour *t, struct pass *p, const char *path)
+static void start_track(struct tour *t, struct pass *p, const char *path)
 {
 	unsigned char header[WAV_HEADER16];
 
 	wav_header16(header, (size_t)sample_at(t, t->frames), AUDIO_RATE, 1);
-	if (!p->out && !(p->out = fopen(path, "wb")))
+	if (!p->out && !(p->out = fopen(path, "w+b")))
 		die(EXIT_SYS, "%s:", path);
 	p->out_path = path;
 	rewind(p->out);
 	if (fwrite(header, 1, sizeof header, p->out) != sizeof header)
 		die(EXIT_SYS, "%s:", path);
+}
+
+/* Written straight into the temporary WAV, its length known in advance. */
+static void write_track(struct tour *t, struct pass *p, const char *path)
+{
+	start_track(t, p, path);
 	track_pass(t, p);
 	if (fflush(p->out) != 0)
 		die(EXIT_SYS, "%s:", path);
+}
+
+/* The lengths of the parts track_pass builds, in its order. */
+static size_t *part_sizes(const struct tour *t, size_t *count)
+{
+	size_t *sizes = emalloc((t->count + 2) * sizeof *sizes), n = 0, i;
+	uint64_t frame = 0;
+
+	if (t->intro.frames) {
+		sizes[n++] = (size_t)sample_at(t, (uint64_t)t->intro.frames);
+		frame = (uint64_t)t->intro.frames;
+	}
+	for (i = 0; i < t->count; i++) {
+		sizes[n++] = (size_t)(sample_at(t, frame + (uint64_t)t->steps[i].frames) -
+				      sample_at(t, frame));
+		frame += (uint64_t)t->steps[i].frames;
+	}
+	if (t->outro.frames)
+		sizes[n++] = (size_t)(sample_at(t, frame + (uint64_t)t->outro.frames) -
+				      sample_at(t, frame));
+	*count = n;
+	return sizes;
+}
+
+/* Another pass over a track already built into raw, part by part, so
+ * that normalising again reads no WAV and resamples nothing. */
+static void replay_track(struct tour *t, struct pass *p, FILE *raw, const char *raw_path,
+			 const char *path)
+{
+	size_t count, i, k, *sizes = part_sizes(t, &count), cap = 0;
+	int16_t *pcm = NULL;
+	float *part = NULL;
+
+	start_track(t, p, path);
+	if (fseek(raw, WAV_HEADER16, SEEK_SET) < 0)
+		die(EXIT_SYS, "%s:", raw_path);
+	for (i = 0; i < count; i++) {
+		if (sizes[i] > cap) {
+			cap = sizes[i];
+			pcm = erealloc(pcm, cap * sizeof *pcm);
+			part = erealloc(part, cap * sizeof *part);
+		}
+		if (fread(pcm, sizeof *pcm, sizes[i], raw) != sizes[i])
+			die(EXIT_SYS, "%s: cannot read it back", raw_path);
+		for (k = 0; k < sizes[i]; k++)
+			part[k] = pcm[k] / 32768.0f;
+		finish_part(p, part, sizes[i]);
+	}
+	if (fflush(p->out) != 0)
+		die(EXIT_SYS, "%s:", path);
+	free(sizes);
+	free(pcm);
+	free(part);
 }
 
 /* The limiter lowers the level a little where it works, and a true peak
@@ -693,33 +751,37 @@ static void write_track(struct tour *t, struct pass *p, const char *path)
 #define LOUDNESS_TRIES 4
 #define LOUDNESS_TOLERANCE 0.5
 
-static void build_track(struct tour *t, const char *path)
+/* The track as built goes to raw, measured on the way; then, from raw,
+ * normalised into path. */
+static void build_track(struct tour *t, const char *path, const char *raw_path)
 {
-	struct pass p = { .first = 1 };
+	struct pass p = { .first = 1 }, built = { .first = 1 };
 	struct limiter lim;
-	double lufs, dbtp, gain, ceiling = LOUDNORM_TARGET_DBTP - 0.5;
+	double lufs, dbtp, gain, ceiling = LOUDNORM_TARGET_DBTP - 0.5, last_gain, last_lufs, slope;
 	int try;
 
 	if (!t->loudnorm) {
 		write_track(t, &p, path);
 		goto done;
 	}
-	p.meter = loudnorm_meter_new(AUDIO_RATE);
-	track_pass(t, &p);
-	if (loudnorm_meter_read(p.meter, &lufs, &dbtp) < 0) {
+	built.meter = loudnorm_meter_new(AUDIO_RATE, 0);
+	write_track(t, &built, raw_path);
+	if (loudnorm_meter_read(built.meter, &lufs, &dbtp) < 0) {
 		warn("output.loudnorm: the narration is silent; the audio is left as it is");
-		loudnorm_meter_free(p.meter);
-		p.meter = NULL;
-		write_track(t, &p, path);
-		goto done;
+		loudnorm_meter_free(built.meter);
+		if (fclose(built.out) != 0 || rename(raw_path, path) < 0)
+			die(EXIT_SYS, "%s:", path);
+		return;
 	}
-	loudnorm_meter_free(p.meter);
+	loudnorm_meter_free(built.meter);
+	last_gain = 0;
+	last_lufs = lufs;
 	gain = LOUDNORM_TARGET_LUFS - lufs;
 	for (try = 0; try < LOUDNESS_TRIES; try++) {
 		limiter_init(&lim, AUDIO_RATE, gain, ceiling);
 		p.lim = &lim;
-		p.meter = loudnorm_meter_new(AUDIO_RATE);
-		write_track(t, &p, path);
+		p.meter = loudnorm_meter_new(AUDIO_RATE, 1);
+		replay_track(t, &p, built.out, raw_path, path);
 		limiter_free(&lim);
 		if (loudnorm_meter_read(p.meter, &lufs, &dbtp) < 0)
 			die(EXIT_FAIL, "output.loudnorm: the narration fell silent when normalised");
@@ -728,13 +790,21 @@ static void build_track(struct tour *t, const char *path)
 		if (fabs(lufs - LOUDNORM_TARGET_LUFS) <= LOUDNESS_TOLERANCE &&
 		    dbtp <= LOUDNORM_TARGET_DBTP)
 			break;
-		gain += LOUDNORM_TARGET_LUFS - lufs;
+		/* the limiter takes back part of any gain added: the next gain
+		 * follows the line through the last two results */
+		slope = gain != last_gain ? (lufs - last_lufs) / (gain - last_gain) : 1;
+		slope = slope < 0.25 ? 0.25 : slope > 1 ? 1 : slope;
+		last_gain = gain;
+		last_lufs = lufs;
+		gain += (LOUDNORM_TARGET_LUFS - lufs) / slope;
 		/* towards the target peak from below, away from it from above */
 		ceiling += LOUDNORM_TARGET_DBTP - dbtp - 0.1;
 	}
 	if (fabs(lufs - LOUDNORM_TARGET_LUFS) > 1 || dbtp > LOUDNORM_TARGET_DBTP)
 		warn("output.loudnorm: reached %.1f LUFS, %.1f dBTP (target %.0f LUFS, %.1f dBTP)",
 		     lufs, dbtp, LOUDNORM_TARGET_LUFS, LOUDNORM_TARGET_DBTP);
+	fclose(built.out);
+	unlink(raw_path);
 done:
 	if (fclose(p.out) != 0)
 		die(EXIT_SYS, "%s:", path);
@@ -941,7 +1011,8 @@ int main(int argc, char *argv[])
 	}
 	check_duration(&t);
 
-	build_track(&t, temps[T_AUDIO]);
+	temps[T_RAW] = temp_in(outdir, "audio-raw.wav");
+	build_track(&t, temps[T_AUDIO], temps[T_RAW]);
 	write_concat_list(&t, temps[T_LIST]);
 
 	chapters = make_chapters(&t, &nchapters);

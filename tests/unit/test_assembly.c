@@ -47,14 +47,14 @@ static double peak_of(const float *s, size_t n)
 static void test_meter(void)
 {
 	float *s = sine(48000 * 5, 48000, 997, 0.1), zero[4800] = { 0 };
-	struct loudnorm_meter *m = loudnorm_meter_new(48000);
+	struct loudnorm_meter *m = loudnorm_meter_new(48000, 1);
 	double lufs, dbtp;
 
 	loudnorm_meter_add(m, s, 48000 * 5);
 	CHECK(loudnorm_meter_read(m, &lufs, &dbtp) == 0);
 	CHECK(fabs(lufs + 23.0) < 0.1 && fabs(dbtp + 20.0) < 0.1);
 	loudnorm_meter_free(m);
-	m = loudnorm_meter_new(48000);
+	m = loudnorm_meter_new(48000, 1);
 	loudnorm_meter_add(m, zero, 4800);
 	CHECK(loudnorm_meter_read(m, &lufs, &dbtp) < 0);
 	loudnorm_meter_free(m);

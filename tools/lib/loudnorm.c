@@ -14,13 +14,17 @@
 
 struct loudnorm_meter {
 	ebur128_state *state;
+	int true_peak;
 };
 
-struct loudnorm_meter *loudnorm_meter_new(unsigned rate)
+struct loudnorm_meter *loudnorm_meter_new(unsigned rate, int true_peak)
 {
 	struct loudnorm_meter *m = emalloc(sizeof *m);
 
-	m->state = ebur128_init(1, rate, EBUR128_MODE_I | EBUR128_MODE_TRUE_PEAK);
+	m->true_peak = true_peak;
+	/* the true peak costs an oversampled copy of the signal */
+	m->state = ebur128_init(1, rate, EBUR128_MODE_I |
+				(true_peak ? EBUR128_MODE_TRUE_PEAK : 0));
 	if (!m->state)
 		die(EXIT_SYS, "libebur128: cannot start a meter at %u Hz", rate);
 	return m;
@@ -36,12 +40,18 @@ int loudnorm_meter_read(struct loudnorm_meter *m, double *lufs, double *dbtp)
 {
 	double peak = 0;
 
-	if (ebur128_loudness_global(m->state, lufs) != EBUR128_SUCCESS ||
-	    ebur128_true_peak(m->state, 0, &peak) != EBUR128_SUCCESS)
+	if (ebur128_loudness_global(m->state, lufs) != EBUR128_SUCCESS)
 		die(EXIT_SYS, "libebur128: cannot read the measurement");
-	if (!isfinite(*lufs) || peak <= 0)
+	*dbtp = -HUGE_VAL;
+	if (m->true_peak) {
+		if (ebur128_true_peak(m->state, 0, &peak) != EBUR128_SUCCESS)
+			die(EXIT_SYS, "libebur128: cannot read the measurement");
+		if (peak <= 0)
+			return -1;
+		*dbtp = 20 * log10(peak);
+	}
+	if (!isfinite(*lufs))
 		return -1;
-	*dbtp = 20 * log10(peak);
 	return 0;
 }
 

@@ -11,11 +11,13 @@
 
 struct loudnorm_meter;
 
-/* A meter for a mono signal at rate: integrated loudness and true peak. */
-struct loudnorm_meter *loudnorm_meter_new(unsigned rate);
+/* A meter for a mono signal at rate: integrated loudness, and the true
+ * peak when true_peak is set. */
+struct loudnorm_meter *loudnorm_meter_new(unsigned rate, int true_peak);
 void loudnorm_meter_add(struct loudnorm_meter *m, const float *samples, size_t n);
-/* Integrated loudness (LUFS) and true peak (dBTP) of all samples added.
- * Returns -1 when there is no level to speak of (silence). */
+/* Integrated loudness (LUFS) and true peak (dBTP; -HUGE_VAL when not
+ * measured) of all samples added. Returns -1 when there is no level to
+ * speak of (silence). */
 int loudnorm_meter_read(struct loudnorm_meter *m, double *lufs, double *dbtp);
 void loudnorm_meter_free(struct loudnorm_meter *m);
 
