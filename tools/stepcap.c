@@ -182,7 +182,8 @@ static void read_video(const cJSON *root, struct step *s)
 	if ((codec && (!cJSON_IsString(codec) || !*codec->valuestring || *codec->valuestring == '-')) ||
 	    (preset && (!cJSON_IsString(preset) || !*preset->valuestring ||
 			*preset->valuestring == '-')))
-		die(EXIT_USAGE, "steps[%s].video: codec and preset must be names", s->id);
+		die(EXIT_USAGE, "steps[%s].video: codec and preset must be encoder names "
+		    "(output.video_codec, output.video_preset)", s->id);
 	video_settings_resolve(&s->video, codec ? codec->valuestring : NULL,
 			       crf ? crf->valueint : -1, preset ? preset->valuestring : NULL);
 }
