@@ -211,6 +211,26 @@ test_expect_success 'a wait that is never met times out' '
 	test ! -e never.mp4
 '
 
+test_expect_success 'the clip is encoded with the output settings its fragment carries' '
+	cap enc box.html 30 0 0.5 "[]" "\"video\": {\"codec\": \"libx264\", \"crf\": 31, \"preset\": \"ultrafast\"}" &&
+	$BIN/stepcap -m enc.meta -o enc.mp4 enc.json &&
+	test "$(jq -c "[.video_codec, .video_crf, .video_preset, .width, .height]" enc.meta)" = \
+		"[\"libx264\",31,\"ultrafast\",320,240]" &&
+	ffmpeg -v error -i enc.mp4 -map 0:v -c copy -f h264 - | strings | grep -q "crf=31.0" &&
+	test "$(frames enc.mp4)" = 15
+'
+
+test_expect_success 'bad encoder settings in a fragment are refused, nothing written' '
+	cap enc2 box.html 30 0 0.5 "[]" "\"video\": {\"crf\": 70}" &&
+	test_must_fail 2 $BIN/stepcap -o enc2.mp4 enc2.json 2>err &&
+	echo "stepcap: steps[enc2].video.crf: must be a whole number from 0 to 63" >expect &&
+	test_cmp expect err &&
+	cap enc3 box.html 30 0 0.5 "[]" "\"video\": {\"codec\": \"-y\"}" &&
+	test_must_fail 2 $BIN/stepcap -o enc3.mp4 enc3.json 2>err &&
+	echo "stepcap: steps[enc3].video: codec and preset must be encoder names (output.video_codec, output.video_preset)" >expect &&
+	test_cmp expect err && test ! -e enc2.mp4 && test ! -e enc3.mp4
+'
+
 test_expect_success 'an invalid selector is refused' '
 	cap sel box.html 30 0 0 "[{\"type\": \"click_selector\", \"selector\": \"#[\"}]" &&
 	test_must_fail 2 $BIN/stepcap -o sel.mp4 sel.json 2>err &&

@@ -72,6 +72,53 @@ test_expect_success 'the frames differ where the spec differs' '
 	! cmp -s one.sums other.sums
 '
 
+# A focused field's caret blinks on the frame clock, not the browser's
+# timer: solid while typing, then on and off every 15 frames, the same in
+# every capture however busy the machine. The caret is drawn 1 px wide
+# just after "ab" (two 12 px cells of DejaVu Sans Mono at 20 px).
+cat >caret.html <<'EOF2'
+<!doctype html><title>caret</title><style>body { margin: 0; background: #fff; }
+  input { position: absolute; left: 10px; top: 20px; font: 20px monospace; width: 200px;
+          border: 1px solid #888; padding: 2px; color: #000; outline: none; }</style>
+<input id="f">
+EOF2
+frag caret "file://$TMP/caret.html" '[
+	{"type": "click_selector", "selector": "#f"},
+	{"type": "type_text", "text": "ab", "delay": 30},
+	{"type": "pause", "duration": 3}]' '"cursor": false'
+
+# caret_states CLIP: one character per frame, # where the caret shows
+caret_states() {
+	ffmpeg -v error -i "$1" -vf "format=gray,crop=3:14:36:27" -f rawvideo - |
+	od -An -v -tu1 -w42 |
+	awk '{ m = 255; for (i = 1; i <= NF; i++) if ($i < m) m = $i; printf (m < 128 ? "#" : ".") }'
+}
+
+test_expect_success 'a typed-in field: the caret blinks on the frame clock' '
+	$BIN/stepcap -o caret1.mp4 caret.json &&
+	caret_states caret1.mp4 >caret1.states &&
+	cat caret1.states && echo &&
+	# solid while typing, then half a second on and off, more than once
+	grep -Eq "#{10,}[.]{15}#{15}[.]{15}#{15}" caret1.states
+'
+
+test_expect_success 'click and type, again while two busy processes load the CPU' '
+	yes >/dev/null &
+	y1=$!
+	yes >/dev/null &
+	y2=$!
+	trap "kill $y1 $y2 2>/dev/null || :" EXIT
+	kill -0 $y1 $y2 &&
+	status=0
+	$BIN/stepcap -o caret2.mp4 caret.json || status=$?
+	kill $y1 $y2
+	wait $y1 $y2 2>/dev/null || :
+	test $status = 0 &&
+	framesums caret1.mp4 >caret1.sums &&
+	framesums caret2.mp4 >caret2.sums &&
+	test_cmp caret1.sums caret2.sums
+'
+
 # The pointer's move reaches the page with a frame of its own before the
 # next recorded one: the hover colour shows at the same frame every time.
 frag hover "file://$PAGES/widgets.html" '[

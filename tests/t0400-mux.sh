@@ -7,8 +7,15 @@
 # re-encoding would show in the decoded frames
 make_clip() {
 	ffmpeg -v error -f lavfi -i "testsrc2=s=320x240:r=30" -ss "$2" -frames:v "$3" \
-		-c:v libx264 -preset veryfast -pix_fmt yuv420p -g 60 "o/clip/$1.mp4" &&
-	printf '{"fps":30,"frames":%d,"narration_start_frame":%d}\n' "$3" "$4" >"o/clip/$1.json"
+		-c:v libx264 -preset veryfast -crf 20 -pix_fmt yuv420p -g 60 "o/clip/$1.mp4" &&
+	meta "$1" 30 "$3" "$4"
+}
+
+# meta ID FPS FRAMES NARRATION_START: a meta file as stepcap writes it
+meta() {
+	printf '{"fps":%d,"frames":%d,"narration_start_frame":%d,"width":320,"height":240,' \
+		"$2" "$3" "$4" >"o/clip/$1.json" &&
+	printf '"video_codec":"libx264","video_crf":20,"video_preset":"veryfast"}\n' >>"o/clip/$1.json"
 }
 
 # make_wav ID FREQ RATE SECONDS
@@ -190,23 +197,30 @@ test_expect_success 'a truncated WAV is bad media, exit 1' '
 	mv middle.wav o/wav/middle.wav
 '
 
-test_expect_success 'a meta whose frame count disagrees with its clip, exit 1' '
+test_expect_success 'a clip encoded with other settings than the output asks, exit 1' '
+	cp mux.json good.json &&
+	jq ".output.video_crf = 23" good.json >mux.json &&
+	expect_refusal 1 "mux: o/clip/intro.mp4: encoded as libx264 crf 20 preset veryfast, the output asks for libx264 crf 23 preset veryfast: capture it again (make does, its fragment changed)" &&
+	mv good.json mux.json
+'
+
+test_expect_success 'a meta from an older capture, without the encoder settings, exit 2' '
 	cp o/clip/intro.json intro.json &&
-	echo "{\"fps\":30,\"frames\":46,\"narration_start_frame\":6}" >o/clip/intro.json &&
-	expect_refusal 1 "mux: o/clip/intro.mp4: holds 45 frames at 30/1 fps, its meta says 46 at 30" &&
+	echo "{\"fps\":30,\"frames\":45,\"narration_start_frame\":6,\"width\":320,\"height\":240}" >o/clip/intro.json &&
+	expect_refusal 2 "mux: o/clip/intro.json: video_codec: missing or not a string (a clip from an older capture: remake it)" &&
 	mv intro.json o/clip/intro.json
 '
 
 test_expect_success 'a narration start past the clip end is invalid, exit 2' '
 	cp o/clip/end.json end.json &&
-	echo "{\"fps\":30,\"frames\":31,\"narration_start_frame\":32}" >o/clip/end.json &&
+	meta end 30 31 32 &&
 	expect_refusal 2 "mux: o/clip/end.json: narration_start_frame: must be a whole number from 0 to 31" &&
 	mv end.json o/clip/end.json
 '
 
 test_expect_success 'clips at different frame rates are invalid, exit 2' '
 	cp o/clip/quiet.json quiet.json &&
-	echo "{\"fps\":25,\"frames\":20,\"narration_start_frame\":0}" >o/clip/quiet.json &&
+	meta quiet 25 20 0 &&
 	expect_refusal 2 "mux: o/clip/quiet.json: fps: 25 differs from the first clip'"'"'s 30" &&
 	mv quiet.json o/clip/quiet.json
 '

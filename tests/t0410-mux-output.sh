@@ -3,12 +3,17 @@
 # publishing path, codec settings, duration limits)
 . "$(dirname "$0")/test-lib.sh"
 
-# make_clip ID FRAMES NARRATION_START: a clip with stepcap's encoder
-# parameters and its meta
+# make_clip ID FRAMES NARRATION_START [CRF PRESET [DIR]]: a clip as stepcap
+# encodes it (crf 20, veryfast unless given) and its meta
 make_clip() {
 	ffmpeg -v error -f lavfi -i "testsrc2=s=320x240:r=30" -frames:v "$2" \
-		-c:v libx264 -preset veryfast -crf 20 -pix_fmt yuv420p -g 60 "o/clip/$1.mp4" &&
-	printf '{"fps":30,"frames":%d,"narration_start_frame":%d}\n' "$2" "$3" >"o/clip/$1.json"
+		-c:v libx264 -preset "${5:-veryfast}" -crf "${4:-20}" -pix_fmt yuv420p -g 60 \
+		"${6:-o}/clip/$1.mp4" &&
+	jq -n --argjson frames "$2" --argjson start "$3" --argjson crf "${4:-20}" \
+		--arg preset "${5:-veryfast}" '{fps: 30, frames: $frames,
+		narration_start_frame: $start, width: 320, height: 240,
+		video_codec: "libx264", video_crf: $crf, video_preset: $preset}' \
+		>"${6:-o}/clip/$1.json"
 }
 
 video_hashes() {
@@ -52,7 +57,7 @@ test_expect_success 'without loudnorm the narration keeps its level (far from -1
 	! within "$level" -16 1
 '
 
-test_expect_success 'loudnorm: two passes to -16 LUFS integrated, within 1 LU' '
+test_expect_success 'loudnorm: measured, then brought to -16 LUFS integrated, within 1 LU' '
 	mux_json "{\"loudnorm\": true}" &&
 	"$BIN/mux" -d o -o loud.mp4 mux.json &&
 	within "$(lufs loud.mp4)" -16 1 &&
@@ -108,6 +113,28 @@ test_expect_success 'the intro keeps its sound; narration and subtitles move aft
 	echo "00:00:01,500 --> 00:00:02,767" >expect && test_cmp expect first
 '
 
+test_expect_success 'the converted intro is kept: the next assembly does not encode it again' '
+	test -s o/edge/intro.mp4 && test -s o/edge/intro.wav &&
+	cp -p o/edge/intro.mp4 kept.mp4 &&
+	touch -d "2000-01-01" o/edge/intro.mp4 &&
+	"$BIN/mux" -d o -o again.mp4 mux.json &&
+	test "$(stat -c %Y o/edge/intro.mp4)" = "$(date -d 2000-01-01 +%s)" &&
+	video_hashes edges.mp4 >expect && video_hashes again.mp4 >actual && test_cmp expect actual &&
+	ffmpeg -v error -i again.mp4 -t 0.9 -af volumedetect -f null - 2>&1 |
+		awk "/mean_volume/ { exit !(\$5 > -40) }"
+'
+
+test_expect_success 'a replaced intro is converted again' '
+	cp -p spec/media/intro.mp4 intro.orig &&
+	ffmpeg -v error -y -f lavfi -i "color=c=red:s=320x240:r=30" -t 0.5 -c:v libx264 \
+		spec/media/intro.mp4 &&
+	"$BIN/mux" -d o -o red.mp4 mux.json &&
+	ffprobe -v error -show_entries chapter=start_time:chapter_tags=title -of csv=p=0 \
+		red.mp4 | sed -n 2p >second &&
+	echo "0.500000,Open the app" >expect && test_cmp expect second &&
+	cp -p intro.orig spec/media/intro.mp4
+'
+
 test_expect_success 'output.path: the results also written there, relative to the spec' '
 	mux_json "{\"path\": \"published/tour.mp4\"}" &&
 	"$BIN/mux" -d o -o final.mp4 mux.json &&
@@ -124,21 +151,24 @@ test_expect_success 'output.path with ~ goes under HOME' '
 	cmp final.mp4 home/videos/tour.mp4
 '
 
-test_expect_success 'the capture codec and crf keep the stream copy, whatever the preset' '
-	mux_json "{\"video_codec\": \"libx264\", \"video_preset\": \"medium\", \"video_crf\": 20}" &&
-	"$BIN/mux" -d o -o same.mp4 mux.json 2>err &&
+test_expect_success 'clips captured with the output settings are joined by stream copy' '
+	mkdir -p c/clip &&
+	cp o/wav/a.wav o/wav/b.wav c/ && mkdir -p c/wav && mv c/a.wav c/b.wav c/wav/ &&
+	make_clip a 150 15 35 ultrafast c &&
+	make_clip b 150 15 35 ultrafast c &&
+	mux_json "{\"video_crf\": 35, \"video_preset\": \"ultrafast\", \"intro_clip\": \"media/intro.mp4\"}" &&
+	"$BIN/mux" -d c -o crf.mp4 mux.json 2>err &&
 	test ! -s err &&
-	{ video_hashes o/clip/a.mp4; video_hashes o/clip/b.mp4; } >expect &&
-	video_hashes same.mp4 >actual && test_cmp expect actual
+	{ video_hashes c/clip/a.mp4; video_hashes c/clip/b.mp4; } >expect &&
+	video_hashes crf.mp4 | sed -n "31,330p" >actual && test_cmp expect actual &&
+	ffmpeg -v error -i crf.mp4 -f null - 2>decode && test ! -s decode
 '
 
-test_expect_success 'another crf re-encodes the video once, with a warning' '
-	mux_json "{\"video_crf\": 35, \"video_preset\": \"ultrafast\"}" &&
-	"$BIN/mux" -d o -o crf.mp4 mux.json 2>err &&
-	test_grep "^mux: output.video_codec libx264, video_crf 35: the capture is libx264 at crf 20, so the whole video is encoded once more" err &&
-	ffprobe -v error -select_streams v -count_packets -show_entries stream=nb_read_packets \
-		-of csv=p=0 crf.mp4 >n && echo 300 >expect && test_cmp expect n &&
-	test $(stat -c %s crf.mp4) -lt $(stat -c %s same.mp4)
+test_expect_success 'the intro is encoded with the output settings too' '
+	ffmpeg -v error -i crf.mp4 -map 0:v -frames:v 30 -c copy -f h264 - | strings |
+		grep -o "crf=35.0" >crf && test -s crf &&
+	ffmpeg -v error -i edges.mp4 -map 0:v -frames:v 30 -c copy -f h264 - | strings |
+		grep -o "crf=20.0" >crf && test -s crf
 '
 
 test_expect_success 'meta.target_duration_seconds far off: a warning, still built' '
@@ -159,7 +189,7 @@ test_expect_success 'over meta.max_duration_seconds: exit 1, both numbers and th
 	test_must_fail 1 "$BIN/mux" -d o -o long.mp4 mux.json 2>err &&
 	echo "mux: the tour lasts 11.0 s, over meta.max_duration_seconds 9.5: shorten the narration or raise the limit; longest steps: a 5.0 s, b 5.0 s" >expect &&
 	test_cmp expect err &&
-	test ! -e long.mp4 && ls -A o >left && printf "%s\n" clip wav >expect && test_cmp expect left
+	test ! -e long.mp4 && ls -A o >left && printf "%s\n" clip edge wav >expect && test_cmp expect left
 '
 
 test_expect_success 'a missing intro is named, exit 4, nothing written' '
@@ -174,7 +204,7 @@ test_expect_success 'an intro that is not a video is bad media, exit 1' '
 	mux_json "{\"outro_clip\": \"media/bad.mp4\"}" &&
 	test_must_fail 1 "$BIN/mux" -d o -o bad.mp4 mux.json 2>err &&
 	test_grep "^mux: output.outro_clip: $TMP/spec/media/bad.mp4: ffmpeg cannot read its video" err &&
-	test ! -e bad.mp4 && ls -A o >left && printf "%s\n" clip wav >expect && test_cmp expect left
+	test ! -e bad.mp4 && ls -A o >left && printf "%s\n" clip edge wav >expect && test_cmp expect left
 '
 
 test_expect_success 'wrongly typed output settings are a bad fragment, exit 2' '

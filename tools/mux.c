@@ -5,18 +5,23 @@
  * mux.json (written by spec2req): {"spec_dir", "meta": {"title",
  * "target_duration_seconds", "max_duration_seconds"}, "output": {...},
  * "steps": [{"id", "title", "narration"}]}. Per step it reads
- * outdir/clip/ID.mp4, its meta outdir/clip/ID.json ({"fps", "frames",
- * "narration_start_frame"}) and, when the step has narration,
- * outdir/wav/ID.wav.
+ * outdir/clip/ID.mp4's meta outdir/clip/ID.json ({"fps", "frames",
+ * "narration_start_frame", "width", "height", "video_codec", "video_crf",
+ * "video_preset"}, written by stepcap with the clip) and, when the step has
+ * narration, outdir/wav/ID.wav. Nothing is started per step: what a clip
+ * holds is known from its meta, and the WAVs are read and resampled here.
  *
- * The clips are joined by stream copy. The audio track is built here,
- * sample-exact: each WAV starts at its step's first frame plus
- * narration_start_frame; it is loudness-normalised (two-pass loudnorm) when
- * output.loudnorm is set, and encoded once. Intro and outro clips are
- * re-encoded with the capture's parameters so that they join by stream copy
- * too. Beside final.mp4 it writes final.srt, final.vtt and
- * final.chapters.txt; the MP4 carries the chapters and the subtitles too.
- * With output.path, the results are also copied there.
+ * The clips were encoded with the output's settings when they were
+ * captured, so they are joined by stream copy, always. The audio track is
+ * built here, sample-exact: each WAV starts at its step's first frame plus
+ * narration_start_frame; with output.loudnorm it is measured (libebur128)
+ * and brought to the target by a gain and a peak limiter; then one ffmpeg
+ * run encodes it and writes the file. Intro and outro clips are encoded
+ * with the same settings so that they join by stream copy too, once: the
+ * copy is kept in outdir/edge/ for the next assembly. Beside
+ * final.mp4 it writes final.srt, final.vtt and final.chapters.txt; the MP4
+ * carries the chapters and the subtitles too. With output.path, the
+ * results are also copied there.
  */
 #include <inttypes.h>
 #include <math.h>
@@ -35,6 +40,7 @@
 #include "file.h"
 #include "json.h"
 #include "loudnorm.h"
+#include "resample.h"
 #include "run.h"
 #include "runlog.h"
 #include "userpath.h"
@@ -58,14 +64,16 @@ struct edge {
 	const char *key;   /* "intro_clip" */
 	const char *title; /* its chapter */
 	char *source, *converted;
+	const char *name;  /* "intro": its copy is outdir/edge/intro.mp4 */
 	long frames;
-	int has_audio;
+	float *audio;      /* its own sound at AUDIO_RATE, or NULL */
+	size_t audio_samples;
 };
 
 struct tour {
-	const char *path, *title, *audio_codec, *audio_bitrate, *video_codec, *video_preset;
-	long video_crf;    /* -1: not set */
-	int loudnorm, reencode;
+	const char *path, *title, *audio_codec, *audio_bitrate;
+	struct video_settings video;
+	int loudnorm;
 	double target_seconds, max_seconds; /* 0: not set */
 	char *publish;     /* output.path resolved, or NULL */
 	struct step *steps;
@@ -76,7 +84,7 @@ struct tour {
 };
 
 /* Temporary files, removed on every way out, signals included. */
-enum { T_LIST, T_AUDIO, T_VIDEO, T_INTRO, T_OUTRO, T_META, T_SUBS, T_COUNT };
+enum { T_LIST, T_AUDIO, T_RAW, T_VIDEO, T_INTRO, T_OUTRO, T_META, T_SUBS, T_COUNT };
 static char *temps[T_COUNT];
 
 static void remove_temps(void)
@@ -128,11 +136,26 @@ static long meta_int(const char *path, const cJSON *meta, const char *key, long 
 	return (long)v->valuedouble;
 }
 
+static const char *meta_string(const char *path, const cJSON *meta, const char *key)
+{
+	const char *v = json_str(meta, key, NULL);
+
+	if (!v)
+		die(EXIT_USAGE, "%s: %s: missing or not a string (a clip from an older "
+		    "capture: remake it)", path, key);
+	return v;
+}
+
+/* A clip's facts, written by stepcap when it made the clip: checked here
+ * instead of probing every clip on every assembly. A clip encoded with
+ * other settings than the output's would need a re-encode to join the
+ * others; make recaptures it, since its fragment carries the settings. */
 static void load_meta(const char *outdir, struct tour *t, struct step *s)
 {
 	char *path = estrfmt("%s/clip/%s.json", outdir, s->id), err[256];
 	int sys_error;
-	long fps;
+	long fps, width, height, crf;
+	const char *codec, *preset;
 	cJSON *meta = json_load(path, err, sizeof err, &sys_error);
 
 	if (!meta)
@@ -143,6 +166,21 @@ static void load_meta(const char *outdir, struct tour *t, struct step *s)
 	t->fps = fps;
 	s->frames = meta_int(path, meta, "frames", 1, 10L * 3600 * 240);
 	s->narration_start = meta_int(path, meta, "narration_start_frame", 0, s->frames);
+	width = meta_int(path, meta, "width", 16, 7680);
+	height = meta_int(path, meta, "height", 16, 4320);
+	if (t->width && (width != t->width || height != t->height))
+		die(EXIT_FAIL, "%s: is %ldx%ld, the first clip %ldx%ld: clips of one tour share a size",
+		    s->clip, width, height, t->width, t->height);
+	t->width = width;
+	t->height = height;
+	codec = meta_string(path, meta, "video_codec");
+	preset = meta_string(path, meta, "video_preset");
+	crf = meta_int(path, meta, "video_crf", 0, 63);
+	if (strcmp(codec, t->video.codec) || strcmp(preset, t->video.preset) ||
+	    crf != t->video.crf)
+		die(EXIT_FAIL, "%s: encoded as %s crf %ld preset %s, the output asks for %s "
+		    "crf %d preset %s: capture it again (make does, its fragment changed)",
+		    s->clip, codec, crf, preset, t->video.codec, t->video.crf, t->video.preset);
 	cJSON_Delete(meta);
 	free(path);
 }
@@ -177,24 +215,12 @@ static int probe_video(const char *path, struct video_info *v)
 	return status == 0 && *v->codec ? 0 : -1;
 }
 
-/* The clip must hold exactly the frames its meta promises, or the audio
- * would drift from the picture after it. */
-static void check_clip(struct tour *t, const struct step *s)
+/* The clip itself is not opened: its meta, written with it, says what it
+ * holds. It must still be there. */
+static void check_clip(const struct step *s)
 {
-	struct video_info v;
-
 	if (access(s->clip, R_OK) < 0)
 		die(EXIT_SYS, "%s:", s->clip);
-	if (probe_video(s->clip, &v) < 0 || strcmp(v.codec, "h264") != 0)
-		die(EXIT_FAIL, "%s: not a readable H.264 clip", s->clip);
-	if (v.packets != s->frames || v.den == 0 || v.num != t->fps * v.den)
-		die(EXIT_FAIL, "%s: holds %ld frames at %ld/%ld fps, its meta says %ld at %ld",
-		    s->clip, v.packets, v.num, v.den, s->frames, t->fps);
-	if (t->width && (v.width != t->width || v.height != t->height))
-		die(EXIT_FAIL, "%s: is %ldx%ld, the first clip %ldx%ld: clips of one tour share a size",
-		    s->clip, v.width, v.height, t->width, t->height);
-	t->width = v.width;
-	t->height = v.height;
 }
 
 static const char *step_string(const cJSON *step, size_t i, const char *key, int required)
@@ -259,27 +285,19 @@ static void load_output(struct tour *t, const cJSON *root)
 	t->max_seconds = meta_seconds(t, meta, "max_duration_seconds");
 	t->audio_codec = output_string(t, output, "audio_codec", "aac");
 	t->audio_bitrate = output_string(t, output, "audio_bitrate", "192k");
-	t->video_codec = output_string(t, output, "video_codec", CLIP_CODEC);
-	t->video_preset = output_string(t, output, "video_preset", NULL);
-	t->video_crf = -1;
 	if (crf && (!cJSON_IsNumber(crf) || crf->valuedouble != floor(crf->valuedouble) ||
 		    crf->valuedouble < 0 || crf->valuedouble > 63))
 		die(EXIT_USAGE, "%s: output.video_crf: must be a whole number from 0 to 63", t->path);
-	if (crf)
-		t->video_crf = (long)crf->valuedouble;
+	video_settings_resolve(&t->video, output_string(t, output, "video_codec", NULL),
+			       crf ? (int)crf->valuedouble : -1,
+			       output_string(t, output, "video_preset", NULL));
 	if (loud && !cJSON_IsBool(loud))
 		die(EXIT_USAGE, "%s: output.loudnorm: must be true or false", t->path);
 	t->loudnorm = cJSON_IsTrue(loud);
-	/* The clips are the capture's H.264; only another codec or quality
-	 * needs a second encode. A preset alone does not: it trades encoding
-	 * time for size, and the capture's encode is already done. */
-	t->reencode = (strcmp(t->video_codec, CLIP_CODEC) != 0 &&
-		       strcmp(t->video_codec, "h264") != 0) ||
-		      (t->video_crf >= 0 && t->video_crf != CLIP_CRF);
 	if ((path = output_string(t, output, "path", NULL)))
 		t->publish = spec_path(t, "path", path, spec_dir);
-	t->intro = (struct edge){ .key = "intro_clip", .title = "Intro" };
-	t->outro = (struct edge){ .key = "outro_clip", .title = "Outro" };
+	t->intro = (struct edge){ .key = "intro_clip", .title = "Intro", .name = "intro" };
+	t->outro = (struct edge){ .key = "outro_clip", .title = "Outro", .name = "outro" };
 	if ((path = output_string(t, output, "intro_clip", NULL)))
 		t->intro.source = spec_path(t, "intro_clip", path, spec_dir);
 	if ((path = output_string(t, output, "outro_clip", NULL)))
@@ -318,9 +336,40 @@ static void load_tour(const char *path, const char *outdir, cJSON **root, struct
 		if (s->narration && *s->narration)
 			s->wav = estrfmt("%s/wav/%s.wav", outdir, s->id);
 		load_meta(outdir, t, s);
+		check_clip(s);
 		t->frames += (uint64_t)s->frames;
 		i++;
 	}
+}
+
+/* A media file's sound at AUDIO_RATE, mono: for the intro and outro,
+ * which may be in any format ffmpeg reads. */
+static float *decode_audio(const char *file, size_t *samples)
+{
+	char *argv[] = { "ffmpeg", "-nostdin", "-v", "error", "-i", (char *)file, "-map", "0:a:0",
+			 "-f", "s16le", "-ac", "1", "-ar", "48000", "-", NULL };
+	unsigned char buf[8192];
+	size_t n, i, cap = AUDIO_RATE;
+	float *out = emalloc(cap * sizeof *out);
+	pid_t pid;
+	FILE *f = run_pipe(argv, "r", &pid);
+	int status;
+
+	if (!f)
+		die(EXIT_SYS, "cannot run ffmpeg:");
+	*samples = 0;
+	while ((n = fread(buf, 2, sizeof buf / 2, f)) > 0) {
+		if (*samples + n > cap) {
+			cap = 2 * (*samples + n);
+			out = erealloc(out, cap * sizeof *out);
+		}
+		for (i = 0; i < n; i++)
+			out[(*samples)++] = (int16_t)(buf[2 * i] | buf[2 * i + 1] << 8) / 32768.0f;
+	}
+	status = run_pipe_close(f, pid);
+	if (status != 0)
+		die(EXIT_FAIL, "%s: ffmpeg cannot decode its audio (exit %d)", file, status);
+	return out;
 }
 
 /* Bring an intro or outro to the tour's size, rate and encoder parameters,
@@ -335,9 +384,11 @@ static void convert_edge(struct tour *t, struct edge *e)
 			       "pad=%ld:%ld:(ow-iw)/2:(oh-ih)/2,setsar=1,fps=%ld,format=yuv420p",
 			       t->width, t->height, t->width, t->height, t->fps);
 	char *rate = estrfmt("%ld", t->fps), *gop = estrfmt("%ld", 2 * t->fps);
+	char *crf = estrfmt("%d", t->video.crf);
 	char *argv[] = { "ffmpeg", "-nostdin", "-v", "error", "-y", "-i", e->source,
 			 "-map", "0:v:0", "-an", "-vf", filter,
-			 "-c:v", CLIP_CODEC, "-preset", CLIP_PRESET, "-crf", CLIP_CRF_ARG,
+			 "-c:v", (char *)t->video.codec, "-preset", (char *)t->video.preset,
+			 "-crf", crf,
 			 "-pix_fmt", "yuv420p", "-colorspace", "bt470bg", "-color_range", "tv",
 			 "-chroma_sample_location", "center", "-r", rate, "-g", gop,
 			 "-map_metadata", "-1", "-fflags", "+bitexact", "-flags:v", "+bitexact",
@@ -348,10 +399,8 @@ static void convert_edge(struct tour *t, struct edge *e)
 	char line[32];
 	pid_t pid;
 	FILE *f;
-	int status;
+	int status, has_audio;
 
-	if (access(e->source, R_OK) < 0)
-		die(EXIT_SYS, "output.%s: %s:", e->key, e->source);
 	status = run_wait(argv);
 	if (status < 0)
 		die(EXIT_SYS, "cannot run ffmpeg:");
@@ -362,12 +411,97 @@ static void convert_edge(struct tour *t, struct edge *e)
 	f = run_pipe(probe, "r", &pid);
 	if (!f)
 		die(EXIT_SYS, "cannot run ffprobe:");
-	e->has_audio = fgets(line, sizeof line, f) != NULL;
+	has_audio = fgets(line, sizeof line, f) != NULL;
 	run_pipe_close(f, pid);
-	t->frames += (uint64_t)e->frames;
+	if (has_audio)
+		e->audio = decode_audio(e->source, &e->audio_samples);
 	free(filter);
 	free(rate);
 	free(gop);
+	free(crf);
+}
+
+/* The sound of a converted intro or outro, kept beside it; NULL when it
+ * cannot be read, and the edge is converted again. */
+static float *load_edge_audio(const char *path, size_t *samples)
+{
+	size_t len;
+	unsigned char *file = (unsigned char *)read_file(path, &len);
+	struct wav w;
+	const char *why;
+	float *audio = NULL;
+
+	if (file && wav_parse(file, len, &w, &why) == 0 && w.rate == AUDIO_RATE) {
+		audio = wav_mono(file, &w);
+		*samples = (size_t)w.frames;
+	}
+	free(file);
+	return audio;
+}
+
+static void save_edge_audio(const char *path, const struct edge *e)
+{
+	int16_t *pcm = emalloc((e->audio_samples ? e->audio_samples : 1) * sizeof *pcm);
+	unsigned char *wav;
+	size_t i, len;
+
+	for (i = 0; i < e->audio_samples; i++)
+		pcm[i] = (int16_t)lrintf(fmaxf(-32768.0f, fminf(32767.0f, e->audio[i] * 32768.0f)));
+	wav = wav_build16(pcm, e->audio_samples, AUDIO_RATE, 1, &len);
+	if (write_file_atomic(path, wav, len) < 0)
+		die(EXIT_SYS, "%s:", path);
+	free(wav);
+	free(pcm);
+}
+
+/* An intro or outro is converted once and kept in outdir/edge/ with its
+ * sound and a note of what it was made from (the file's size and time,
+ * the tour's format and encoder settings): later assemblies reuse it, so
+ * an edit elsewhere does not encode it again. */
+static void prepare_edge(const char *outdir, struct tour *t, struct edge *e, int slot)
+{
+	char *mp4 = estrfmt("%s/edge/%s.mp4", outdir, e->name);
+	char *wav = estrfmt("%s/edge/%s.wav", outdir, e->name);
+	char *note = estrfmt("%s/edge/%s.json", outdir, e->name), *key, err[256];
+	struct stat st;
+	int sys_error, audio;
+	cJSON *m;
+
+	if (stat(e->source, &st) < 0 || access(e->source, R_OK) < 0)
+		die(EXIT_SYS, "output.%s: %s:", e->key, e->source);
+	key = estrfmt("%s|%lld|%lld.%09ld|%ldx%ld@%ld|%s|%d|%s", e->source, (long long)st.st_size,
+		      (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec, t->width, t->height, t->fps,
+		      t->video.codec, t->video.crf, t->video.preset);
+	m = json_load(note, err, sizeof err, &sys_error);
+	e->frames = (long)json_num(m, "frames", 0);
+	audio = json_bool(m, "audio", 0);
+	if (m && !strcmp(json_str(m, "key", ""), key) && e->frames > 0 && access(mp4, R_OK) == 0 &&
+	    (!audio || (e->audio = load_edge_audio(wav, &e->audio_samples)))) {
+		e->converted = mp4;
+	} else {
+		cJSON *made = cJSON_CreateObject();
+
+		e->converted = temps[slot] = temp_in(outdir, strrchr(mp4, '/') + 1);
+		convert_edge(t, e);
+		if (mkdirs_for(mp4) < 0)
+			die(EXIT_SYS, "%s:", mp4);
+		if (e->audio)
+			save_edge_audio(wav, e);
+		if (rename(e->converted, mp4) < 0)
+			die(EXIT_SYS, "%s:", mp4);
+		e->converted = mp4;
+		cJSON_AddStringToObject(made, "key", key);
+		cJSON_AddNumberToObject(made, "frames", (double)e->frames);
+		cJSON_AddBoolToObject(made, "audio", e->audio != NULL);
+		if (json_write_if_changed(note, made) < 0)
+			die(EXIT_SYS, "%s:", note);
+		cJSON_Delete(made);
+	}
+	t->frames += (uint64_t)e->frames;
+	cJSON_Delete(m);
+	free(key);
+	free(wav);
+	free(note);
 }
 
 static double seconds_of(const struct tour *t, uint64_t frames)
@@ -421,72 +555,259 @@ static uint64_t sample_at(const struct tour *t, uint64_t frame)
 	return frame * AUDIO_RATE / (uint64_t)t->fps;
 }
 
-/* Decode a file's audio to 48 kHz mono s16 and lay it into track[from, to).
- * ffmpeg does every rate and sample format the TTS engines produce. Returns
- * the samples that did not fit. */
-static uint64_t place_audio(const char *file, int16_t *track, uint64_t from, uint64_t to)
+/* One step's narration at AUDIO_RATE, read and resampled here. */
+static float *load_narration(struct step *s, size_t *samples)
 {
-	char *argv[] = { "ffmpeg", "-nostdin", "-v", "error", "-i", (char *)file, "-map", "0:a:0",
-			 "-f", "s16le", "-ac", "1", "-ar", "48000", "-", NULL };
-	unsigned char buf[8192];
-	uint64_t at = from, lost = 0;
-	size_t n, i;
-	pid_t pid;
-	FILE *f = run_pipe(argv, "r", &pid);
-	int status;
+	size_t len;
+	unsigned char *file;
+	struct wav w;
+	const char *why;
+	float *mono, *out;
 
-	if (!f)
-		die(EXIT_SYS, "cannot run ffmpeg:");
-	while ((n = fread(buf, 2, sizeof buf / 2, f)) > 0) {
-		for (i = 0; i < n; i++, at++) {
-			if (at < to)
-				track[at] = (int16_t)(buf[2 * i] | buf[2 * i + 1] << 8);
-			else
-				lost++;
-		}
+	if (!(file = (unsigned char *)read_file(s->wav, &len)))
+		die(EXIT_SYS, "%s:", s->wav);
+	if (wav_parse(file, len, &w, &why) < 0)
+		die(EXIT_FAIL, "%s: not a complete PCM WAV: %s", s->wav, why);
+	s->narration_seconds = wav_seconds(&w);
+	mono = wav_mono(file, &w);
+	free(file);
+	if (w.rate == AUDIO_RATE) {
+		*samples = (size_t)w.frames;
+		return mono;
 	}
-	status = run_pipe_close(f, pid);
-	if (status != 0)
-		die(EXIT_FAIL, "%s: ffmpeg cannot decode its audio (exit %d)", file, status);
-	return lost;
+	out = resample(mono, (size_t)w.frames, w.rate, AUDIO_RATE, samples);
+	free(mono);
+	return out;
 }
 
-/* The whole audio track: silence, each step's WAV at its offset, and the
- * intro's and outro's own sound under their pictures. */
-static int16_t *build_track(struct tour *t, uint64_t *samples)
+/* Copy src into dst[at, len); returns how many samples did not fit. */
+static size_t lay(float *dst, size_t len, size_t at, const float *src, size_t n)
 {
-	int16_t *track;
+	size_t fit = at >= len ? 0 : len - at < n ? len - at : n;
+
+	memcpy(dst + at, src, fit * sizeof *src);
+	return n - fit;
+}
+
+/* One pass over the audio track, a part at a time (the intro, each step,
+ * the outro), so that memory holds one part, never the whole track: each
+ * part is built, then limited (lim, when normalising), measured (meter),
+ * and written as 16-bit samples (out, when writing). */
+struct pass {
+	struct limiter *lim;
+	struct loudnorm_meter *meter;
+	FILE *out;
+	const char *out_path;
+	int first;   /* warn about what is cut only once */
+};
+
+static void finish_part(struct pass *p, float *part, size_t n)
+{
+	int16_t buf[4096];
+	size_t i, k;
+
+	if (p->lim)
+		limiter_run(p->lim, part, n);
+	if (p->meter)
+		loudnorm_meter_add(p->meter, part, n);
+	if (!p->out)
+		return;
+	for (i = 0; i < n; i += k) {
+		for (k = 0; k < sizeof buf / sizeof buf[0] && i + k < n; k++) {
+			float v = part[i + k] * 32768.0f;
+
+			buf[k] = (int16_t)(v >= 32767.0f ? 32767 : v <= -32768.0f ? -32768 : lrintf(v));
+		}
+		if (fwrite(buf, 2, k, p->out) != k)
+			die(EXIT_SYS, "%s:", p->out_path);
+	}
+}
+
+static void edge_part(const struct tour *t, struct pass *p, const struct edge *e,
+		      uint64_t first_frame)
+{
+	size_t n = (size_t)(sample_at(t, first_frame + (uint64_t)e->frames) -
+			    sample_at(t, first_frame));
+	float *part;
+
+	if (!e->frames)
+		return;
+	part = ecalloc(n ? n : 1, sizeof *part);
+	if (e->audio)
+		lay(part, n, 0, e->audio, e->audio_samples);
+	finish_part(p, part, n);
+	free(part);
+}
+
+static void track_pass(struct tour *t, struct pass *p)
+{
 	uint64_t first_frame = (uint64_t)t->intro.frames;
 	size_t i;
 
-	*samples = sample_at(t, t->frames);
-	track = ecalloc(*samples, sizeof *track);
-	if (t->intro.has_audio)
-		place_audio(t->intro.source, track, 0, sample_at(t, first_frame));
+	edge_part(t, p, &t->intro, 0);
 	for (i = 0; i < t->count; i++) {
 		struct step *s = &t->steps[i];
-		struct wav w;
-		const char *why;
+		uint64_t from = sample_at(t, first_frame);
+		size_t n = (size_t)(sample_at(t, first_frame + (uint64_t)s->frames) - from);
+		float *part = ecalloc(n ? n : 1, sizeof *part);
 
 		if (s->wav) {
-			uint64_t from = sample_at(t, first_frame + (uint64_t)s->narration_start);
-			uint64_t to = sample_at(t, first_frame + (uint64_t)s->frames), lost;
+			size_t at = (size_t)(sample_at(t, first_frame + (uint64_t)s->narration_start) -
+					     from), len, lost;
+			float *narration = load_narration(s, &len);
 
-			if (access(s->wav, R_OK) < 0)
-				die(EXIT_SYS, "%s:", s->wav);
-			if (wav_probe(s->wav, &w, &why) < 0)
-				die(EXIT_FAIL, "%s: not a complete PCM WAV: %s", s->wav, why);
-			s->narration_seconds = wav_seconds(&w);
-			lost = place_audio(s->wav, track, from, to);
-			if (lost)
+			lost = lay(part, n, at, narration, len);
+			if (lost && p->first)
 				warn("%s: narration runs %.3f s past the end of its clip; cut",
 				     s->id, (double)lost / AUDIO_RATE);
+			free(narration);
 		}
+		finish_part(p, part, n);
+		free(part);
 		first_frame += (uint64_t)s->frames;
 	}
-	if (t->outro.has_audio)
-		place_audio(t->outro.source, track, sample_at(t, first_frame), *samples);
-	return track;
+	edge_part(t, p, &t->outro, first_frame);
+	p->first = 0;
+}
+
+static void start_track(struct tour *t, struct pass *p, const char *path)
+{
+	unsigned char header[WAV_HEADER16];
+
+	wav_header16(header, (size_t)sample_at(t, t->frames), AUDIO_RATE, 1);
+	if (!p->out && !(p->out = fopen(path, "w+b")))
+		die(EXIT_SYS, "%s:", path);
+	p->out_path = path;
+	rewind(p->out);
+	if (fwrite(header, 1, sizeof header, p->out) != sizeof header)
+		die(EXIT_SYS, "%s:", path);
+}
+
+/* Written straight into the temporary WAV, its length known in advance. */
+static void write_track(struct tour *t, struct pass *p, const char *path)
+{
+	start_track(t, p, path);
+	track_pass(t, p);
+	if (fflush(p->out) != 0)
+		die(EXIT_SYS, "%s:", path);
+}
+
+/* The lengths of the parts track_pass builds, in its order. */
+static size_t *part_sizes(const struct tour *t, size_t *count)
+{
+	size_t *sizes = emalloc((t->count + 2) * sizeof *sizes), n = 0, i;
+	uint64_t frame = 0;
+
+	if (t->intro.frames) {
+		sizes[n++] = (size_t)sample_at(t, (uint64_t)t->intro.frames);
+		frame = (uint64_t)t->intro.frames;
+	}
+	for (i = 0; i < t->count; i++) {
+		sizes[n++] = (size_t)(sample_at(t, frame + (uint64_t)t->steps[i].frames) -
+				      sample_at(t, frame));
+		frame += (uint64_t)t->steps[i].frames;
+	}
+	if (t->outro.frames)
+		sizes[n++] = (size_t)(sample_at(t, frame + (uint64_t)t->outro.frames) -
+				      sample_at(t, frame));
+	*count = n;
+	return sizes;
+}
+
+/* Another pass over a track already built into raw, part by part, so
+ * that normalising again reads no WAV and resamples nothing. */
+static void replay_track(struct tour *t, struct pass *p, FILE *raw, const char *raw_path,
+			 const char *path)
+{
+	size_t count, i, k, *sizes = part_sizes(t, &count), cap = 0;
+	int16_t *pcm = NULL;
+	float *part = NULL;
+
+	start_track(t, p, path);
+	if (fseek(raw, WAV_HEADER16, SEEK_SET) < 0)
+		die(EXIT_SYS, "%s:", raw_path);
+	for (i = 0; i < count; i++) {
+		if (sizes[i] > cap) {
+			cap = sizes[i];
+			pcm = erealloc(pcm, cap * sizeof *pcm);
+			part = erealloc(part, cap * sizeof *part);
+		}
+		if (fread(pcm, sizeof *pcm, sizes[i], raw) != sizes[i])
+			die(EXIT_SYS, "%s: cannot read it back", raw_path);
+		for (k = 0; k < sizes[i]; k++)
+			part[k] = pcm[k] / 32768.0f;
+		finish_part(p, part, sizes[i]);
+	}
+	if (fflush(p->out) != 0)
+		die(EXIT_SYS, "%s:", path);
+	free(sizes);
+	free(pcm);
+	free(part);
+}
+
+/* The limiter lowers the level a little where it works, and a true peak
+ * can fall between samples: the result is measured again, and the gain or
+ * the ceiling corrected, a few times at most. */
+#define LOUDNESS_TRIES 4
+#define LOUDNESS_TOLERANCE 0.5
+
+/* The track as built goes to raw, measured on the way; then, from raw,
+ * normalised into path. */
+static void build_track(struct tour *t, const char *path, const char *raw_path)
+{
+	struct pass p = { .first = 1 }, built = { .first = 1 };
+	struct limiter lim;
+	double lufs, dbtp, gain, ceiling = LOUDNORM_TARGET_DBTP - 0.5, last_gain, last_lufs, slope;
+	int try;
+
+	if (!t->loudnorm) {
+		write_track(t, &p, path);
+		goto done;
+	}
+	built.meter = loudnorm_meter_new(AUDIO_RATE, 0);
+	write_track(t, &built, raw_path);
+	if (loudnorm_meter_read(built.meter, &lufs, &dbtp) < 0) {
+		warn("output.loudnorm: the narration is silent; the audio is left as it is");
+		loudnorm_meter_free(built.meter);
+		if (fclose(built.out) != 0 || rename(raw_path, path) < 0)
+			die(EXIT_SYS, "%s:", path);
+		return;
+	}
+	loudnorm_meter_free(built.meter);
+	last_gain = 0;
+	last_lufs = lufs;
+	gain = LOUDNORM_TARGET_LUFS - lufs;
+	for (try = 0; try < LOUDNESS_TRIES; try++) {
+		limiter_init(&lim, AUDIO_RATE, gain, ceiling);
+		p.lim = &lim;
+		p.meter = loudnorm_meter_new(AUDIO_RATE, 1);
+		replay_track(t, &p, built.out, raw_path, path);
+		limiter_free(&lim);
+		if (loudnorm_meter_read(p.meter, &lufs, &dbtp) < 0)
+			die(EXIT_FAIL, "output.loudnorm: the narration fell silent when normalised");
+		loudnorm_meter_free(p.meter);
+		p.meter = NULL;
+		if (fabs(lufs - LOUDNORM_TARGET_LUFS) <= LOUDNESS_TOLERANCE &&
+		    dbtp <= LOUDNORM_TARGET_DBTP)
+			break;
+		/* the limiter takes back part of any gain added: the next gain
+		 * follows the line through the last two results */
+		slope = gain != last_gain ? (lufs - last_lufs) / (gain - last_gain) : 1;
+		slope = slope < 0.25 ? 0.25 : slope > 1 ? 1 : slope;
+		last_gain = gain;
+		last_lufs = lufs;
+		gain += (LOUDNORM_TARGET_LUFS - lufs) / slope;
+		/* towards the target peak from below, away from it from above */
+		ceiling += LOUDNORM_TARGET_DBTP - dbtp - 0.1;
+	}
+	if (fabs(lufs - LOUDNORM_TARGET_LUFS) > 1 || dbtp > LOUDNORM_TARGET_DBTP)
+		warn("output.loudnorm: reached %.1f LUFS, %.1f dBTP (target %.0f LUFS, %.1f dBTP)",
+		     lufs, dbtp, LOUDNORM_TARGET_LUFS, LOUDNORM_TARGET_DBTP);
+	fclose(built.out);
+	unlink(raw_path);
+done:
+	if (fclose(p.out) != 0)
+		die(EXIT_SYS, "%s:", path);
 }
 
 static char *list_entry(char *list, const struct tour *t, const char *file, long frames)
@@ -509,15 +830,21 @@ static void write_concat_list(const struct tour *t, const char *path)
 	 * demuxer otherwise takes it from the MP4 header, rounded to the
 	 * millisecond, and each step would start up to 0.5 ms off, adding up
 	 * over the tour. */
-	if (t->intro.converted)
-		list = list_entry(list, t, strrchr(t->intro.converted, '/') + 1, t->intro.frames);
+	if (t->intro.converted) {
+		file = estrfmt("edge/%s.mp4", t->intro.name);
+		list = list_entry(list, t, file, t->intro.frames);
+		free(file);
+	}
 	for (i = 0; i < t->count; i++) {
 		file = estrfmt("clip/%s.mp4", t->steps[i].id);
 		list = list_entry(list, t, file, t->steps[i].frames);
 		free(file);
 	}
-	if (t->outro.converted)
-		list = list_entry(list, t, strrchr(t->outro.converted, '/') + 1, t->outro.frames);
+	if (t->outro.converted) {
+		file = estrfmt("edge/%s.mp4", t->outro.name);
+		list = list_entry(list, t, file, t->outro.frames);
+		free(file);
+	}
 	if (write_file_atomic(path, list, strlen(list)) < 0)
 		die(EXIT_SYS, "%s:", path);
 	free(list);
@@ -586,40 +913,13 @@ static void write_text(const char *path, const char *text)
 		die(EXIT_SYS, "%s:", path);
 }
 
-/* The first loudnorm pass: measure the track as built. NULL when it cannot
- * be normalised (silence), with a warning. */
-static char *measure_loudness(const char *audio)
-{
-	char *argv[] = { "ffmpeg", "-nostdin", "-hide_banner", "-nostats", "-i", (char *)audio,
-			 "-af", "loudnorm=" LOUDNORM_TARGET ":print_format=json", "-f", "null", "-",
-			 NULL };
-	struct loudness l;
-	const char *why;
-	char *log;
-	int status = run_log(argv, &log);
-
-	if (status < 0)
-		die(EXIT_SYS, "cannot run ffmpeg:");
-	if (status != 0)
-		die(EXIT_FAIL, "ffmpeg cannot measure the loudness of the narration (exit %d)",
-		    status);
-	if (loudnorm_parse(log, &l, &why) < 0) {
-		warn("output.loudnorm: %s; the audio is left as it is", why);
-		free(log);
-		return NULL;
-	}
-	free(log);
-	return loudnorm_second_pass(&l);
-}
-
 struct encode_inputs {
 	const char *list, *audio, *metadata, *subtitles;
-	char *loudnorm; /* second-pass filter, or NULL */
 };
 
 static void encode(const struct tour *t, const struct encode_inputs *in, const char *out)
 {
-	char *argv[80], *crf = NULL;
+	char *argv[80];
 	int n = 0, status;
 
 #define ARG(s) (argv[n++] = (char *)(s))
@@ -635,25 +935,7 @@ static void encode(const struct tour *t, const struct encode_inputs *in, const c
 		ARG("-map"); ARG("3:s:0"); ARG("-c:s"); ARG("mov_text");
 	}
 	ARG("-map_metadata"); ARG("2"); ARG("-map_chapters"); ARG("2");
-	ARG("-c:v");
-	if (t->reencode) {
-		ARG(t->video_codec);
-		if (t->video_preset) {
-			ARG("-preset"); ARG(t->video_preset);
-		}
-		if (t->video_crf >= 0) {
-			crf = estrfmt("%ld", t->video_crf);
-			ARG("-crf"); ARG(crf);
-		}
-		ARG("-pix_fmt"); ARG("yuv420p");
-	} else {
-		ARG("copy");
-	}
-	if (in->loudnorm) {
-		ARG("-af"); ARG(in->loudnorm);
-	}
-	/* loudnorm works at 192 kHz: back to the track's rate */
-	ARG("-ar"); ARG("48000");
+	ARG("-c:v"); ARG("copy");
 	ARG("-c:a"); ARG(t->audio_codec); ARG("-b:a"); ARG(t->audio_bitrate);
 	ARG("-movflags"); ARG("+faststart"); ARG("-f"); ARG("mp4"); ARG(out);
 	ARG(NULL);
@@ -663,7 +945,6 @@ static void encode(const struct tour *t, const struct encode_inputs *in, const c
 		die(EXIT_SYS, "cannot run ffmpeg:");
 	if (status != 0)
 		die(EXIT_FAIL, "ffmpeg failed to assemble %s (exit %d)", out, status);
-	free(crf);
 }
 
 /* Copy the results to output.path (and its sidecars beside it), unless
@@ -695,12 +976,9 @@ int main(int argc, char *argv[])
 	struct encode_inputs in = { 0 };
 	struct cue_list cues = { 0 };
 	struct chapter *chapters;
-	size_t nchapters, wav_len, i;
+	size_t nchapters, i;
 	char *srt, *vtt, *metadata, *list, *sidecars[3];
 	cJSON *root;
-	int16_t *track;
-	uint64_t samples;
-	unsigned char *wav;
 	int c;
 
 	argv0 = "mux";
@@ -715,8 +993,6 @@ int main(int argc, char *argv[])
 	if (!outdir || !out || optind != argc - 1)
 		usage(EXIT_USAGE);
 	load_tour(argv[optind], outdir, &root, &t);
-	for (i = 0; i < t.count; i++)
-		check_clip(&t, &t.steps[i]);
 
 	atexit(remove_temps);
 	signal(SIGINT, on_signal);
@@ -728,25 +1004,15 @@ int main(int argc, char *argv[])
 	temps[T_META] = temp_in(outdir, "chapters.ffmeta");
 	temps[T_SUBS] = temp_in(outdir, "subtitles.srt");
 	if (t.intro.source) {
-		t.intro.converted = temps[T_INTRO] = temp_in(outdir, "intro.mp4");
-		convert_edge(&t, &t.intro);
+		prepare_edge(outdir, &t, &t.intro, T_INTRO);
 	}
 	if (t.outro.source) {
-		t.outro.converted = temps[T_OUTRO] = temp_in(outdir, "outro.mp4");
-		convert_edge(&t, &t.outro);
+		prepare_edge(outdir, &t, &t.outro, T_OUTRO);
 	}
 	check_duration(&t);
-	if (t.reencode)
-		warn("output.video_codec %s, video_crf %ld: the capture is %s at crf %d, so the "
-		     "whole video is encoded once more", t.video_codec,
-		     t.video_crf >= 0 ? t.video_crf : (long)CLIP_CRF, CLIP_CODEC, CLIP_CRF);
 
-	track = build_track(&t, &samples);
-	wav = wav_build16(track, samples, AUDIO_RATE, 1, &wav_len);
-	free(track);
-	if (write_file_atomic(temps[T_AUDIO], wav, wav_len) < 0)
-		die(EXIT_SYS, "%s:", temps[T_AUDIO]);
-	free(wav);
+	temps[T_RAW] = temp_in(outdir, "audio-raw.wav");
+	build_track(&t, temps[T_AUDIO], temps[T_RAW]);
 	write_concat_list(&t, temps[T_LIST]);
 
 	chapters = make_chapters(&t, &nchapters);
@@ -760,9 +1026,7 @@ int main(int argc, char *argv[])
 		write_text(temps[T_SUBS], srt);
 
 	in = (struct encode_inputs){ temps[T_LIST], temps[T_AUDIO], temps[T_META],
-				     cues.count ? temps[T_SUBS] : NULL, NULL };
-	if (t.loudnorm)
-		in.loudnorm = measure_loudness(temps[T_AUDIO]);
+				     cues.count ? temps[T_SUBS] : NULL };
 	if (mkdirs_for(out) < 0)
 		die(EXIT_SYS, "%s:", out);
 	encode(&t, &in, temps[T_VIDEO]);
@@ -780,7 +1044,6 @@ int main(int argc, char *argv[])
 
 	for (i = 0; i < 3; i++)
 		free(sidecars[i]);
-	free(in.loudnorm);
 	free(srt);
 	free(vtt);
 	free(list);

@@ -32,6 +32,7 @@ struct segment {
 	int fps, width, height, n;
 	double lead_in, tail, interval_ms;
 	const char **images;
+	struct video_settings video;
 };
 
 static struct encoder encoder;
@@ -95,6 +96,8 @@ static void read_segment(const char *path, struct segment *s)
 	s->tail = number(path, s->root, "tail", 0, 60, 1.0);
 	s->interval_ms = number(path, s->root, "advance_interval", 1, 3600000, 5000);
 	s->background = json_str(s->root, "background", "#1f1f1f");
+	if ((why = video_settings_read(&s->video, cJSON_GetObjectItemCaseSensitive(s->root, "video"))))
+		die(EXIT_USAGE, "%s: video%s", path, why);
 	if (strspn(s->background, "#0123456789abcdefABCDEF") != strlen(s->background))
 		die(EXIT_USAGE, "%s: background: must be a colour like \"#1f1f1f\"", path);
 	images = cJSON_GetObjectItemCaseSensitive(s->root, "images");
@@ -168,6 +171,12 @@ static cJSON *meta_json(const struct segment *s, long frames, double narration)
 	cJSON_AddNumberToObject(m, "fps", s->fps);
 	cJSON_AddNumberToObject(m, "frames", frames);
 	cJSON_AddNumberToObject(m, "narration_start_frame", lround(s->lead_in * s->fps));
+	/* what the assembly must know to join it without opening it */
+	cJSON_AddNumberToObject(m, "width", s->width);
+	cJSON_AddNumberToObject(m, "height", s->height);
+	cJSON_AddStringToObject(m, "video_codec", s->video.codec);
+	cJSON_AddNumberToObject(m, "video_crf", s->video.crf);
+	cJSON_AddStringToObject(m, "video_preset", s->video.preset);
 	cJSON_AddNumberToObject(m, "action_frames", slide_start(s, s->n));
 	cJSON_AddNumberToObject(m, "narration_seconds", narration);
 	/* every frame but each slide's first repeats the picture before it */
@@ -227,11 +236,16 @@ int main(int argc, char *argv[])
 	if (total < 1)
 		total = 1;
 
-	encoder_start(&encoder, out, s.fps, 0, s.width, s.height);
+	encoder_start(&encoder, out, s.fps, &s.video, 0, s.width, s.height);
 	for (frame = 0, k = 0; frame < total; frame++) {
-		while (k + 1 < s.n && frame >= slide_start(&s, k + 1))
+		int next = 0;
+
+		while (k + 1 < s.n && frame >= slide_start(&s, k + 1)) {
 			k++;
-		encoder_write(&encoder, pictures[k], sizes[k]);
+			next = 1;
+		}
+		/* a slide's later frames repeat its picture: nothing to send */
+		encoder_write(&encoder, pictures[k], sizes[k], frame > 0 && !next);
 	}
 	encoder_finish(&encoder);
 	encoder_commit(&encoder);

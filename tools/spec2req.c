@@ -36,6 +36,7 @@
 #include <unistd.h>
 
 #include "colabreq.h"
+#include "encoder.h"
 #include "file.h"
 #include "json.h"
 #include "run.h"
@@ -114,7 +115,26 @@ static cJSON *tts_fragment(const cJSON *step, const cJSON *settings, const char 
 	return f;
 }
 
-static cJSON *cap_fragment(const cJSON *step, const cJSON *settings, const char *spec_dir)
+/* The output's encoder settings: the clips are encoded with them when
+ * captured, so changing them recaptures step by step and the final video
+ * joins the clips by stream copy. */
+static cJSON *video_fragment(const cJSON *spec)
+{
+	const cJSON *output = cJSON_GetObjectItemCaseSensitive(spec, "output");
+	struct video_settings v;
+	cJSON *f = cJSON_CreateObject();
+
+	video_settings_resolve(&v, json_str(output, "video_codec", NULL),
+			       (int)json_num(output, "video_crf", -1),
+			       json_str(output, "video_preset", NULL));
+	cJSON_AddStringToObject(f, "codec", v.codec);
+	cJSON_AddNumberToObject(f, "crf", v.crf);
+	cJSON_AddStringToObject(f, "preset", v.preset);
+	return f;
+}
+
+static cJSON *cap_fragment(const cJSON *spec, const cJSON *step, const cJSON *settings,
+			   const char *spec_dir)
 {
 	cJSON *f = cJSON_CreateObject(), *viewport;
 	char *url = url_resolve(json_str(step, "url", ""), spec_dir);
@@ -137,6 +157,7 @@ static cJSON *cap_fragment(const cJSON *step, const cJSON *settings, const char 
 	cJSON_AddBoolToObject(f, "cursor", json_bool(settings, "cursor", 1));
 	cJSON_AddNumberToObject(f, "max_wait",
 				json_num(settings, "max_wait_seconds", SPEC_DEFAULT_MAX_WAIT));
+	cJSON_AddItemToObject(f, "video", video_fragment(spec));
 	add_copy(f, step, "actions");
 	add_copy(f, step, "scroll");
 	add_copy(f, step, "assertions");
@@ -393,8 +414,8 @@ static char *slide_image(const struct deck *d, int i, const char *outdir_abs)
 }
 
 /* What a slides segment's clip depends on: its slides and its timing. */
-static cJSON *slides_fragment(const cJSON *step, const cJSON *settings, const struct deck *d,
-			      const char *outdir_abs)
+static cJSON *slides_fragment(const cJSON *spec, const cJSON *step, const cJSON *settings,
+			      const struct deck *d, const char *outdir_abs)
 {
 	const cJSON *show = cJSON_GetObjectItemCaseSensitive(step, "slides");
 	const cJSON *range = cJSON_GetObjectItemCaseSensitive(show, "range");
@@ -410,6 +431,7 @@ static cJSON *slides_fragment(const cJSON *step, const cJSON *settings, const st
 	cJSON_AddNumberToObject(f, "advance_interval",
 				json_num(show, "advance_interval", SLIDES_DEFAULT_INTERVAL_MS));
 	cJSON_AddStringToObject(f, "background", d->theme->background);
+	cJSON_AddItemToObject(f, "video", video_fragment(spec));
 	for (i = first - 1; i < last; i++) {
 		char *path = slide_image(d, i, outdir_abs);
 		cJSON_AddItemToArray(images, cJSON_CreateString(path));
@@ -641,10 +663,10 @@ static void write_outputs(const char *outdir, const cJSON *spec, const char *eng
 		cJSON_Delete(f);
 
 		if (is_slides(step)) {
-			f = slides_fragment(step, settings, d, outdir_abs);
+			f = slides_fragment(spec, step, settings, d, outdir_abs);
 			path = estrfmt("%s/step/%s/slides.json", outdir, id);
 		} else {
-			f = cap_fragment(step, settings, spec_dir);
+			f = cap_fragment(spec, step, settings, spec_dir);
 			path = estrfmt("%s/step/%s/cap.json", outdir, id);
 		}
 		write_fragment(path, f);

@@ -29,6 +29,7 @@
 #include "actions.h"
 #include "assertions.h"
 #include "browser.h"
+#include "caret.h"
 #include "cdp.h"
 #include "child.h"
 #include "encoder.h"
@@ -58,6 +59,7 @@ struct step {
 	int fps, width, height, video_width, video_height, max_retries, cursor;
 	double lead_in, tail, timeout, max_wait;
 	const cJSON *actions, *scroll, *assertions;
+	struct video_settings video;
 	cJSON *root;
 	/* where its outputs go */
 	const char *clip, *meta;
@@ -163,6 +165,18 @@ static double seconds_member(const cJSON *root, const char *id, const char *name
 	return v->valuedouble;
 }
 
+/* The output's encoder settings, so that the clips join by stream copy as
+ * they are; absent, the defaults. Strings only: they end up as ffmpeg
+ * arguments, never in a shell. */
+static void read_video(const cJSON *root, struct step *s)
+{
+	const char *why = video_settings_read(&s->video,
+					      cJSON_GetObjectItemCaseSensitive(root, "video"));
+
+	if (why)
+		die(EXIT_USAGE, "steps[%s].video%s", s->id, why);
+}
+
 /* Read the fragment spec2req wrote. It was validated there; checking again
  * costs little and turns a stale or hand-written fragment into a clear
  * error rather than a strange clip. */
@@ -211,6 +225,7 @@ static void read_step(const char *path, struct step *s)
 	if (v && !cJSON_IsBool(v))
 		die(EXIT_USAGE, "steps[%s].cursor: must be true or false", s->id);
 	s->cursor = !v || cJSON_IsTrue(v);
+	read_video(root, s);
 	s->preloader = json_str(root, "preloader_selector", NULL);
 	s->mode = json_str(root, "mode", "independent");
 	if (strcmp(s->mode, "independent") && strcmp(s->mode, "continuous"))
@@ -297,6 +312,7 @@ static char *open_target(struct cdp *cdp, const struct step *s)
 	cJSON_Delete(cdp_ecall(cdp, session, "Page.enable", NULL));
 	cJSON_Delete(cdp_ecall(cdp, session, "Inspector.enable", NULL));
 	cJSON_Delete(cdp_ecall(cdp, session, "Network.enable", NULL));
+	caret_install(cdp, session);
 	return session;
 }
 
@@ -359,6 +375,12 @@ static cJSON *meta_json(const struct step *s, long frames, long action_frames,
 	cJSON_AddNumberToObject(m, "fps", s->fps);
 	cJSON_AddNumberToObject(m, "frames", frames);
 	cJSON_AddNumberToObject(m, "narration_start_frame", lround(s->lead_in * s->fps));
+	/* what the assembly must know to join it without opening it */
+	cJSON_AddNumberToObject(m, "width", s->video_width);
+	cJSON_AddNumberToObject(m, "height", s->video_height);
+	cJSON_AddStringToObject(m, "video_codec", s->video.codec);
+	cJSON_AddNumberToObject(m, "video_crf", s->video.crf);
+	cJSON_AddStringToObject(m, "video_preset", s->video.preset);
 	cJSON_AddNumberToObject(m, "action_frames", action_frames);
 	cJSON_AddNumberToObject(m, "narration_seconds", s->narration);
 	cJSON_AddNumberToObject(m, "reused_frames", fr->reused);
@@ -456,7 +478,7 @@ static cJSON *record_step(struct session *ss, const struct step *s, struct encod
 	struct capture *cap = &ss->cap;
 	long total, action_frames;
 
-	encoder_start(enc, s->clip, s->fps, s->video_width != s->width ||
+	encoder_start(enc, s->clip, s->fps, &s->video, s->video_width != s->width ||
 		      s->video_height != s->height, s->video_width, s->video_height);
 	frames_begin_clip(&ss->frames, enc);
 	actions_run(cap, s->actions);

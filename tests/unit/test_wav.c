@@ -66,5 +66,21 @@ int main(void)
 	CHECK(wav_probe("/nonexistent/x.wav", &w, &why) == -1 && strcmp(why, "No such file or directory") == 0);
 	free(big);
 	free(buf);
+	{
+		/* two channels averaged into one, as fractions of full scale */
+		const int16_t stereo[] = { 16384, -16384, 32767, 32767, -32768, 0 };
+		unsigned char *two = wav_build16(stereo, 3, 48000, 2, &len), hdr[WAV_HEADER16];
+		struct wav w2;
+		const char *why2;
+		float *mono;
+
+		CHECK(wav_parse(two, len, &w2, &why2) == 0 && w2.frames == 3);
+		mono = wav_mono(two, &w2);
+		CHECK(mono[0] == 0.0f && mono[1] > 0.9999f && mono[2] == -0.5f);
+		wav_header16(hdr, 3, 48000, 2);
+		CHECK(memcmp(hdr, two, WAV_HEADER16) == 0);
+		free(mono);
+		free(two);
+	}
 	return check_done();
 }

@@ -3,33 +3,60 @@
 #ifndef ENCODER_H
 #define ENCODER_H
 
+#include <cjson/cJSON.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <sys/types.h>
 
-/* The codec parameters of every clip. Anything joined to the clips by
- * stream copy (mux's intro and outro) is encoded with these too. */
+/* The codec parameters when the spec's output names none. */
 #define CLIP_CODEC "libx264"
 #define CLIP_PRESET "veryfast"
 #define CLIP_CRF 20
-#define CLIP_CRF_ARG "20"
+
+/* How a tour's video is encoded: the spec's output.video_codec, video_crf
+ * and video_preset. Every clip, the intro and the outro are encoded with
+ * them at capture, so the final video joins them by stream copy. */
+struct video_settings {
+	const char *codec;
+	const char *preset;
+	int crf;
+};
+
+/* Fill v from the spec's values (NULL or -1 when not given): the defaults
+ * above, and "h264" read as the encoder that writes it. */
+void video_settings_resolve(struct video_settings *v, const char *codec, int crf,
+			    const char *preset);
+
+/* Fill v from a fragment's "video" object ({"codec", "crf", "preset"}, as
+ * spec2req writes it; NULL for the defaults). Returns NULL, or why the
+ * object is not one, starting with the member it names (".crf: ...") or
+ * ": ..." for the object itself. */
+const char *video_settings_read(struct video_settings *v, const cJSON *video);
 
 struct encoder {
 	FILE *in;       /* ffmpeg's stdin; NULL when not running */
 	pid_t pid;
 	char *tmp;      /* where ffmpeg writes; renamed to out when done */
 	char *out;
+	int fps;
+	long frames;    /* frames of the clip so far */
+	long written;   /* the frame whose picture was sent last */
+	unsigned char *last;  /* that picture */
+	size_t last_len, last_cap;
 };
 
-/* Start ffmpeg for a clip at fps, scaling frames to width x height when
- * scale is set. Every clip gets the same codec parameters so that clips
- * join by stream copy. Dies with EXIT_SYS when ffmpeg cannot start. */
-void encoder_start(struct encoder *e, const char *out, int fps, int scale,
-		   int width, int height);
+/* Start ffmpeg for a clip at fps, encoded as v says, scaling frames to
+ * width x height when scale is set. Every clip of a tour gets the same
+ * parameters so that clips join by stream copy. Dies with EXIT_SYS when
+ * ffmpeg cannot start. */
+void encoder_start(struct encoder *e, const char *out, int fps, const struct video_settings *v,
+		   int scale, int width, int height);
 
-/* Append one encoded image (a whole JPEG file). Dies with EXIT_SYS when
- * ffmpeg has gone away. */
-void encoder_write(struct encoder *e, const void *image, size_t len);
+/* Append one frame: image (a whole JPEG file), or, with repeat set, the
+ * picture of the frame before, which costs nothing here nor in ffmpeg
+ * (image is then only used when no picture came before). Dies with
+ * EXIT_SYS when ffmpeg has gone away. */
+void encoder_write(struct encoder *e, const void *image, size_t len, int repeat);
 
 /* Let ffmpeg finish the clip, still under its temporary name. Dies with
  * EXIT_FAIL when ffmpeg reports an error. */

@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "base64.h"
+#include "caret.h"
 #include "frames.h"
 #include "util.h"
 
@@ -66,6 +67,8 @@ void frames_init(struct frames *f, struct cdp *cdp, const char *session, int fps
 	f->interval_ms = 1000.0 / fps;
 	f->encoder = encoder;
 	f->refresh_frames = fps;
+	/* half a second, the usual caret blink */
+	f->blink_frames = fps >= 2 ? fps / 2 : 1;
 	/* frameTimeTicks counts in the browser's monotonic clock, ours too */
 	f->clock_ms = now_ms() + CLOCK_MARGIN_MS;
 }
@@ -106,6 +109,8 @@ static cJSON *frame_params(const struct frames *f, double ms, int shot)
 		cJSON_AddStringToObject(screenshot, "format", shot == PNG_SHOT ? "png" : "jpeg");
 		if (shot == JPEG_SHOT)
 			cJSON_AddNumberToObject(screenshot, "quality", JPEG_QUALITY);
+		/* the browser's fastest encoder: the picture is encoded again anyway */
+		cJSON_AddBoolToObject(screenshot, "optimizeForSpeed", 1);
 	}
 	return params;
 }
@@ -182,8 +187,10 @@ int frames_first_picture(struct frames *f)
  * refresh bounds how long. */
 int frames_step(struct frames *f, int record)
 {
-	int damage;
+	int damage, repeat = 1;
 
+	if (record && f->recorded % f->blink_frames == 0)
+		caret_tick(f->cdp, f->session);
 	f->clock_ms += f->interval_ms;
 	keep_clock_ahead(f);
 	if (record && f->moving) {
@@ -204,12 +211,13 @@ int frames_step(struct frames *f, int record)
 	f->shot_at = f->recorded;
 	f->moving = f->image_len != f->prev_len ||
 		    memcmp(f->image, f->prev, f->image_len);
+	repeat = !f->moving;
 	if (!f->moving) {
 		begin_frame(f, 2 * SHOT_DELAY_MS, NO_SHOT);
 		f->reused++;
 	}
 write:
-	encoder_write(f->encoder, f->image, f->image_len);
+	encoder_write(f->encoder, f->image, f->image_len, repeat);
 	f->recorded++;
 	return damage;
 }

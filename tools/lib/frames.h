@@ -21,6 +21,7 @@ struct frames {
 	int stale;             /* drawn since the last picture was taken */
 	long shot_at;          /* recorded frame of the last picture */
 	long refresh_frames;   /* a new picture at least this often */
+	long blink_frames;     /* the caret's half period */
 	unsigned char *image;  /* the latest screenshot: what is on screen */
 	size_t image_len, image_cap;
 	unsigned char *prev;   /* the one before, to tell when motion stops */

@@ -1,58 +1,138 @@
-/* loudnorm.c - parse loudnorm's first pass, build its second */
-#include <cjson/cJSON.h>
+/* loudnorm.c - loudness measured by libebur128, reached by gain and a
+ * look-ahead limiter */
+#include <ebur128.h>
 #include <math.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "loudnorm.h"
 #include "util.h"
 
-/* loudnorm prints its numbers as JSON strings: "input_i" : "-23.54". */
-static int field(const cJSON *root, const char *key, double *out)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, key);
-	char *end;
+/* The limiter sees this far ahead and lets go this slowly: long enough
+ * that its gain changes are not heard as distortion on speech. */
+#define LOOKAHEAD_S 0.005
+#define RELEASE_S 0.080
 
-	if (!cJSON_IsString(v))
-		return -1;
-	*out = strtod(v->valuestring, &end);
-	return end != v->valuestring && *end == '\0' && isfinite(*out) ? 0 : -1;
+struct loudnorm_meter {
+	ebur128_state *state;
+	int true_peak;
+};
+
+struct loudnorm_meter *loudnorm_meter_new(unsigned rate, int true_peak)
+{
+	struct loudnorm_meter *m = emalloc(sizeof *m);
+
+	m->true_peak = true_peak;
+	/* the true peak costs an oversampled copy of the signal */
+	m->state = ebur128_init(1, rate, EBUR128_MODE_I |
+				(true_peak ? EBUR128_MODE_TRUE_PEAK : 0));
+	if (!m->state)
+		die(EXIT_SYS, "libebur128: cannot start a meter at %u Hz", rate);
+	return m;
 }
 
-int loudnorm_parse(const char *log, struct loudness *l, const char **why)
+void loudnorm_meter_add(struct loudnorm_meter *m, const float *samples, size_t n)
 {
-	const char *open = NULL, *p;
-	cJSON *root;
-	int bad;
+	if (n && ebur128_add_frames_float(m->state, samples, n) != EBUR128_SUCCESS)
+		die(EXIT_SYS, "libebur128: out of memory");
+}
 
-	/* the block is the last '{' at the start of a line */
-	for (p = log; (p = strchr(p, '{')); p++)
-		if (p == log || p[-1] == '\n')
-			open = p;
-	if (!open) {
-		*why = "no loudness measurement in ffmpeg's output";
-		return -1;
+int loudnorm_meter_read(struct loudnorm_meter *m, double *lufs, double *dbtp)
+{
+	double peak = 0;
+
+	if (ebur128_loudness_global(m->state, lufs) != EBUR128_SUCCESS)
+		die(EXIT_SYS, "libebur128: cannot read the measurement");
+	*dbtp = -HUGE_VAL;
+	if (m->true_peak) {
+		if (ebur128_true_peak(m->state, 0, &peak) != EBUR128_SUCCESS)
+			die(EXIT_SYS, "libebur128: cannot read the measurement");
+		if (peak <= 0)
+			return -1;
+		*dbtp = 20 * log10(peak);
 	}
-	root = cJSON_ParseWithOpts(open, NULL, 0);
-	if (!root) {
-		*why = "the loudness measurement is not valid JSON";
+	if (!isfinite(*lufs))
 		return -1;
-	}
-	bad = field(root, "input_i", &l->input_i) < 0 || field(root, "input_tp", &l->input_tp) < 0 ||
-	      field(root, "input_lra", &l->input_lra) < 0 ||
-	      field(root, "input_thresh", &l->input_thresh) < 0 ||
-	      field(root, "target_offset", &l->target_offset) < 0;
-	cJSON_Delete(root);
-	if (bad) {
-		*why = "the loudness measurement lacks a level (is the audio silent?)";
-		return -1;
-	}
 	return 0;
 }
 
-char *loudnorm_second_pass(const struct loudness *l)
+void loudnorm_meter_free(struct loudnorm_meter *m)
 {
-	return estrfmt("loudnorm=" LOUDNORM_TARGET ":measured_I=%.2f:measured_TP=%.2f:"
-		       "measured_LRA=%.2f:measured_thresh=%.2f:offset=%.2f:linear=true",
-		       l->input_i, l->input_tp, l->input_lra, l->input_thresh, l->target_offset);
+	if (m) {
+		ebur128_destroy(&m->state);
+		free(m);
+	}
+}
+
+void limiter_init(struct limiter *l, unsigned rate, double gain_db, double ceiling_db)
+{
+	l->gain = pow(10, gain_db / 20);
+	l->ceiling = pow(10, ceiling_db / 20);
+	l->release = 1 - exp(-1 / (RELEASE_S * rate));
+	l->held = 1;
+	l->lookahead = (size_t)lround(LOOKAHEAD_S * rate);
+	if (l->lookahead < 1)
+		l->lookahead = 1;
+	l->need = NULL;
+	l->need_cap = 0;
+}
+
+/* need[i]: the lowest reduction any sample in [i, i + lookahead] asks for,
+ * then slowed on the way back up. Averaged over the lookahead that ends at
+ * i, it comes down in a ramp and is still at most what the peak needs when
+ * the peak arrives: every value averaged there is. */
+void limiter_run(struct limiter *l, float *s, size_t n)
+{
+	size_t i, k, from, w = l->lookahead;
+	double sum = 0, held = l->held;
+	float *need;
+
+	if (n > l->need_cap) {
+		l->need_cap = n;
+		l->need = erealloc(l->need, n * sizeof *l->need);
+	}
+	need = l->need;
+	for (i = 0; i < n; i++) {
+		s[i] = (float)(s[i] * l->gain);
+		need[i] = 1;
+	}
+	for (i = 0; i < n; i++) {
+		double a = fabs(s[i]);
+
+		if (a > l->ceiling) {
+			float r = (float)(l->ceiling / a);
+
+			for (k = i >= w ? i - w : 0; k <= i; k++)
+				if (need[k] > r)
+					need[k] = r;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		held += (1 - held) * l->release;
+		if (need[i] < held)
+			held = need[i];
+		need[i] = (float)held;
+	}
+	l->held = held;
+	for (i = 0; i < n; i++) {
+		double g;
+
+		sum += need[i];
+		from = i >= w ? i - w + 1 : 0;
+		if (i >= w)
+			sum -= need[i - w];
+		g = sum / (double)(i - from + 1);
+		s[i] = (float)(s[i] * g);
+		/* rounding in the running sum must not let a peak through */
+		if (s[i] > l->ceiling)
+			s[i] = (float)l->ceiling;
+		else if (s[i] < -l->ceiling)
+			s[i] = (float)-l->ceiling;
+	}
+}
+
+void limiter_free(struct limiter *l)
+{
+	free(l->need);
+	l->need = NULL;
+	l->need_cap = 0;
 }

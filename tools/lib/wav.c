@@ -130,27 +130,64 @@ double wav_seconds(const struct wav *w)
 	return w->rate ? (double)w->frames / w->rate : 0.0;
 }
 
+void wav_header16(unsigned char *hdr, size_t frames, unsigned rate, unsigned channels)
+{
+	size_t data = frames * channels * 2;
+
+	memcpy(hdr, "RIFF", 4);
+	put32(hdr + 4, (uint32_t)(36 + data));
+	memcpy(hdr + 8, "WAVEfmt ", 8);
+	put32(hdr + 16, 16);
+	put16(hdr + 20, 1);
+	put16(hdr + 22, (uint16_t)channels);
+	put32(hdr + 24, rate);
+	put32(hdr + 28, rate * channels * 2);
+	put16(hdr + 32, (uint16_t)(channels * 2));
+	put16(hdr + 34, 16);
+	memcpy(hdr + 36, "data", 4);
+	put32(hdr + 40, (uint32_t)data);
+}
+
 unsigned char *wav_build16(const int16_t *samples, size_t frames, unsigned rate,
 			   unsigned channels, size_t *len)
 {
 	size_t data = frames * channels * 2, i;
-	unsigned char *buf = emalloc(44 + data), *p;
+	unsigned char *buf = emalloc(WAV_HEADER16 + data), *p;
 
-	memcpy(buf, "RIFF", 4);
-	put32(buf + 4, (uint32_t)(36 + data));
-	memcpy(buf + 8, "WAVEfmt ", 8);
-	put32(buf + 16, 16);
-	put16(buf + 20, 1);
-	put16(buf + 22, (uint16_t)channels);
-	put32(buf + 24, rate);
-	put32(buf + 28, rate * channels * 2);
-	put16(buf + 32, (uint16_t)(channels * 2));
-	put16(buf + 34, 16);
-	memcpy(buf + 36, "data", 4);
-	put32(buf + 40, (uint32_t)data);
-	p = buf + 44;
+	wav_header16(buf, frames, rate, channels);
+	p = buf + WAV_HEADER16;
 	for (i = 0; i < frames * channels; i++, p += 2)
 		put16(p, (uint16_t)samples[i]);
-	*len = 44 + data;
+	*len = WAV_HEADER16 + data;
 	return buf;
+}
+
+/* One sample as a fraction of full scale. 8-bit PCM is unsigned, the
+ * wider sizes signed little-endian. */
+static float sample_at(const unsigned char *p, unsigned bits)
+{
+	switch (bits) {
+	case 8: return ((int)p[0] - 128) / 128.0f;
+	case 16: return (int16_t)le16(p) / 32768.0f;
+	case 24: return (int32_t)((uint32_t)p[0] << 8 | (uint32_t)p[1] << 16 |
+				  (uint32_t)p[2] << 24) / 2147483648.0f;
+	default: return (int32_t)le32(p) / 2147483648.0f;
+	}
+}
+
+float *wav_mono(const unsigned char *buf, const struct wav *w)
+{
+	const unsigned char *p = buf + w->data_offset;
+	size_t bytes = w->bits / 8, i;
+	unsigned c;
+	float *out = emalloc((w->frames ? w->frames : 1) * sizeof *out);
+
+	for (i = 0; i < w->frames; i++) {
+		float sum = 0;
+
+		for (c = 0; c < w->channels; c++, p += bytes)
+			sum += sample_at(p, w->bits);
+		out[i] = sum / (float)w->channels;
+	}
+	return out;
 }

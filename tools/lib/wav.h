@@ -26,9 +26,18 @@ int wav_probe(const char *path, struct wav *w, const char **why);
 /* Duration in seconds. */
 double wav_seconds(const struct wav *w);
 
+/* The 44-byte header of a 16-bit PCM WAV holding frames sample frames. */
+#define WAV_HEADER16 44
+void wav_header16(unsigned char *hdr, size_t frames, unsigned rate, unsigned channels);
+
 /* Serialise 16-bit PCM samples (interleaved) as a WAV file in memory.
  * Returns a malloc'd buffer; *len receives its size. */
 unsigned char *wav_build16(const int16_t *samples, size_t frames, unsigned rate,
 			   unsigned channels, size_t *len);
+
+/* The samples of a parsed WAV (buf: the whole file), channels averaged
+ * into one, as fractions of full scale. Returns a malloc'd array of
+ * w->frames samples. */
+float *wav_mono(const unsigned char *buf, const struct wav *w);
 
 #endif

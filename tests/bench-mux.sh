@@ -1,0 +1,85 @@
+#!/bin/bash
+# bench-mux.sh - the final assembly alone: mux on 20 and on 80 steps of
+# 15 s (720p, loudnorm on), the time each step adds, beside ffmpeg joining
+# the same clips by stream copy and nothing else (the floor: the bytes
+# copied); and mux's peak memory on a 30-minute tour. Every ratio is
+# against a figure measured in this same run.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+WORK=$ROOT/out/bench-mux
+rm -rf "$WORK"
+mkdir -p "$WORK"
+make --no-print-directory -s tools >/dev/null
+
+now() { date +%s.%N; }
+calc() { awk "BEGIN { print $1 }"; }
+
+# Four base clips around 15 s, encoded as stepcap encodes by default, with
+# meta files like stepcap's; and four narrations, all reused in turn.
+for k in 0 1 2 3; do
+	frames=$((420 + k * 20))
+	ffmpeg -v error -f lavfi -i "testsrc=s=1280x720:r=30" -frames:v "$frames" \
+		-c:v libx264 -preset veryfast -crf 20 -pix_fmt yuv420p -r 30 -g 60 \
+		-map_metadata -1 -fflags +bitexact -flags:v +bitexact -movflags +faststart \
+		"$WORK/base-$k.mp4"
+	jq -n --argjson frames "$frames" '{fps: 30, frames: $frames,
+		narration_start_frame: 15, width: 1280, height: 720,
+		video_codec: "libx264", video_crf: 20, video_preset: "veryfast"}' \
+		>"$WORK/base-$k.json"
+	espeak-ng -w "$WORK/base-$k.wav" "Step $k. Here we open the page, look at what it \
+shows, and explain each part of it in turn, slowly, so nobody is left behind."
+done
+
+# tour N: a build folder of N steps, its mux.json and an ffconcat list
+tour() {
+	local dir=$WORK/t$1 i k steps=""
+	mkdir -p "$dir/clip" "$dir/wav"
+	printf 'ffconcat version 1.0\n' >"$dir/list.txt"
+	for ((i = 1; i <= $1; i++)); do
+		k=$((i % 4))
+		ln "$WORK/base-$k.mp4" "$dir/clip/s$i.mp4"
+		cp "$WORK/base-$k.json" "$dir/clip/s$i.json"
+		ln "$WORK/base-$k.wav" "$dir/wav/s$i.wav"
+		printf "file 'clip/s%d.mp4'\n" "$i" >>"$dir/list.txt"
+		steps="$steps${steps:+,}{\"id\":\"s$i\",\"narration\":\"Step $i. Some words.\"}"
+	done
+	printf '{"spec_dir":"%s","meta":{"title":"Bench"},"output":{"loudnorm":true},"steps":[%s]}\n' \
+		"$WORK" "$steps" >"$dir/mux.json"
+}
+
+# timed CMD...: wall seconds
+timed() {
+	local t0 t1
+	t0=$(now)
+	"$@"
+	t1=$(now)
+	calc "$t1 - $t0"
+}
+
+copy_only() {
+	ffmpeg -v error -y -f concat -safe 0 -i "$WORK/t$1/list.txt" -c copy \
+		-movflags +faststart "$WORK/t$1/copy.mp4"
+}
+
+tour 20
+tour 80
+tour 120
+mux20=$(timed out/bin/mux -d "$WORK/t20" -o "$WORK/t20/tour.mp4" "$WORK/t20/mux.json")
+mux80=$(timed out/bin/mux -d "$WORK/t80" -o "$WORK/t80/tour.mp4" "$WORK/t80/mux.json")
+copy20=$(timed copy_only 20)
+copy80=$(timed copy_only 80)
+per_mux=$(calc "($mux80 - $mux20) / 60")
+per_copy=$(calc "($copy80 - $copy20) / 60")
+/usr/bin/time -f %M -o "$WORK/rss" \
+	out/bin/mux -d "$WORK/t120" -o "$WORK/t120/tour.mp4" "$WORK/t120/mux.json"
+length=$(ffprobe -v error -show_entries format=duration -of csv=p=0 "$WORK/t120/tour.mp4")
+
+printf 'bench: mux alone, 15 s steps at 1280x720, loudnorm on\n'
+printf '  %-30s %8.2f s\n' "mux, 20 steps" "$mux20"
+printf '  %-30s %8.2f s\n' "mux, 80 steps" "$mux80"
+printf '  %-30s %8.4f s   ratio %.4f\n' "stream copy, per step added" "$per_copy" 1
+printf '  %-30s %8.4f s   ratio %.4f\n' "mux, per step added" "$per_mux" \
+	"$(calc "$per_mux / $per_copy")"
+printf '  %-30s %8.1f MB  (120 steps, %.0f s of video)\n' "mux peak memory" \
+	"$(calc "$(cat "$WORK/rss") / 1024")" "$length"
