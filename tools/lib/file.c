@@ -114,9 +114,15 @@ int write_if_changed(const char *path, const void *data, size_t len)
 
 int mkdirs(const char *path)
 {
-	char *p = estrdup(path), *s;
+	char *p, *s;
 	int ret = 0;
 
+	/* The loop starts past the first byte, which an empty path lacks. */
+	if (!*path) {
+		errno = ENOENT;
+		return -1;
+	}
+	p = estrdup(path);
 	for (s = p + 1; ; s++) {
 		if (*s == '/' || *s == '\0') {
 			char c = *s;

@@ -21,7 +21,7 @@ int write_file_atomic(const char *path, const void *data, size_t len);
  * Returns 1 when written, 0 when unchanged, -1 with errno on error. */
 int write_if_changed(const char *path, const void *data, size_t len);
 
-/* mkdir -p. Returns 0, or -1 with errno. */
+/* mkdir -p. Returns 0, or -1 with errno (ENOENT for an empty path). */
 int mkdirs(const char *path);
 
 /* Make the folder that will hold path. Returns 0, or -1 with errno. */
