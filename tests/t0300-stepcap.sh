@@ -228,6 +228,20 @@ test_expect_success 'a missing browser is named, with the fix' '
 	test_grep "no-such-browser not found: install it with .make deps." err
 '
 
+# A browser that only writes down which signals it was started ignoring.
+printf '#!/bin/sh\nsed -n "s/^SigIgn:[[:space:]]*//p" /proc/self/status >"%s/fake-browser.sigign"\n' \
+	"$TMP" >fake-browser
+chmod +x fake-browser
+
+test_expect_success 'an empty PATH element is the current folder; SIGPIPE is not handed on' '
+	rm -f fake-browser.sigign &&
+	CHROMIUM=fake-browser PATH=":$PATH" test_must_fail 1 $BIN/stepcap -o fake.mp4 hold.json 2>err &&
+	test_grep "browser: exited unexpectedly" err &&
+	ignored=$(cat fake-browser.sigign) &&
+	test $((0x$ignored & 0x1000)) = 0 &&
+	! test -e fake.mp4
+'
+
 test_expect_success 'no browser process or profile outlives a run' '
 	test -z "$(ls -A tmpdir)" &&
 	! pgrep -f "$TMP/tmpdir" >/dev/null

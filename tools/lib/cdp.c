@@ -180,13 +180,20 @@ int cdp_answered(const struct cdp *c, int id)
 	return id != c->sent_id || c->sent_answered;
 }
 
+/* An error answer's message; the protocol does not promise one. */
+static const char *error_message(const cJSON *error)
+{
+	const char *text = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(error, "message"));
+
+	return text ? text : "unknown error";
+}
+
 cJSON *cdp_call(struct cdp *c, const char *session, const char *method,
 		cJSON *params, const char **err)
 {
 	int want = send_request(c, session, method, params);
 	long long deadline = now_ms() + c->timeout_ms;
 	cJSON *msg, *id, *result, *error;
-	const char *text;
 
 	for (;;) {
 		msg = read_message(c, deadline, method);
@@ -203,13 +210,11 @@ cJSON *cdp_call(struct cdp *c, const char *session, const char *method,
 				    cJSON_GetObjectItemCaseSensitive(msg, "params"));
 		else if (error)
 			/* the answer to a cdp_send: nobody waits for it */
-			warn("browser: %s",
-			     cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(error, "message")));
+			warn("browser: %s", error_message(error));
 		cJSON_Delete(msg);
 	}
 	if (error) {
-		text = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(error, "message"));
-		snprintf(c->err, sizeof c->err, "%s", text ? text : "unknown error");
+		snprintf(c->err, sizeof c->err, "%s", error_message(error));
 		cJSON_Delete(msg);
 		*err = c->err;
 		return NULL;

@@ -21,8 +21,9 @@ void cdp_close(struct cdp *c);
 /* Send method with params (consumed; NULL for none) to session (NULL: the
  * browser) and wait for its answer. Returns the result object, which the
  * caller deletes, or NULL with *err (static until the next call) holding the
- * browser's error message. A timeout dies with EXIT_TIMEOUT, a closed pipe
- * or a garbled message with EXIT_SYS. */
+ * browser's error message. A timeout dies with EXIT_TIMEOUT; a closed pipe
+ * (the browser crashed: another attempt may get further) with EXIT_FAIL; a
+ * garbled message or a failed read or write with EXIT_SYS. */
 cJSON *cdp_call(struct cdp *c, const char *session, const char *method,
 		cJSON *params, const char **err);
 
