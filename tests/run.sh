@@ -12,7 +12,9 @@ for t in "$@"; do
 	esac
 	status=$?
 	ok=$(printf '%s\n' "$out" | grep -c '^ok ')
-	bad=$(printf '%s\n' "$out" | grep -c '^not ok ')
+	# "# TODO" marks a known breakage: reported, not counted as failed
+	bad=$(printf '%s\n' "$out" | grep '^not ok ' | grep -vc '# TODO known breakage$')
+	todo=$(printf '%s\n' "$out" | grep -c '^not ok .*# TODO known breakage$')
 	if [ "$status" != 0 ] && [ "$bad" = 0 ]; then
 		# died before reporting: count the script itself as a failure
 		bad=1
@@ -20,11 +22,14 @@ for t in "$@"; do
 	fi
 	passed=$((passed + ok))
 	failed=$((failed + bad))
-	if [ "$bad" = 0 ]; then
+	if [ "$bad" = 0 ] && [ "$todo" != 0 ]; then
+		printf '  %-34s %d passed, %d known to fail\n' "$name" "$ok" "$todo"
+	elif [ "$bad" = 0 ]; then
 		printf '  %-34s %d passed\n' "$name" "$ok"
 	else
 		printf '  %-34s %d passed, %d FAILED\n' "$name" "$ok" "$bad"
-		printf '%s\n' "$out" | grep -A40 '^not ok ' | sed 's/^/    /'
+		printf '%s\n' "$out" | grep -v '# TODO known breakage$' | grep -A40 '^not ok ' |
+			sed 's/^/    /'
 	fi
 done
 echo "$passed passed, $failed failed"
