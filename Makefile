@@ -50,6 +50,7 @@ include mk/tts-$(BACKEND).mk
 include mk/capture.mk
 include mk/assemble.mk
 include mk/test.mk
+include mk/fuzz.mk
 include mk/bench.mk
 include mk/watch.mk
 include mk/worker.mk

@@ -102,22 +102,33 @@ static void send_all(struct cdp *c, const char *msg, size_t len, const char *met
 	}
 }
 
-/* Next whole message, or NULL when the pipe has none yet. Removes it from
- * the buffer: the caller owns the returned cJSON. */
-static cJSON *take_message(struct cdp *c)
+cJSON *cdp_take_message(char *buf, size_t *len, int *garbled)
 {
-	char *end = memchr(c->buf, '\0', c->len);
+	char *end = memchr(buf, '\0', *len);
 	size_t used;
 	cJSON *msg;
 
+	*garbled = 0;
 	if (!end)
 		return NULL;
-	used = (size_t)(end - c->buf) + 1;
-	msg = cJSON_ParseWithLength(c->buf, used - 1);
+	used = (size_t)(end - buf) + 1;
+	msg = cJSON_ParseWithLength(buf, used - 1);
+	memmove(buf, buf + used, *len - used);
+	*len -= used;
 	if (!msg)
+		*garbled = 1;
+	return msg;
+}
+
+/* Next whole message, or NULL when the pipe has none yet. The caller owns
+ * the returned cJSON. */
+static cJSON *take_message(struct cdp *c)
+{
+	int garbled;
+	cJSON *msg = cdp_take_message(c->buf, &c->len, &garbled);
+
+	if (garbled)
 		die(EXIT_SYS, "browser: garbled protocol message");
-	memmove(c->buf, c->buf + used, c->len - used);
-	c->len -= used;
 	return msg;
 }
 

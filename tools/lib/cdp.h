@@ -37,6 +37,12 @@ int cdp_send(struct cdp *c, const char *session, const char *method, cJSON *para
  * one of the calls since (an earlier send counts as answered). */
 int cdp_answered(const struct cdp *c, int id);
 
+/* The framing on its own: take the first whole message (ended by a NUL)
+ * from the *len bytes at buf, moving the rest to the front. Returns it
+ * parsed; NULL when no whole message is there yet, or, with *garbled set,
+ * when the one there is not JSON (it is dropped). */
+cJSON *cdp_take_message(char *buf, size_t *len, int *garbled);
+
 /* As cdp_call, but any error from the browser is fatal (EXIT_SYS). */
 cJSON *cdp_ecall(struct cdp *c, const char *session, const char *method,
 		 cJSON *params);
