@@ -213,18 +213,62 @@ static int pieces_fit(const struct word *w, const size_t *cuts, size_t k, double
 	return 1;
 }
 
-/* Fewer pieces than this cannot fit: k pieces hold at most k full cues of
- * characters, and at most k times CUE_MAX_SECONDS of speech. */
+/* Fewer pieces than this cannot fit: the count of a greedy packing, each
+ * piece as long as fits. A part of a piece that fits fits too, so no way
+ * of cutting, even or not, needs fewer. */
 static size_t fewest_pieces(const struct word *w, size_t a, size_t b, double per_char)
 {
-	double span = (double)span_chars(w, a, b) + 1;
-	double by_chars = span / (CUE_MAX_LINES * (CUE_LINE_CHARS + 1));
-	double by_time = per_char * span / CUE_MAX_SECONDS;
-	double k = floor(by_chars > by_time ? by_chars : by_time);
+	size_t pieces = 0, from = a, to;
 
-	if (k < 1)
-		return 1;
-	return k >= (double)(b - a) ? b - a : (size_t)k;
+	while (from < b) {
+		for (to = from + 1; to < b; to++)
+			if (!line_break(w, from, to + 1) ||
+			    per_char * (double)(span_chars(w, from, to + 1) + 1) > CUE_MAX_SECONDS)
+				break;
+		pieces++;
+		from = to;
+	}
+	return pieces;
+}
+
+static int even_fit(const struct word *w, size_t a, size_t b, size_t k, double per_char,
+		    size_t *cuts)
+{
+	even_cuts(w, a, b, k, cuts);
+	return pieces_fit(w, cuts, k, per_char);
+}
+
+/* How many even pieces words [a, b) are cut into: the fewest that fit,
+ * tried one by one from the least possible. A sentence that needs many
+ * more than that (a long one without a full stop) is searched in doubling
+ * steps, then halved back, so its cost stays near-linear, not quadratic;
+ * since evenly cut pieces do not always fit better for being more, that
+ * search may settle on a few more pieces than the fewest. One word per
+ * piece always serves. */
+static size_t piece_count(const struct word *w, size_t a, size_t b, double per_char,
+			  size_t *cuts)
+{
+	size_t n = b - a, k = fewest_pieces(w, a, b, per_char), last = k + 8, lo, hi, step;
+
+	for (; k < n && k < last; k++)
+		if (even_fit(w, a, b, k, per_char, cuts))
+			return k;
+	if (k >= n)
+		return n;
+	/* k - 1 did not fit: find one that does, doubling the step */
+	lo = k - 1;
+	for (step = 1; lo + step < n && !even_fit(w, a, b, lo + step, per_char, cuts); step *= 2)
+		lo += step;
+	hi = lo + step < n ? lo + step : n;
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (even_fit(w, a, b, mid, per_char, cuts))
+			hi = mid;
+		else
+			lo = mid;
+	}
+	return hi;
 }
 
 void cues_split(struct cue_list *list, const char *text, double start, double seconds)
@@ -246,13 +290,8 @@ void cues_split(struct cue_list *list, const char *text, double start, double se
 		while (!w[b].ends_sentence)
 			b++;
 		b++;
-		for (k = fewest_pieces(w, a, b, per_char); k < b - a; k++) {
-			even_cuts(w, a, b, k, cuts);
-			if (pieces_fit(w, cuts, k, per_char))
-				break;
-		}
-		if (k == b - a)
-			even_cuts(w, a, b, k, cuts);
+		k = piece_count(w, a, b, per_char, cuts);
+		even_cuts(w, a, b, k, cuts);
 		for (j = 0; j < k; j++) {
 			size_t chars = span_chars(w, cuts[j], cuts[j + 1]) + 1;
 
