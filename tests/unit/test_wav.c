@@ -1,5 +1,8 @@
 /* test_wav - parsing of complete, truncated and foreign WAV files */
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 
 #include "check.h"
@@ -66,5 +69,19 @@ int main(void)
 	CHECK(wav_probe("/nonexistent/x.wav", &w, &why) == -1 && strcmp(why, "No such file or directory") == 0);
 	free(big);
 	free(buf);
+	/* a file that cannot be read is told apart from one that is not a WAV */
+	{
+		char path[] = "/tmp/tour-wav.XXXXXX";
+		int fd = mkstemp(path);
+		const char *why2 = NULL;
+		struct wav w2;
+
+		CHECK(fd >= 0 && write(fd, "not a wav", 9) == 9 && close(fd) == 0);
+		errno = EINVAL;
+		CHECK(wav_probe(path, &w2, &why2) < 0 && errno == 0 && why2);
+		unlink(path);
+		errno = 0;
+		CHECK(wav_probe(path, &w2, &why2) < 0 && errno == ENOENT);
+	}
 	return check_done();
 }
