@@ -15,14 +15,15 @@ OUT     ?= out/$(NAME)
 BIN     := out/bin
 CACHE   ?= out/cache
 
-# Paths become make targets: a space would split them into two. They also
+# Paths become make targets: a space would split them into two, and in a
+# target % is a pattern, : ends the target, * ? [ are wildcards. They also
 # reach recipes, where a quote or a ; would be read by the shell.
-SHELL_CHARS := ' " ` $$ ; & | < > \ ( )
+BAD_PATH_CHARS := ' " ` $$ ; & | < > \ ( ) % : * ? [
 ifneq ($(words $(SPEC) $(OUT)),2)
 $(error SPEC and OUT must be paths without spaces: rename or link the file)
 endif
-ifneq ($(strip $(foreach c,$(SHELL_CHARS),$(findstring $c,$(SPEC)$(OUT)))),)
-$(error SPEC and OUT must be paths without the characters $(SHELL_CHARS): rename or link the file)
+ifneq ($(strip $(foreach c,$(BAD_PATH_CHARS),$(findstring $c,$(SPEC)$(OUT)))),)
+$(error SPEC and OUT must be paths without the characters $(BAD_PATH_CHARS): rename or link the file)
 endif
 ifeq ($(wildcard mk/tts-$(BACKEND).mk),)
 $(error BACKEND=$(BACKEND) is not a backend: use local $(filter-out local,$(sort $(patsubst mk/tts-%.mk,%,$(wildcard mk/tts-*.mk)))))
@@ -52,6 +53,7 @@ include mk/capture.mk
 include mk/slides.mk
 include mk/assemble.mk
 include mk/test.mk
+include mk/fuzz.mk
 include mk/bench.mk
 include mk/watch.mk
 include mk/worker.mk

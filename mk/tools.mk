@@ -26,7 +26,8 @@ $(BIN)/%: tools/%.c out/obj/libtour.a | $(BIN)/ $(DEPS_STAMP)
 	$(call say,CCLD,$@)
 	$(Q)$(CC) $(WARN) $(CFLAGS) -MMD -MP -MF out/obj/$*.d -Itools/lib -o $@ $< out/obj/libtour.a $(LIBS)
 
+# A folder that cannot be made is a system error (exit 4), as in the tools.
 %/:
-	$(Q)mkdir -p $@
+	$(Q)mkdir -p $@ || exit 4
 
 -include $(wildcard out/obj/*.d out/obj/lib/*.d)

@@ -75,6 +75,14 @@ test_expect_success 'invalid JSON names line and column' '
 
 test_expect_success 'not an object' 'bad notobj "[.steps]" "must be a JSON object"'
 test_expect_success 'missing steps' 'bad nosteps "del(.steps)" "steps: missing"'
+test_expect_success 'a maximum duration below the target is refused' '
+	bad shortmax ".meta = {target_duration_seconds: 90, max_duration_seconds: 60}" \
+		"meta.max_duration_seconds: 60 s is below meta.target_duration_seconds (90 s): raise the maximum or lower the target"
+'
+test_expect_success 'a maximum equal to the target is accepted' '
+	jq ".meta = {target_duration_seconds: 90, max_duration_seconds: 90}" good.json >samemax.json &&
+	"$BIN/spec2req" samemax.json
+'
 test_expect_success 'empty steps' 'bad empty ".steps = []" "steps: is empty"'
 test_expect_success 'steps of the wrong type' 'bad steptype ".steps = 3" "steps: expected an array, got a number"'
 test_expect_success 'missing required field' 'bad nourl "del(.steps[1].url)" "steps\[1\]: missing \"url\" (required)"'

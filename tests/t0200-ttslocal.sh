@@ -166,6 +166,29 @@ test_expect_success 'usage: -h on stdout, exit 0; missing -o, exit 2' '
 	test_grep "^usage: ttslocal" err
 '
 
+test_expect_success 'an empty cache or output path is refused, exit 2, nothing written' '
+	test_must_fail 2 "$BIN/ttslocal" -c "" -o empty.wav short.json 2>err &&
+	echo "ttslocal: -c: empty path: name a file or folder" >expect &&
+	test_cmp expect err &&
+	! test -e empty.wav &&
+	test_must_fail 2 "$BIN/ttslocal" -o "" short.json 2>err &&
+	echo "ttslocal: -o: empty path: name a file or folder" >expect &&
+	test_cmp expect err
+'
+
+test_expect_success 'espeak-ng without its data is a system error, exit 4' '
+	mkdir -p nodata &&
+	ESPEAK_DATA_PATH=$PWD/nodata test_must_fail 4 "$BIN/ttslocal" -o nodata.wav short.json 2>err &&
+	test_grep "^ttslocal: cannot initialise espeak-ng" err &&
+	! test -e nodata.wav
+'
+
+test_expect_success 'an output folder that cannot be made is a system error, exit 4' '
+	echo file >plain &&
+	test_must_fail 4 "$BIN/ttslocal" -o plain/x.wav short.json 2>err &&
+	test_grep "^ttslocal: plain/x.wav: Not a directory" err
+'
+
 test_expect_success 'no temporary file is left behind' '
 	! ls -A . cache | grep "\.tmp\."
 '

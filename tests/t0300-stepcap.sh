@@ -248,6 +248,42 @@ test_expect_success 'a missing browser is named, with the fix' '
 	test_grep "no-such-browser not found: install it with .make deps." err
 '
 
+test_expect_success 'ffmpeg missing from PATH is a system error, exit 4, no clip' '
+	CHROMIUM=$(command -v chromium-headless-shell) PATH=$TMP/nowhere \
+		test_must_fail 4 $BIN/stepcap -o noff.mp4 hold.json 2>err &&
+	test_grep "ffmpeg" err &&
+	! test -e noff.mp4
+'
+
+test_expect_success 'a narration that is not a WAV is bad media, exit 1' '
+	echo "not a wav" >text.wav &&
+	test_must_fail 1 $BIN/stepcap -w text.wav -o badwav.mp4 hold.json 2>err &&
+	test_grep "^stepcap: text.wav: " err &&
+	! test -e badwav.mp4
+'
+
+# stepcap.c still dies with exit 1 for any -w it cannot use; a missing file
+# is an I/O error (4), as the README says.
+test_expect_success 'a missing narration WAV is an I/O error, exit 4' '
+	test_must_fail 4 $BIN/stepcap -w nowhere.wav -o nowav.mp4 hold.json 2>err &&
+	test_grep "^stepcap: nowhere.wav: " err &&
+	! test -e nowav.mp4
+'
+
+# A browser that only writes down which signals it was started ignoring.
+printf '#!/bin/sh\nsed -n "s/^SigIgn:[[:space:]]*//p" /proc/self/status >"%s/fake-browser.sigign"\n' \
+	"$TMP" >fake-browser
+chmod +x fake-browser
+
+test_expect_success 'an empty PATH element is the current folder; SIGPIPE is not handed on' '
+	rm -f fake-browser.sigign &&
+	CHROMIUM=fake-browser PATH=":$PATH" test_must_fail 1 $BIN/stepcap -o fake.mp4 hold.json 2>err &&
+	test_grep "browser: exited unexpectedly" err &&
+	ignored=$(cat fake-browser.sigign) &&
+	test $((0x$ignored & 0x1000)) = 0 &&
+	! test -e fake.mp4
+'
+
 test_expect_success 'no browser process or profile outlives a run' '
 	test -z "$(ls -A tmpdir)" &&
 	! pgrep -f "$TMP/tmpdir" >/dev/null

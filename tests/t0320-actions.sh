@@ -116,6 +116,21 @@ test_expect_success 'a click that loads another page: wait_for_load, and the cur
 	echo "$c" | awk "{ exit !(\$1 > 60 && \$2 > 60 && \$3 > 60) }"
 '
 
+test_expect_success 'a page that enforces Trusted Types still gets its pointer' '
+	cat >tt.html <<-\EOF &&
+	<!doctype html>
+	<meta http-equiv="Content-Security-Policy" content="require-trusted-types-for '"'"'script'"'"'">
+	<body style="margin:0">
+	<div id="box" style="width:100px;height:100px;background:#f00"
+	  onclick="this.style.background = '"'"'#0f0'"'"'"></div>
+	EOF
+	frag tt "file://$TMP/tt.html" "$CLICK" &&
+	$BIN/stepcap -o tt.mp4 tt.json 2>err &&
+	! grep -i "trusted" err &&
+	is green "$(rgb tt.mp4 -1 20 20)" &&
+	is dark "$(rgb tt.mp4 -1 52 58)"
+'
+
 test_expect_success 'settings.cursor false: no pointer is drawn' '
 	frag nocursor "$PAGE" "$CLICK" "\"cursor\": false" &&
 	$BIN/stepcap -m nocursor.meta -o nocursor.mp4 nocursor.json &&

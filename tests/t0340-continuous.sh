@@ -161,7 +161,11 @@ test_expect_success 'presetup: usage, and a bad fragment is refused' '
 	test_must_fail 2 $BIN/presetup -Z 2>err && test_grep "^usage: presetup " err &&
 	echo "{\"commands\": [1]}" >bad.json &&
 	test_must_fail 2 $BIN/presetup bad.json 2>err &&
-	test_grep "^presetup: bad.json: commands\[0\]: not a string$" err
+	test_grep "^presetup: bad.json: commands\[0\]: not a string$" err &&
+	echo "{\"commands\": [\"true\"]}" >good.json &&
+	PATH=$TMP/nowhere test_must_fail 4 $BIN/presetup good.json >out.txt 2>err &&
+	echo "presetup: sh: not installed: run '"'"'make deps'"'"'" >expect &&
+	test_cmp expect err
 '
 
 test_expect_success 'stepcap -d refuses independent steps given together' '

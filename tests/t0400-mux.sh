@@ -190,6 +190,17 @@ test_expect_success 'a missing narration WAV is named, exit 4' '
 	mv intro.wav o/wav/intro.wav
 '
 
+test_expect_success 'ffprobe or ffmpeg missing from PATH is a system error, exit 4' '
+	mkdir -p probeonly && ln -sf "$(command -v ffprobe)" probeonly/ &&
+	cp final.mp4 before.mp4 &&
+	PATH=$TMP/nowhere test_must_fail 4 "$BIN/mux" -d o -o final.mp4 mux.json 2>err &&
+	test_grep "ffprobe" err &&
+	PATH=$TMP/probeonly test_must_fail 4 "$BIN/mux" -d o -o final.mp4 mux.json 2>err &&
+	test_grep "ffmpeg" err &&
+	cmp before.mp4 final.mp4 &&
+	ls -A o >left && printf "%s\n" clip wav >expect && test_cmp expect left
+'
+
 test_expect_success 'a truncated WAV is bad media, exit 1' '
 	cp o/wav/middle.wav middle.wav &&
 	head -c 5000 middle.wav >o/wav/middle.wav &&

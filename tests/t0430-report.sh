@@ -145,4 +145,12 @@ test_expect_success 'a clip ffmpeg cannot read: exit 1, the old thumbnail kept, 
 	test -z "$(ls -A out/report | grep tmp)"
 '
 
+test_expect_success 'ffmpeg not installed: exit 4 with the fix, no temp file' '
+	touch out/clip/green.mp4 &&
+	PATH=$TMP/nowhere test_must_fail 4 "$BIN/tourreport" -d out -v out/tour.mp4 out/mux.json 2>err &&
+	echo "tourreport: ffmpeg: not installed: run '"'"'make deps'"'"'" >expect &&
+	test_cmp expect err &&
+	test -z "$(ls -A out/report | grep tmp)"
+'
+
 test_done

@@ -118,4 +118,17 @@ test_expect_success 'an unknown BACKEND or a SPEC that does not exist is named' 
 	test_grep "SPEC and OUT must be paths without the characters" log && test ! -e out3
 '
 
+test_expect_success 'a SPEC or OUT with a make pattern or wildcard character is refused' '
+	for c in % : "*" "?" "["; do
+		cp spec.json "a${c}b.json" &&
+		test_must_fail 2 make -C "$ROOT" --no-print-directory SPEC="$TMP/a${c}b.json" \
+			OUT="$TMP/out4" >log 2>&1 &&
+		test_grep "SPEC and OUT must be paths without the characters" log &&
+		test_must_fail 2 make -C "$ROOT" --no-print-directory SPEC="$TMP/spec.json" \
+			OUT="$TMP/o${c}ut" >log 2>&1 &&
+		test_grep "SPEC and OUT must be paths without the characters" log || return 1
+	done &&
+	test ! -e out4 && ! ls -d o?ut 2>/dev/null
+'
+
 test_done

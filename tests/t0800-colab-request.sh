@@ -161,6 +161,14 @@ test_expect_success 'f5: missing settings and unusable voices are refused, exit 
 		".settings.f5_nfe_step = 200"
 '
 
+test_expect_success 'f5: a compressed voice with ffprobe not installed is exit 4, with the fix' '
+	echo "<html>" >voices/fake.ogg &&
+	jq ".settings.f5_ref_audio = \"voices/fake.ogg\"" spec.json >noprobe.json &&
+	PATH=$TMP/nowhere test_must_fail 4 "$BIN/spec2req" -b colab-f5 -o outnp noprobe.json 2>err &&
+	echo "spec2req: ffprobe: not installed: run '"'"'make deps'"'"'" >expect &&
+	test_cmp expect err && test ! -e outnp
+'
+
 test_expect_success 'f5: "~/" is the home folder; other backends ignore the F5 settings' '
 	mkdir -p home/refs && cp "voices/my voice.wav" home/refs/v.flac.wav &&
 	jq ".settings.f5_ref_audio = \"~/refs/v.flac.wav\"" spec.json >s6.json &&

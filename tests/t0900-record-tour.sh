@@ -79,4 +79,36 @@ test_expect_success 'a real --dry-run makes the WAVs and no clip' '
 	test -s build/wav/a.wav && test -s build/wav/b.wav && test ! -e build/clip/a.mp4
 '
 
+# A make whose recipe failed with the code in $RECIPE_CODE, as make says it.
+mkdir failing
+cat >failing/make <<'SH'
+#!/bin/sh
+echo "stepcap: step a: something went wrong" >&2
+[ -z "$RECIPE_CODE" ] || echo "make: *** [mk/capture.mk:20: out/tour/clip/a.mp4] Error $RECIPE_CODE" >&2
+echo "make: *** Waiting for unfinished jobs...." >&2
+exit 2
+SH
+chmod +x failing/make
+
+test_expect_success 'the failing tool'"'"'s exit code comes through make, its message too' '
+	for code in 1 2 3 4; do
+		RECIPE_CODE=$code PATH=$TMP/failing:$PATH \
+			test_must_fail $code "$ROOT/record-tour" specs/tour.json 2>err &&
+		test_grep "^stepcap: step a: something went wrong$" err || return 1
+	done &&
+	RECIPE_CODE=130 PATH=$TMP/failing:$PATH test_must_fail 1 "$ROOT/record-tour" specs/tour.json &&
+	RECIPE_CODE= PATH=$TMP/failing:$PATH test_must_fail 2 "$ROOT/record-tour" specs/tour.json
+'
+
+test_expect_success 'real failures keep their codes: invalid spec 2, unwritable build folder 4' '
+	echo "{\"steps\": []}" >specs/empty.json &&
+	OUT=$TMP/build2 CACHE=$TMP/cache test_must_fail 2 "$ROOT/record-tour" specs/empty.json --dry-run 2>err &&
+	test_grep "^spec2req: .*steps: is empty" err &&
+	echo file >plain && mkdir -p tmpdir &&
+	TMPDIR=$TMP/tmpdir OUT=$TMP/plain/build CACHE=$TMP/cache \
+		test_must_fail 4 "$ROOT/record-tour" specs/tour.json --dry-run 2>err &&
+	test_grep "plain/build" err &&
+	test -z "$(ls -A tmpdir)"
+'
+
 test_done

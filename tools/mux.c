@@ -207,7 +207,7 @@ static int probe_video(const char *path, struct video_info *v)
 	v->packets = -1;
 	f = run_pipe(argv, "r", &pid);
 	if (!f)
-		die(EXIT_SYS, "cannot run ffprobe:");
+		run_die_unstarted("ffprobe");
 	if (fgets(line, sizeof line, f))
 		sscanf(line, "%31[^,],%ld,%ld,%ld/%ld,%ld", v->codec, &v->width, &v->height,
 		       &v->num, &v->den, &v->packets);
@@ -356,7 +356,7 @@ static float *decode_audio(const char *file, size_t *samples)
 	int status;
 
 	if (!f)
-		die(EXIT_SYS, "cannot run ffmpeg:");
+		run_die_unstarted("ffmpeg");
 	*samples = 0;
 	while ((n = fread(buf, 2, sizeof buf / 2, f)) > 0) {
 		if (*samples + n > cap) {
@@ -403,14 +403,14 @@ static void convert_edge(struct tour *t, struct edge *e)
 
 	status = run_wait(argv);
 	if (status < 0)
-		die(EXIT_SYS, "cannot run ffmpeg:");
+		run_die_unstarted("ffmpeg");
 	if (status != 0 || probe_video(e->converted, &v) < 0 || v.packets <= 0)
 		die(EXIT_FAIL, "output.%s: %s: ffmpeg cannot read its video (exit %d)", e->key,
 		    e->source, status);
 	e->frames = v.packets;
 	f = run_pipe(probe, "r", &pid);
 	if (!f)
-		die(EXIT_SYS, "cannot run ffprobe:");
+		run_die_unstarted("ffprobe");
 	has_audio = fgets(line, sizeof line, f) != NULL;
 	run_pipe_close(f, pid);
 	if (has_audio)
@@ -942,7 +942,7 @@ static void encode(const struct tour *t, const struct encode_inputs *in, const c
 #undef ARG
 	status = run_wait(argv);
 	if (status < 0)
-		die(EXIT_SYS, "cannot run ffmpeg:");
+		run_die_unstarted("ffmpeg");
 	if (status != 0)
 		die(EXIT_FAIL, "ffmpeg failed to assemble %s (exit %d)", out, status);
 }
@@ -1038,7 +1038,7 @@ int main(int argc, char *argv[])
 	write_text(sidecars[0], srt);
 	write_text(sidecars[1], vtt);
 	write_text(sidecars[2], list);
-	if (rename(temps[T_VIDEO], out) < 0)
+	if (rename_durable(temps[T_VIDEO], out) < 0)
 		die(EXIT_SYS, "%s:", out);
 	publish(&t, out, (const char *const *)sidecars);
 

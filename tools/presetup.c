@@ -66,7 +66,7 @@ int main(int argc, char *argv[])
 		fflush(stdout);
 		status = run_wait(sh);
 		if (status < 0)
-			die(EXIT_SYS, "cannot run sh:");
+			run_die_unstarted("sh");
 		if (status != 0)
 			die(EXIT_FAIL, "pre_setup[%d] failed (exit %d): %s", i, status,
 			    c->valuestring);

@@ -18,6 +18,7 @@
  * failed attempt leaves faildir/ID-attempt-N.png and ID-attempt-N.txt (the
  * reason). The default faildir is outdir/fail with -d, none otherwise. */
 #include <fcntl.h>
+#include <errno.h>
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
@@ -268,8 +269,9 @@ static double narration_seconds(const char *path)
 	struct wav w;
 	const char *why;
 
+	/* unreadable is the system's fault, not a WAV the work's */
 	if (wav_probe(path, &w, &why) < 0)
-		die(EXIT_FAIL, "%s: %s", path, why);
+		die(errno ? EXIT_SYS : EXIT_FAIL, "%s: %s", path, why);
 	return wav_seconds(&w);
 }
 
@@ -461,7 +463,7 @@ static void open_browser(struct session *ss, const struct step *s)
 		if (frames_first_picture(&ss->frames) == 0)
 			return;
 		if (start == BROWSER_STARTS)
-			die(EXIT_SYS, "step %s: the browser never drew the page (%d browsers tried)",
+			die(EXIT_FAIL, "step %s: the browser never drew the page (%d browsers tried)",
 			    s->id, start);
 		warn("step %s: the browser's renderer stalled; starting another", s->id);
 		browser_stop(&browser);

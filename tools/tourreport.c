@@ -13,6 +13,7 @@
  * "hit" (copied from the TTS cache), "made" (synthesised, then cached),
  * "not cached", or "n/a" when there is no record.
  */
+#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -135,14 +136,16 @@ static void load(const char *path, const char *outdir, cJSON **root,
 static void ffmpeg_into(char *const argv[], const char *scratch, const char *tmp,
 			const char *out, const char *what)
 {
-	int status = run_wait(argv);
+	int status = run_wait(argv), started = errno;
 
 	if (scratch)
 		unlink(scratch);
 	if (status != 0)
 		unlink(tmp);
-	if (status < 0)
-		die(EXIT_SYS, "cannot run %s:", argv[0]);
+	if (status < 0) {
+		errno = started;
+		run_die_unstarted(argv[0]);
+	}
 	if (status != 0)
 		die(EXIT_FAIL, "%s: ffmpeg failed (exit %d)", what, status);
 	if (rename(tmp, out) < 0)

@@ -156,7 +156,7 @@ static void synthesise(const struct fragment *f)
 	if (espeak_Synth(f->text, strlen(f->text) + 1, 0, POS_CHARACTER, 0,
 			 espeakCHARS_UTF8 | espeakENDPAUSE, NULL, NULL) != EE_OK ||
 	    espeak_Synchronize() != EE_OK)
-		die(EXIT_FAIL, "%s: espeak-ng failed to synthesise the text", f->id);
+		die(EXIT_SYS, "%s: espeak-ng failed to synthesise the text", f->id);
 }
 
 static void record(const char *out, const char *cache, const char *key)
@@ -210,6 +210,8 @@ int main(int argc, char *argv[])
 	}
 	if (!out || optind != argc - 1)
 		usage(EXIT_USAGE);
+	if (!*out || (cachedir && !*cachedir))
+		die(EXIT_USAGE, "%s: empty path: name a file or folder", !*out ? "-o" : "-c");
 	load_fragment(argv[optind], &root, &f);
 
 	rate = espeak_Initialize(AUDIO_OUTPUT_SYNCHRONOUS, 0, NULL, espeakINITIALIZE_DONT_EXIT);

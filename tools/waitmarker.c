@@ -269,13 +269,24 @@ static void forget(struct look *l)
 	cJSON_Delete(l->progress);
 }
 
+/* A count the worker wrote, clamped before it becomes an int: a NaN or a
+ * number past INT_MAX cast as it is would be undefined. */
+static int worker_count(const cJSON *progress, const char *key, int fallback)
+{
+	double v = json_num(progress, key, fallback);
+
+	if (!(v >= 0))
+		return 0;
+	return v > 1e6 ? 1000000 : (int)v;
+}
+
 /* Show how far the job is; on a terminal one line redrawn in place. */
 static void show_progress(const struct look *l, int final)
 {
 	static int shown_done = -1, shown_total = -1, shown_quiet;
 	static double shown_at;
-	int done = (int)json_num(l->progress, "done", l->audio_files);
-	int total = w.count ? (int)w.count : (int)json_num(l->progress, "total", 0);
+	int done = worker_count(l->progress, "done", l->audio_files);
+	int total = w.count ? (int)w.count : worker_count(l->progress, "total", 0);
 	double t = now(), beat = json_num(l->progress, "heartbeat_unix", 0);
 	int quiet_worker = 0;
 	char line[256];

@@ -1,5 +1,6 @@
 /* Unit tests: narration cut into subtitle cues, and the SRT/WebVTT text. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -95,6 +96,23 @@ int main(void)
 	CHECK(l.count == 1 && !strchr(l.items[0].text, '\n'));
 	CHECK(utf8_len("caf\xc3\xa9") == 4);
 	cues_free(&l);
+
+	/* a long sentence without a full stop: every cue fits, no word lost */
+	{
+		size_t words = 2000, i, n = 0;
+		char *text = malloc(words * 7 + 1), *o = text;
+
+		for (i = 0; i < words; i++)
+			o += sprintf(o, "%s ", i % 9 == 4 ? "clause," : "word");
+		cues_split(&l, text, 0, (double)words * 0.3);
+		CHECK(within_limits(&l, 0, (double)words * 0.3));
+		for (i = 0; i < l.count; i++)
+			for (o = l.items[i].text; *o; o++)
+				n += *o == 'w' || *o == 'c';
+		CHECK(n == words);
+		cues_free(&l);
+		free(text);
+	}
 
 	/* blank text gives no cue */
 	cues_split(&l, "  \n ", 0, 3.0);

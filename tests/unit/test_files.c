@@ -1,4 +1,5 @@
 /* Unit tests: atomic and write-if-changed files, JSON errors with position. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -59,6 +60,11 @@ int main(void)
 	CHECK(strstr(b, "sub/dir/.a.txt.tmp.") != NULL);
 	CHECK(access(b, F_OK) != 0);
 	free(b);
+	/* An empty path names no folder: an error, not a read past its end. */
+	errno = 0;
+	CHECK(mkdirs("") < 0 && errno == ENOENT);
+	errno = 0;
+	CHECK(mkdirs_for("") == 0);
 	b = in_dir("missing");
 	CHECK(read_file(b, &len) == NULL);
 	free(b);

@@ -1,5 +1,8 @@
 /* test_wav - parsing of complete, truncated and foreign WAV files */
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 
 #include "check.h"
@@ -81,6 +84,20 @@ int main(void)
 		CHECK(memcmp(hdr, two, WAV_HEADER16) == 0);
 		free(mono);
 		free(two);
+	}
+	/* a file that cannot be read is told apart from one that is not a WAV */
+	{
+		char path[] = "/tmp/tour-wav.XXXXXX";
+		int fd = mkstemp(path);
+		const char *why2 = NULL;
+		struct wav w2;
+
+		CHECK(fd >= 0 && write(fd, "not a wav", 9) == 9 && close(fd) == 0);
+		errno = EINVAL;
+		CHECK(wav_probe(path, &w2, &why2) < 0 && errno == 0 && why2);
+		unlink(path);
+		errno = 0;
+		CHECK(wav_probe(path, &w2, &why2) < 0 && errno == ENOENT);
 	}
 	return check_done();
 }

@@ -29,7 +29,11 @@ static char *find_browser(void)
 		return access(name, X_OK) == 0 ? estrdup(name) : NULL;
 	for (dir = path ? path : "/usr/bin:/bin"; ; dir = end + 1) {
 		end = strchrnul(dir, ':');
-		cand = estrfmt("%.*s/%s", (int)(end - dir), end == dir ? "." : dir, name);
+		/* an empty element is the current folder, as for execvp */
+		if (end == dir)
+			cand = estrfmt("./%s", name);
+		else
+			cand = estrfmt("%.*s/%s", (int)(end - dir), dir, name);
 		if (access(cand, X_OK) == 0)
 			return cand;
 		free(cand);
@@ -85,6 +89,8 @@ static void exec_browser(const char *bin, const char *profile, int cmd_fd,
 	 * forked; and dead with us even if we are killed outright */
 	setpgid(0, 0);
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	/* stepcap ignores SIGPIPE; exec would hand that on to the browser */
+	signal(SIGPIPE, SIG_DFL);
 	if (logfd >= 0) {
 		dup2(logfd, STDOUT_FILENO);
 		dup2(logfd, STDERR_FILENO);

@@ -102,22 +102,33 @@ static void send_all(struct cdp *c, const char *msg, size_t len, const char *met
 	}
 }
 
-/* Next whole message, or NULL when the pipe has none yet. Removes it from
- * the buffer: the caller owns the returned cJSON. */
-static cJSON *take_message(struct cdp *c)
+cJSON *cdp_take_message(char *buf, size_t *len, int *garbled)
 {
-	char *end = memchr(c->buf, '\0', c->len);
+	char *end = memchr(buf, '\0', *len);
 	size_t used;
 	cJSON *msg;
 
+	*garbled = 0;
 	if (!end)
 		return NULL;
-	used = (size_t)(end - c->buf) + 1;
-	msg = cJSON_ParseWithLength(c->buf, used - 1);
+	used = (size_t)(end - buf) + 1;
+	msg = cJSON_ParseWithLength(buf, used - 1);
+	memmove(buf, buf + used, *len - used);
+	*len -= used;
 	if (!msg)
+		*garbled = 1;
+	return msg;
+}
+
+/* Next whole message, or NULL when the pipe has none yet. The caller owns
+ * the returned cJSON. */
+static cJSON *take_message(struct cdp *c)
+{
+	int garbled;
+	cJSON *msg = cdp_take_message(c->buf, &c->len, &garbled);
+
+	if (garbled)
 		die(EXIT_SYS, "browser: garbled protocol message");
-	memmove(c->buf, c->buf + used, c->len - used);
-	c->len -= used;
 	return msg;
 }
 
@@ -180,13 +191,20 @@ int cdp_answered(const struct cdp *c, int id)
 	return id != c->sent_id || c->sent_answered;
 }
 
+/* An error answer's message; the protocol does not promise one. */
+static const char *error_message(const cJSON *error)
+{
+	const char *text = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(error, "message"));
+
+	return text ? text : "unknown error";
+}
+
 cJSON *cdp_call(struct cdp *c, const char *session, const char *method,
 		cJSON *params, const char **err)
 {
 	int want = send_request(c, session, method, params);
 	long long deadline = now_ms() + c->timeout_ms;
 	cJSON *msg, *id, *result, *error;
-	const char *text;
 
 	for (;;) {
 		msg = read_message(c, deadline, method);
@@ -203,13 +221,11 @@ cJSON *cdp_call(struct cdp *c, const char *session, const char *method,
 				    cJSON_GetObjectItemCaseSensitive(msg, "params"));
 		else if (error)
 			/* the answer to a cdp_send: nobody waits for it */
-			warn("browser: %s",
-			     cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(error, "message")));
+			warn("browser: %s", error_message(error));
 		cJSON_Delete(msg);
 	}
 	if (error) {
-		text = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(error, "message"));
-		snprintf(c->err, sizeof c->err, "%s", text ? text : "unknown error");
+		snprintf(c->err, sizeof c->err, "%s", error_message(error));
 		cJSON_Delete(msg);
 		*err = c->err;
 		return NULL;

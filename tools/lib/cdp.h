@@ -21,8 +21,9 @@ void cdp_close(struct cdp *c);
 /* Send method with params (consumed; NULL for none) to session (NULL: the
  * browser) and wait for its answer. Returns the result object, which the
  * caller deletes, or NULL with *err (static until the next call) holding the
- * browser's error message. A timeout dies with EXIT_TIMEOUT, a closed pipe
- * or a garbled message with EXIT_SYS. */
+ * browser's error message. A timeout dies with EXIT_TIMEOUT; a closed pipe
+ * (the browser crashed: another attempt may get further) with EXIT_FAIL; a
+ * garbled message or a failed read or write with EXIT_SYS. */
 cJSON *cdp_call(struct cdp *c, const char *session, const char *method,
 		cJSON *params, const char **err);
 
@@ -35,6 +36,12 @@ int cdp_send(struct cdp *c, const char *session, const char *method, cJSON *para
 /* Whether the answer to the latest cdp_send, request id, has arrived in
  * one of the calls since (an earlier send counts as answered). */
 int cdp_answered(const struct cdp *c, int id);
+
+/* The framing on its own: take the first whole message (ended by a NUL)
+ * from the *len bytes at buf, moving the rest to the front. Returns it
+ * parsed; NULL when no whole message is there yet, or, with *garbled set,
+ * when the one there is not JSON (it is dropped). */
+cJSON *cdp_take_message(char *buf, size_t *len, int *garbled);
 
 /* As cdp_call, but any error from the browser is fatal (EXIT_SYS). */
 cJSON *cdp_ecall(struct cdp *c, const char *session, const char *method,

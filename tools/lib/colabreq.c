@@ -55,7 +55,7 @@ static int probe_seconds(const char *path, double *seconds)
 	char *end;
 
 	if (!f)
-		return -1;
+		run_die_unstarted("ffprobe");
 	if (!fgets(line, sizeof line, f))
 		line[0] = '\0';
 	if (run_pipe_close(f, pid) != 0)

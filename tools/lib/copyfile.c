@@ -50,6 +50,13 @@ int copy_file_atomic(const char *from, const char *to)
 	out = -1;
 	if (rename(tmp, to) < 0)
 		goto fail;
+	if (fsync_dir_of(to) < 0) {
+		saved = errno;
+		close(in);
+		free(tmp);
+		errno = saved;
+		return -1;
+	}
 	close(in);
 	free(tmp);
 	return 0;

@@ -10,6 +10,7 @@
 struct word {
 	const char *text;
 	size_t bytes, chars;
+	size_t at;   /* where it starts in the text, spaces made single */
 	int ends_sentence, ends_clause;
 };
 
@@ -79,7 +80,9 @@ static struct word *split_words(const char *text, size_t *count)
 			chars = 0;
 			for (i = 0; i < piece; i++)
 				chars += ((unsigned char)p[i] & 0xC0) != 0x80;
-			words[n] = (struct word){ p, piece, chars, 0, 0 };
+			words[n] = (struct word){ p, piece, chars, 0, 0, 0 };
+			if (n > 0)
+				words[n].at = words[n - 1].at + words[n - 1].chars + 1;
 			mark_ends(&words[n]);
 			n++;
 			p += piece;
@@ -92,14 +95,11 @@ static struct word *split_words(const char *text, size_t *count)
 	return words;
 }
 
-/* Characters of words [a, b) on one line, spaces included. */
+/* Characters of words [a, b) on one line, spaces included: from the words'
+ * offsets, so that the searches below cost no walk over the words. */
 static size_t span_chars(const struct word *w, size_t a, size_t b)
 {
-	size_t n = 0, i;
-
-	for (i = a; i < b; i++)
-		n += w[i].chars + (i > a);
-	return n;
+	return b > a ? w[b - 1].at + w[b - 1].chars - w[a].at : 0;
 }
 
 /* Where words [a, b) break into two lines, or b when one line holds them;
@@ -110,11 +110,12 @@ static size_t line_break(const struct word *w, size_t a, size_t b)
 
 	if (span_chars(w, a, b) <= CUE_LINE_CHARS)
 		return b;
-	for (i = a + 1; i < b; i++) {
+	/* the first line only grows with i: past a full line nothing fits */
+	for (i = a + 1; i < b && span_chars(w, a, i) <= CUE_LINE_CHARS; i++) {
 		size_t one = span_chars(w, a, i), two = span_chars(w, i, b);
 		size_t longer = one > two ? one : two;
 
-		if (one <= CUE_LINE_CHARS && two <= CUE_LINE_CHARS && longer < best_longer) {
+		if (two <= CUE_LINE_CHARS && longer < best_longer) {
 			best = i;
 			best_longer = longer;
 		}
@@ -122,8 +123,13 @@ static size_t line_break(const struct word *w, size_t a, size_t b)
 	return best;
 }
 
+#define CLAUSE_BONUS 6.0
+
 /* Cut words [a, b) into k pieces of about even length, preferring cuts
- * after a comma; cuts[0..k] receive the boundaries. */
+ * after a comma; cuts[0..k] receive the boundaries. Each cut is the first
+ * best-scoring word end; only ends within CLAUSE_BONUS characters of the
+ * nearest one can score better, so a binary search and a short walk find
+ * it without trying every word. */
 static void even_cuts(const struct word *w, size_t a, size_t b, size_t k, size_t *cuts)
 {
 	double total = (double)span_chars(w, a, b);
@@ -132,16 +138,39 @@ static void even_cuts(const struct word *w, size_t a, size_t b, size_t k, size_t
 	cuts[0] = a;
 	cuts[k] = b;
 	for (j = 1; j < k; j++) {
-		double target = total * (double)j / (double)k, best_score = 1e30;
-		size_t i, best = cuts[j - 1] + 1;
+		double target = total * (double)j / (double)k, best_score = 1e30, near;
+		size_t lo = cuts[j - 1] + 1, hi = b - (k - j), first, last, i, best = lo;
 
-		for (i = cuts[j - 1] + 1; i + (k - j) <= b; i++) {
-			double at = (double)span_chars(w, a, i) + 1;
-			double score = fabs(at - target) - (w[i - 1].ends_clause ? 6 : 0);
+		if (lo <= hi) {
+			/* first end at or past the target, within [lo, hi] */
+			first = lo;
+			last = hi + 1;
+			while (first < last) {
+				size_t mid = first + (last - first) / 2;
 
-			if (score < best_score) {
-				best_score = score;
-				best = i;
+				if ((double)span_chars(w, a, mid) + 1 < target)
+					first = mid + 1;
+				else
+					last = mid;
+			}
+			near = 1e30;
+			if (first <= hi)
+				near = fabs((double)span_chars(w, a, first) + 1 - target);
+			if (first > lo && fabs((double)span_chars(w, a, first - 1) + 1 - target) < near)
+				near = fabs((double)span_chars(w, a, first - 1) + 1 - target);
+			while (first > lo &&
+			       target - ((double)span_chars(w, a, first - 1) + 1) <= near + CLAUSE_BONUS)
+				first--;
+			for (i = first; i <= hi; i++) {
+				double at = (double)span_chars(w, a, i) + 1;
+				double score = fabs(at - target) - (w[i - 1].ends_clause ? CLAUSE_BONUS : 0);
+
+				if (at - target > near + CLAUSE_BONUS)
+					break;
+				if (score < best_score) {
+					best_score = score;
+					best = i;
+				}
 			}
 		}
 		cuts[j] = best;
@@ -184,6 +213,64 @@ static int pieces_fit(const struct word *w, const size_t *cuts, size_t k, double
 	return 1;
 }
 
+/* Fewer pieces than this cannot fit: the count of a greedy packing, each
+ * piece as long as fits. A part of a piece that fits fits too, so no way
+ * of cutting, even or not, needs fewer. */
+static size_t fewest_pieces(const struct word *w, size_t a, size_t b, double per_char)
+{
+	size_t pieces = 0, from = a, to;
+
+	while (from < b) {
+		for (to = from + 1; to < b; to++)
+			if (!line_break(w, from, to + 1) ||
+			    per_char * (double)(span_chars(w, from, to + 1) + 1) > CUE_MAX_SECONDS)
+				break;
+		pieces++;
+		from = to;
+	}
+	return pieces;
+}
+
+static int even_fit(const struct word *w, size_t a, size_t b, size_t k, double per_char,
+		    size_t *cuts)
+{
+	even_cuts(w, a, b, k, cuts);
+	return pieces_fit(w, cuts, k, per_char);
+}
+
+/* How many even pieces words [a, b) are cut into: the fewest that fit,
+ * tried one by one from the least possible. A sentence that needs many
+ * more than that (a long one without a full stop) is searched in doubling
+ * steps, then halved back, so its cost stays near-linear, not quadratic;
+ * since evenly cut pieces do not always fit better for being more, that
+ * search may settle on a few more pieces than the fewest. One word per
+ * piece always serves. */
+static size_t piece_count(const struct word *w, size_t a, size_t b, double per_char,
+			  size_t *cuts)
+{
+	size_t n = b - a, k = fewest_pieces(w, a, b, per_char), last = k + 8, lo, hi, step;
+
+	for (; k < n && k < last; k++)
+		if (even_fit(w, a, b, k, per_char, cuts))
+			return k;
+	if (k >= n)
+		return n;
+	/* k - 1 did not fit: find one that does, doubling the step */
+	lo = k - 1;
+	for (step = 1; lo + step < n && !even_fit(w, a, b, lo + step, per_char, cuts); step *= 2)
+		lo += step;
+	hi = lo + step < n ? lo + step : n;
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (even_fit(w, a, b, mid, per_char, cuts))
+			hi = mid;
+		else
+			lo = mid;
+	}
+	return hi;
+}
+
 void cues_split(struct cue_list *list, const char *text, double start, double seconds)
 {
 	size_t count, a, total = 0, done = 0, *cuts;
@@ -203,13 +290,8 @@ void cues_split(struct cue_list *list, const char *text, double start, double se
 		while (!w[b].ends_sentence)
 			b++;
 		b++;
-		for (k = 1; k < b - a; k++) {
-			even_cuts(w, a, b, k, cuts);
-			if (pieces_fit(w, cuts, k, per_char))
-				break;
-		}
-		if (k == b - a)
-			even_cuts(w, a, b, k, cuts);
+		k = piece_count(w, a, b, per_char, cuts);
+		even_cuts(w, a, b, k, cuts);
 		for (j = 0; j < k; j++) {
 			size_t chars = span_chars(w, cuts[j], cuts[j + 1]) + 1;
 

@@ -24,7 +24,9 @@ struct cue_list {
  * CUE_MAX_LINES lines of CUE_LINE_CHARS characters (UTF-8 code points) and
  * CUE_MAX_SECONDS. Time is shared in proportion to characters, since speech
  * runs at a roughly even rate. Whitespace runs count as one space; a word
- * longer than a line is cut. Cues are appended to list. */
+ * longer than a line is cut. A sentence needing many pieces (hundreds of
+ * words without a full stop) may get a few more than the fewest: the
+ * search for them stays near-linear. Cues are appended to list. */
 void cues_split(struct cue_list *list, const char *text, double start, double seconds);
 
 void cues_free(struct cue_list *list);

@@ -12,25 +12,38 @@
 #define RIPPLE_SECONDS 0.3
 #define RIPPLE_RADIUS 18.0
 
-/* [x, y, shown, ripple radius, ripple opacity] */
+/* [x, y, shown, ripple radius, ripple opacity]. Built with DOM calls, not
+ * innerHTML: a page that enforces Trusted Types refuses markup strings. */
 static const char draw_fn[] =
 	"function ([x, y, shown, r, a]) {"
 	" let h = document.getElementById('__stepcap_cursor');"
 	/* a document being replaced may have no root yet: the next frame draws */
 	" if (!h && !document.documentElement) return;"
 	" if (!h) {"
+	"  const svgns = 'http://www.w3.org/2000/svg';"
 	"  h = document.createElement('div');"
 	"  h.id = '__stepcap_cursor';"
 	"  h.style.cssText = 'position:fixed;left:0;top:0;width:0;height:0;margin:0;"
 	"padding:0;border:0;z-index:2147483647;pointer-events:none;display:none';"
-	"  h.attachShadow({mode: 'open'}).innerHTML ="
-	"   '<div id=r style=\"position:absolute;border-radius:50%;display:none;"
+	"  const root = h.attachShadow({mode: 'open'});"
+	"  const ring = document.createElement('div');"
+	"  ring.id = 'r';"
+	"  ring.style.cssText = 'position:absolute;border-radius:50%;display:none;"
 	"background:rgba(40,120,255,.35);border:2px solid rgba(40,120,255,.9);"
-	"box-sizing:border-box\"></div>' +"
-	"   '<svg width=22 height=30 viewBox=\"0 0 22 30\" style=\"position:absolute;"
-	"left:-1px;top:-1px;overflow:visible\"><path d=\"M1 1 L1 24 L7 18.5 L11 28"
-	" L15 26.3 L11 17.5 L18.5 17.5 Z\" fill=\"#111\" stroke=\"#fff\" stroke-width=\"1.6\""
-	" stroke-linejoin=\"round\"/></svg>';"
+	"box-sizing:border-box';"
+	"  const svg = document.createElementNS(svgns, 'svg');"
+	"  svg.setAttribute('width', '22');"
+	"  svg.setAttribute('height', '30');"
+	"  svg.setAttribute('viewBox', '0 0 22 30');"
+	"  svg.style.cssText = 'position:absolute;left:-1px;top:-1px;overflow:visible';"
+	"  const path = document.createElementNS(svgns, 'path');"
+	"  path.setAttribute('d', 'M1 1 L1 24 L7 18.5 L11 28 L15 26.3 L11 17.5 L18.5 17.5 Z');"
+	"  path.setAttribute('fill', '#111');"
+	"  path.setAttribute('stroke', '#fff');"
+	"  path.setAttribute('stroke-width', '1.6');"
+	"  path.setAttribute('stroke-linejoin', 'round');"
+	"  svg.appendChild(path);"
+	"  root.append(ring, svg);"
 	"  document.documentElement.appendChild(h);"
 	" }"
 	" h.style.transform = 'translate(' + x + 'px,' + y + 'px)';"

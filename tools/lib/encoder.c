@@ -202,7 +202,7 @@ void encoder_start(struct encoder *e, const char *out, int fps, const struct vid
 #undef ARG
 	e->in = run_pipe(argv, "w", &e->pid);
 	if (!e->in)
-		die(EXIT_SYS, "cannot start ffmpeg:");
+		run_die_unstarted("ffmpeg");
 	e->fps = fps;
 	e->frames = 0;
 	e->last_len = 0;
@@ -240,15 +240,13 @@ void encoder_finish(struct encoder *e)
 	e->in = NULL;
 	status = run_pipe_close(in, e->pid);
 	e->pid = 0;
-	if (status == 127)
-		die(EXIT_SYS, "ffmpeg: cannot run it (is it installed?)");
 	if (status != 0)
 		die(EXIT_FAIL, "ffmpeg: failed (exit %d) writing %s", status, e->out);
 }
 
 void encoder_commit(struct encoder *e)
 {
-	if (rename(e->tmp, e->out) < 0)
+	if (rename_durable(e->tmp, e->out) < 0)
 		die(EXIT_SYS, "rename %s:", e->out);
 	free(e->tmp);
 	e->tmp = NULL;

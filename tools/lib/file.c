@@ -53,6 +53,43 @@ char *tmp_path_for(const char *path)
 	return estrfmt("%.*s.%s.tmp.%ld", dirlen, path, base, (long)getpid());
 }
 
+int fsync_dir_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir = slash ? estrfmt("%.*s", slash == path ? 1 : (int)(slash - path), path)
+			  : estrdup(".");
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), ret = 0, saved;
+
+	free(dir);
+	if (fd < 0)
+		return -1;
+	/* some file systems cannot sync a folder: nothing more to promise there */
+	if (fsync(fd) < 0 && errno != EINVAL && errno != EROFS)
+		ret = -1;
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return ret;
+}
+
+int rename_durable(const char *tmp, const char *path)
+{
+	int fd = open(tmp, O_RDONLY | O_CLOEXEC), saved;
+
+	if (fd < 0)
+		return -1;
+	if (fsync(fd) < 0) {
+		saved = errno;
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	close(fd);
+	if (rename(tmp, path) < 0)
+		return -1;
+	return fsync_dir_of(path);
+}
+
 static int write_all(int fd, const void *data, size_t len)
 {
 	const char *p = data;
@@ -86,7 +123,8 @@ int write_file_atomic(const char *path, const void *data, size_t len)
 	if (close(fd) < 0 || rename(tmp, path) < 0)
 		goto fail_unlink;
 	free(tmp);
-	return 0;
+	/* the new name, not only the bytes, must survive a crash */
+	return fsync_dir_of(path);
 fail_unlink:
 	saved = errno;
 	unlink(tmp);
@@ -114,14 +152,26 @@ int write_if_changed(const char *path, const void *data, size_t len)
 
 int mkdirs(const char *path)
 {
-	char *p = estrdup(path), *s;
+	char *p, *s;
 	int ret = 0;
 
+	/* The loop starts past the first byte, which an empty path lacks. */
+	if (!*path) {
+		errno = ENOENT;
+		return -1;
+	}
+	p = estrdup(path);
 	for (s = p + 1; ; s++) {
 		if (*s == '/' || *s == '\0') {
 			char c = *s;
 			*s = '\0';
-			if (mkdir(p, 0755) < 0 && errno != EEXIST) {
+			if (mkdir(p, 0755) == 0) {
+				/* a new folder's name lives in its parent */
+				if (fsync_dir_of(p) < 0) {
+					ret = -1;
+					break;
+				}
+			} else if (errno != EEXIST) {
 				ret = -1;
 				break;
 			}

@@ -1,4 +1,11 @@
-/* file.h - whole-file reads and crash-safe writes */
+/* file.h - whole-file reads and crash-safe writes
+ *
+ * What "crash-safe" promises: a file written here (and a folder made here)
+ * is fsynced, then renamed into place, then its folder is fsynced. Once a
+ * call returns 0, a crash of this program or of the machine (power lost)
+ * leaves the new file under its name, whole; a crash before that leaves the
+ * old file or none, never half of one (a stray ".NAME.tmp.PID" may stay).
+ * A folder that cannot be fsynced (EINVAL, EROFS) is taken as it is. */
 #ifndef FILE_H
 #define FILE_H
 
@@ -13,7 +20,8 @@ char *read_file(const char *path, size_t *len);
 char *tmp_path_for(const char *path);
 
 /* Write data to a temporary name and rename it over path, so readers see the
- * old file or the new one, never half of one. Returns 0, or -1 with errno. */
+ * old file or the new one, never half of one; durable as said above.
+ * Returns 0, or -1 with errno. */
 int write_file_atomic(const char *path, const void *data, size_t len);
 
 /* As write_file_atomic, but leave path (and its mtime) alone when it already
@@ -21,7 +29,16 @@ int write_file_atomic(const char *path, const void *data, size_t len);
  * Returns 1 when written, 0 when unchanged, -1 with errno on error. */
 int write_if_changed(const char *path, const void *data, size_t len);
 
-/* mkdir -p. Returns 0, or -1 with errno. */
+/* Make a file another program wrote under tmp (ffmpeg's output) durable
+ * as said above: fsync tmp, rename it to path, fsync the folder. Returns 0,
+ * or -1 with errno (tmp is left for the caller to remove). */
+int rename_durable(const char *tmp, const char *path);
+
+/* fsync the folder holding path ("." for a bare name), so that an entry
+ * just made or renamed there survives a crash. Returns 0, or -1 with errno. */
+int fsync_dir_of(const char *path);
+
+/* mkdir -p, each folder it makes fsynced into its parent. Returns 0, or -1 with errno (ENOENT for an empty path). */
 int mkdirs(const char *path);
 
 /* Make the folder that will hold path. Returns 0, or -1 with errno. */

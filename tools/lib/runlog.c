@@ -5,40 +5,39 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
+#include "run.h"
 #include "runlog.h"
 #include "util.h"
 
 int run_log(char *const argv[], char **log)
 {
-	int fds[2], status, devnull;
+	int fds[2], devnull, saved;
 	size_t len = 0, cap = 8192;
 	char *buf;
 	ssize_t n;
 	pid_t pid;
 
 	*log = NULL;
-	if (pipe2(fds, O_CLOEXEC) < 0)
+	devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (devnull < 0)
 		return -1;
-	fflush(NULL);
-	pid = fork();
+	if (pipe2(fds, O_CLOEXEC) < 0) {
+		saved = errno;
+		close(devnull);
+		errno = saved;
+		return -1;
+	}
+	pid = run_spawn(argv, devnull, devnull, fds[1]);
+	saved = errno;
+	close(devnull);
+	close(fds[1]);
 	if (pid < 0) {
 		close(fds[0]);
-		close(fds[1]);
+		errno = saved;
 		return -1;
 	}
-	if (pid == 0) {
-		devnull = open("/dev/null", O_RDWR);
-		if (devnull < 0 || dup2(devnull, STDIN_FILENO) < 0 ||
-		    dup2(devnull, STDOUT_FILENO) < 0 || dup2(fds[1], STDERR_FILENO) < 0)
-			_exit(127);
-		execvp(argv[0], argv);
-		dprintf(STDERR_FILENO, "%s: %s\n", argv[0], strerror(errno));
-		_exit(127);
-	}
-	close(fds[1]);
 	buf = emalloc(cap);
 	for (;;) {
 		if (len + 1 >= cap)
@@ -53,8 +52,5 @@ int run_log(char *const argv[], char **log)
 	buf[len] = '\0';
 	close(fds[0]);
 	*log = buf;
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	return run_reap(pid);
 }

@@ -748,6 +748,19 @@ static int check_utf8(struct ctx *c, const char *path, const cJSON *v)
 	return 0;
 }
 
+/* A tour can never meet a target above the most it may last. */
+static int check_durations(struct ctx *c, const cJSON *meta)
+{
+	const cJSON *target = cJSON_GetObjectItemCaseSensitive(meta, "target_duration_seconds");
+	const cJSON *max = cJSON_GetObjectItemCaseSensitive(meta, "max_duration_seconds");
+
+	if (target && max && max->valuedouble < target->valuedouble)
+		return fail(c, "meta.max_duration_seconds", "%g s is below "
+			    "meta.target_duration_seconds (%g s): raise the maximum or lower the target",
+			    max->valuedouble, target->valuedouble);
+	return 0;
+}
+
 int spec_validate(const cJSON *spec, char *err, size_t errlen,
 		  void (*warn_unknown)(const char *path))
 {
@@ -776,7 +789,7 @@ int spec_validate(const cJSON *spec, char *err, size_t errlen,
 	if (check_utf8(&c, "", spec) < 0 || check_object(&c, "", spec, top) < 0)
 		return -1;
 	if ((v = cJSON_GetObjectItemCaseSensitive(spec, "meta")) &&
-	    check_object(&c, "meta", v, meta_fields) < 0)
+	    (check_object(&c, "meta", v, meta_fields) < 0 || check_durations(&c, v) < 0))
 		return -1;
 	if ((v = cJSON_GetObjectItemCaseSensitive(spec, "settings")) &&
 	    check_object(&c, "settings", v, settings_fields) < 0)

@@ -9,13 +9,40 @@
 
 const char *argv0 = "tool";
 
+/* Make text from outside (a worker's error, a page's message) safe to show
+ * on a terminal: a line break or tab becomes a space, so a message stays
+ * one line; any other control character (escape sequences included, and
+ * the C1 controls U+0080-U+009F) becomes '?'. */
+void text_for_terminal(char *s)
+{
+	unsigned char *p = (unsigned char *)s, *o = p;
+
+	for (; *p; p++) {
+		if (*p == '\n' || *p == '\r' || *p == '\t')
+			*o++ = ' ';
+		else if (*p < 0x20 || *p == 0x7f)
+			*o++ = '?';
+		else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+			*o++ = '?';
+			p++;
+		} else
+			*o++ = *p;
+	}
+	*o = '\0';
+}
+
 static void vwarn(const char *fmt, va_list ap)
 {
 	int saved = errno;
 	size_t len = strlen(fmt);
+	char *msg;
 
-	fprintf(stderr, "%s: ", argv0);
-	vfprintf(stderr, fmt, ap);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+	if (msg)
+		text_for_terminal(msg);
+	fprintf(stderr, "%s: %s", argv0, msg ? msg : fmt);
+	free(msg);
 	if (len > 0 && fmt[len - 1] == ':')
 		fprintf(stderr, " %s", strerror(saved));
 	fputc('\n', stderr);

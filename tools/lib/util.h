@@ -16,11 +16,16 @@ enum {
 /* Program name used as the prefix of every diagnostic; main sets it. */
 extern const char *argv0;
 
-/* Print "argv0: message" to stderr. A format ending in ':' appends
- * strerror(errno), the sbase convention. */
+/* Print "argv0: message" to stderr, as one line of printable text
+ * (text_for_terminal). A format ending in ':' appends strerror(errno), the
+ * sbase convention. */
 void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void die(int code, const char *fmt, ...)
 	__attribute__((noreturn, format(printf, 2, 3)));
+
+/* In place: line breaks and tabs to spaces, other control characters
+ * (C0, DEL, C1) to '?'. For text from outside on its way to a terminal. */
+void text_for_terminal(char *s);
 
 void *emalloc(size_t n);
 void *ecalloc(size_t n, size_t size);

@@ -122,6 +122,9 @@ int wav_probe(const char *path, struct wav *w, const char **why)
 	}
 	ret = wav_parse(buf, len, w, why);
 	free(buf);
+	/* read but refused: bad media, not an I/O error */
+	if (ret < 0)
+		errno = 0;
 	return ret;
 }
 

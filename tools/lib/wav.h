@@ -20,7 +20,9 @@ struct wav {
 int wav_parse(const unsigned char *buf, size_t len, struct wav *w, const char **why);
 
 /* Read and parse a WAV file's header and sizes; same result as wav_parse.
- * *why is "cannot read: ..." style when the file is unreadable. */
+ * On failure errno tells the two apart: set (ENOENT…, *why its strerror)
+ * when the file cannot be read, an I/O error; 0 when it was read and is not
+ * a complete PCM WAV, bad media. */
 int wav_probe(const char *path, struct wav *w, const char **why);
 
 /* Duration in seconds. */
