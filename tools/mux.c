@@ -43,6 +43,7 @@
 #include "resample.h"
 #include "run.h"
 #include "runlog.h"
+#include "stepid.h"
 #include "userpath.h"
 #include "util.h"
 #include "wav.h"
@@ -115,13 +116,6 @@ static void usage(int code)
 {
 	fprintf(code ? stderr : stdout, "usage: %s -d outdir -o final.mp4 mux.json\n", argv0);
 	exit(code);
-}
-
-static int valid_id(const char *id)
-{
-	return *id && strspn(id, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-				 "0123456789._-") == strlen(id) &&
-	       strcmp(id, ".") != 0 && strcmp(id, "..") != 0;
 }
 
 /* A whole number in [min, max] from meta, or die naming the field. */
@@ -309,6 +303,7 @@ static void load_tour(const char *path, const char *outdir, cJSON **root, struct
 	char err[256];
 	int sys_error;
 	const cJSON *steps, *step;
+	const char *why;
 	size_t i = 0;
 
 	t->path = path;
@@ -326,9 +321,8 @@ static void load_tour(const char *path, const char *outdir, cJSON **root, struct
 
 		s->narration = step_string(step, i, "narration", 0);
 		s->id = step_string(step, i, "id", 1);
-		if (!valid_id(s->id))
-			die(EXIT_USAGE, "%s: steps[%zu].id: \"%s\" is not made of [A-Za-z0-9._-]",
-			    path, i, s->id);
+		if (!stepid_valid(s->id, &why))
+			die(EXIT_USAGE, "%s: steps[%zu].id: \"%s\" %s", path, i, s->id, why);
 		s->title = step_string(step, i, "title", 0);
 		if (!s->title || !*s->title)
 			s->title = s->id;
@@ -613,7 +607,7 @@ static void finish_part(struct pass *p, float *part, size_t n)
 	if (!p->out)
 		return;
 	for (i = 0; i < n; i += k) {
-		for (k = 0; k < sizeof buf / sizeof buf[0] && i + k < n; k++) {
+		for (k = 0; k < LEN(buf) && i + k < n; k++) {
 			float v = part[i + k] * 32768.0f;
 
 			buf[k] = (int16_t)(v >= 32767.0f ? 32767 : v <= -32768.0f ? -32768 : lrintf(v));
@@ -907,9 +901,9 @@ static char *beside(const char *video, const char *ext)
 	return estrfmt("%.*s.%s", stem, video, ext);
 }
 
-static void write_text(const char *path, const char *text)
+static void write_or_die(const char *path, const char *text)
 {
-	if (write_file_atomic(path, text, strlen(text)) < 0)
+	if (write_text(path, text) < 0)
 		die(EXIT_SYS, "%s:", path);
 }
 
@@ -960,7 +954,7 @@ static void publish(const struct tour *t, const char *out, const char *const *si
 		return;
 	if (copy_file_atomic(out, t->publish) < 0)
 		die(EXIT_SYS, "output.path: %s:", t->publish);
-	for (i = 0; i < sizeof exts / sizeof exts[0]; i++) {
+	for (i = 0; i < LEN(exts); i++) {
 		char *to = beside(t->publish, exts[i]);
 
 		if (copy_file_atomic(sidecars[i], to) < 0)
@@ -1017,13 +1011,13 @@ int main(int argc, char *argv[])
 
 	chapters = make_chapters(&t, &nchapters);
 	metadata = chapters_ffmetadata(t.title, chapters, nchapters);
-	write_text(temps[T_META], metadata);
+	write_or_die(temps[T_META], metadata);
 	list = chapters_list(chapters, nchapters);
 	make_cues(&t, &cues);
 	srt = cues_srt(&cues);
 	vtt = cues_vtt(&cues);
 	if (cues.count)
-		write_text(temps[T_SUBS], srt);
+		write_or_die(temps[T_SUBS], srt);
 
 	in = (struct encode_inputs){ temps[T_LIST], temps[T_AUDIO], temps[T_META],
 				     cues.count ? temps[T_SUBS] : NULL };
@@ -1035,9 +1029,9 @@ int main(int argc, char *argv[])
 	sidecars[0] = beside(out, "srt");
 	sidecars[1] = beside(out, "vtt");
 	sidecars[2] = beside(out, "chapters.txt");
-	write_text(sidecars[0], srt);
-	write_text(sidecars[1], vtt);
-	write_text(sidecars[2], list);
+	write_or_die(sidecars[0], srt);
+	write_or_die(sidecars[1], vtt);
+	write_or_die(sidecars[2], list);
 	if (rename_durable(temps[T_VIDEO], out) < 0)
 		die(EXIT_SYS, "%s:", out);
 	publish(&t, out, (const char *const *)sidecars);

@@ -260,7 +260,7 @@ static void deck_from_content(struct deck *d, const cJSON *content, const cJSON 
 	cJSON_ArrayForEach(slide, content) {
 		cJSON *f = cJSON_CreateObject(), *show = cJSON_CreateObject();
 
-		for (k = 0; k < sizeof keys / sizeof keys[0]; k++)
+		for (k = 0; k < LEN(keys); k++)
 			add_copy(show, slide, keys[k]);
 		cJSON_AddStringToObject(f, "theme", d->theme->name);
 		cJSON_AddItemToObject(f, "video_size", video_size(settings));
@@ -467,7 +467,7 @@ static char *mux_media_mk(const cJSON *spec, const char *spec_dir)
 	char *text = estrdup("MUX_MEDIA :="), *path, *next;
 	size_t i;
 
-	for (i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+	for (i = 0; i < LEN(keys); i++) {
 		const char *given = json_str(output, keys[i], NULL);
 
 		if (!given || !(path = userpath_resolve(given, spec_dir)))

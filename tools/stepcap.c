@@ -33,6 +33,7 @@
 #include "caret.h"
 #include "cdp.h"
 #include "child.h"
+#include "clock.h"
 #include "encoder.h"
 #include "file.h"
 #include "frames.h"
@@ -287,7 +288,7 @@ static void on_event(void *ctx, const char *session, const char *method,
 	else if (!strcmp(method, "Inspector.targetCrashed"))
 		die(EXIT_FAIL, "browser: the page crashed");
 	else if (!strncmp(method, "Network.", 8))
-		netidle_event(ev->net, method, params, capture_now());
+		netidle_event(ev->net, method, params, clock_now());
 }
 
 /* A page of the step's size whose frames we draw; returns its session. */
@@ -325,13 +326,13 @@ static char *open_target(struct cdp *cdp, const struct step *s)
 static void load_page(const struct step *s, struct capture *cap, struct events *ev)
 {
 	cJSON *p = cJSON_CreateObject(), *r;
-	double deadline = capture_now() + s->timeout;
+	double deadline = clock_now() + s->timeout;
 	const char *error;
 	int i, hidden;
 
 	snprintf(cap->where, sizeof cap->where, "loading %s", s->url);
 	ev->loaded = 0;
-	netidle_reset(ev->net, capture_now());
+	netidle_reset(ev->net, clock_now());
 	cJSON_AddStringToObject(p, "url", s->url);
 	r = cdp_ecall(cap->frames->cdp, cap->frames->session, "Page.navigate", p);
 	if ((error = json_str(r, "errorText", NULL)))
@@ -342,19 +343,19 @@ static void load_page(const struct step *s, struct capture *cap, struct events *
 		ev->loaded = 1;
 	cJSON_Delete(r);
 	while (!ev->loaded) {
-		if (capture_now() > deadline)
+		if (clock_now() > deadline)
 			capture_fail(cap, EXIT_TIMEOUT, "the page did not load within %g s",
 				     s->timeout);
 		frames_pace(cap->frames);
 		frames_step(cap->frames, 0);
 	}
-	capture_settle_network(cap, deadline - capture_now());
+	capture_settle_network(cap, deadline - clock_now());
 	for (i = 0; i < SETTLE_FRAMES && frames_step(cap->frames, 0); i++)
 		;
 	if (s->preloader) {
 		snprintf(cap->where, sizeof cap->where, "preloader_selector");
 		while ((hidden = page_selector_state(cap->page, s->preloader, "hidden")) == 0) {
-			if (capture_now() > deadline)
+			if (clock_now() > deadline)
 				capture_fail(cap, EXIT_TIMEOUT, "preloader \"%s\" still shown after %g s",
 					     s->preloader, s->timeout);
 			frames_pace(cap->frames);

@@ -71,7 +71,7 @@ static const char *cache_state(const char *wav)
 	const char *state = "n/a";
 	size_t i;
 
-	for (i = 0; cache && i < sizeof states / sizeof states[0]; i++)
+	for (i = 0; cache && i < LEN(states); i++)
 		if (strcmp(cache, states[i][0]) == 0)
 			state = states[i][1];
 	free(cache);
@@ -260,7 +260,7 @@ static void put_sidecars(char **page, const struct report *r)
 	int stem = dot && !strchr(dot, '/') ? (int)(dot - r->video) : (int)strlen(r->video);
 	size_t i;
 
-	for (i = 0; i < sizeof exts / sizeof exts[0]; i++) {
+	for (i = 0; i < LEN(exts); i++) {
 		char *name = estrfmt("%.*s.%s", stem, r->video, exts[i]);
 		char *path = r->video[0] == '/' ? estrdup(name) : estrfmt("%s/%s", r->outdir, name);
 

@@ -34,6 +34,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "file.h"
 #include "jobcheck.h"
 #include "json.h"
@@ -85,14 +86,6 @@ static double seconds_arg(int opt, const char *arg)
 	if (end == arg || *end || !(v > 0 && v < 1e7))
 		die(EXIT_USAGE, "-%c %s: not a positive number of seconds", opt, arg);
 	return v;
-}
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 /* The file at path as a JSON object, or NULL while it is absent or still
@@ -287,7 +280,7 @@ static void show_progress(const struct look *l, int final)
 	static double shown_at;
 	int done = worker_count(l->progress, "done", l->audio_files);
 	int total = w.count ? (int)w.count : worker_count(l->progress, "total", 0);
-	double t = now(), beat = json_num(l->progress, "heartbeat_unix", 0);
+	double t = clock_now(), beat = json_num(l->progress, "heartbeat_unix", 0);
 	int quiet_worker = 0;
 	char line[256];
 
@@ -439,7 +432,7 @@ static void warn_unpicked(const struct look *l)
 {
 	double pickup_after = w.timeout / 3 < 30 ? w.timeout / 3 : 30;
 
-	if (l->picked_up || w.warned_pickup || now() - w.start < pickup_after)
+	if (l->picked_up || w.warned_pickup || clock_now() - w.start < pickup_after)
 		return;
 	if (w.tty && !w.quiet)
 		fputc('\n', stderr);
@@ -501,7 +494,7 @@ int main(int argc, char *argv[])
 	if (request)
 		load_request(request);
 	open_job();
-	w.start = now();
+	w.start = clock_now();
 	for (;;) {
 		struct look l;
 		double left, next = w.interval;
@@ -518,7 +511,7 @@ int main(int argc, char *argv[])
 		forget(&l);
 		if (done)
 			return EXIT_OK;
-		left = w.start + w.timeout - now();
+		left = w.start + w.timeout - clock_now();
 		if (left <= 0)
 			timed_out(w.waiting_for);
 		wait_for_change(left < next ? left : next);

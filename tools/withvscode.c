@@ -31,9 +31,9 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "file.h"
 #include "json.h"
 #include "util.h"
@@ -70,14 +70,6 @@ static void on_signal(int sig)
 	got_signal = sig;
 }
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static int connect_to(const char *host, int port)
 {
 	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res, *ai;
@@ -108,7 +100,7 @@ static int http_status(const struct server *s, const char *path, char *body, siz
 	size_t got = 0;
 	ssize_t n;
 	int fd = connect_to(s->host, s->port), status = 0;
-	double deadline = now() + 2.0;
+	double deadline = clock_now() + 2.0;
 
 	if (fd < 0)
 		return 0;
@@ -119,7 +111,7 @@ static int http_status(const struct server *s, const char *path, char *body, siz
 		return 0;
 	}
 	p = (struct pollfd){ .fd = fd, .events = POLLIN };
-	while (got < sizeof reply - 1 && now() < deadline) {
+	while (got < sizeof reply - 1 && clock_now() < deadline) {
 		if (poll(&p, 1, 200) <= 0)
 			continue;
 		n = read(fd, reply + got, sizeof reply - 1 - got);
@@ -190,7 +182,7 @@ static unsigned long listening_inode(int port)
 	size_t i;
 	FILE *f;
 
-	for (i = 0; i < sizeof tables / sizeof tables[0]; i++) {
+	for (i = 0; i < LEN(tables); i++) {
 		if (!(f = fopen(tables[i], "r")))
 			continue;
 		while (fgets(line, sizeof line, f)) {
@@ -373,12 +365,12 @@ static void show_log_tail(const char *log)
  * extension hosts behind when only its main process goes. */
 static void stop_server(struct server *s)
 {
-	double deadline = now() + STOP_GRACE_S;
+	double deadline = clock_now() + STOP_GRACE_S;
 
 	if (!s->pgid)
 		return;
 	kill(-s->pgid, SIGTERM);
-	while (kill(-s->pgid, 0) == 0 && now() < deadline) {
+	while (kill(-s->pgid, 0) == 0 && clock_now() < deadline) {
 		waitpid(s->pgid, NULL, WNOHANG);
 		usleep(50000);
 	}
@@ -401,7 +393,7 @@ static void start_server(struct server *s, const char *bin, const cJSON *setting
 		"--disable-getting-started-override", "--ignore-last-opened",
 		"--user-data-dir", data_dir, "--extensions-dir", ext_dir, NULL,
 	};
-	double deadline = now() + timeout;
+	double deadline = clock_now() + timeout;
 	int status, fd;
 	pid_t pid;
 
@@ -440,7 +432,7 @@ static void start_server(struct server *s, const char *bin, const cJSON *setting
 			show_log_tail(log);
 			die(EXIT_SYS, "code-server did not start: see %s", log);
 		}
-		if (now() > deadline || got_signal) {
+		if (clock_now() > deadline || got_signal) {
 			stop_server(s);
 			if (got_signal)
 				die(128 + got_signal, "stopped by signal %d while code-server started", got_signal);

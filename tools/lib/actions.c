@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "actions.h"
+#include "clock.h"
 #include "file.h"
 #include "input.h"
 #include "json.h"
@@ -24,14 +25,6 @@
 #define NETWORK_IDLE_CAP_S 10.0
 
 /* --- shared pieces -------------------------------------------------- */
-
-double capture_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 void capture_fail(struct capture *cap, int code, const char *fmt, ...)
 {
@@ -121,12 +114,12 @@ static void selector_error(struct capture *cap, const char *selector)
 int capture_wait_state(struct capture *cap, const char *selector, const char *state,
 		       double timeout)
 {
-	double deadline = capture_now() + timeout;
+	double deadline = clock_now() + timeout;
 	long waited = 0;
 	int ok;
 
 	while ((ok = page_selector_state(cap->page, selector, state)) == 0) {
-		if (capture_now() > deadline)
+		if (clock_now() > deadline)
 			return 0;
 		capture_wait_frame(cap, &waited);
 	}
@@ -138,12 +131,12 @@ int capture_wait_state(struct capture *cap, const char *selector, const char *st
 void capture_element_centre(struct capture *cap, const char *selector, double timeout,
 			    double *x, double *y)
 {
-	double deadline = capture_now() + timeout;
+	double deadline = clock_now() + timeout;
 	long waited = 0;
 	int found;
 
 	while ((found = page_element_centre(cap->page, selector, x, y)) == 0) {
-		if (capture_now() > deadline)
+		if (clock_now() > deadline)
 			capture_fail(cap, EXIT_TIMEOUT, "no element matches \"%s\" after %g s",
 				     selector, timeout);
 		capture_wait_frame(cap, &waited);
@@ -241,10 +234,10 @@ static const char *check_timeout(const cJSON *a, const char **member)
  * polling is not an error: it only gets a warning. */
 static void wait_network_quiet(struct capture *cap, double limit, long *waited)
 {
-	double deadline = capture_now() + limit;
+	double deadline = clock_now() + limit;
 
-	while (!netidle_quiet(cap->net, NETWORK_QUIET_S, capture_now())) {
-		if (capture_now() > deadline) {
+	while (!netidle_quiet(cap->net, NETWORK_QUIET_S, clock_now())) {
+		if (clock_now() > deadline) {
 			warn("step %s: %s: %d requests still open after %.1f s; going on",
 			     cap->id, cap->where, cap->net->count, limit);
 			return;
@@ -267,7 +260,7 @@ void capture_settle_network(struct capture *cap, double limit)
  * navigation since left loading, then for the network to go quiet. */
 static void run_wait_for_load(struct capture *cap, const cJSON *a)
 {
-	double timeout = wait_timeout(cap, a), start = capture_now();
+	double timeout = wait_timeout(cap, a), start = clock_now();
 	double idle_cap = fmin(timeout, NETWORK_IDLE_CAP_S);
 	long waited = 0;
 	char *state;
@@ -277,13 +270,13 @@ static void run_wait_for_load(struct capture *cap, const cJSON *a)
 		if (!strcmp(state, "complete"))
 			break;
 		free(state);
-		if (capture_now() - start > timeout)
+		if (clock_now() - start > timeout)
 			capture_fail(cap, EXIT_TIMEOUT, "the page did not finish loading within %g s",
 				     timeout);
 		capture_wait_frame(cap, &waited);
 	}
 	free(state);
-	wait_network_quiet(cap, idle_cap - (capture_now() - start), &waited);
+	wait_network_quiet(cap, idle_cap - (clock_now() - start), &waited);
 	/* a click may have loaded a new document, without the cursor */
 	cursor_restore(cap);
 }
@@ -430,7 +423,7 @@ static const char *check_eval(const cJSON *a, const char **member)
  * frame to settle (requestAnimationFrame), and the wait shows. */
 static void run_eval(struct capture *cap, const cJSON *a)
 {
-	double timeout = wait_timeout(cap, a), deadline = capture_now() + timeout;
+	double timeout = wait_timeout(cap, a), deadline = clock_now() + timeout;
 	long waited = 0;
 	int settled;
 
@@ -440,7 +433,7 @@ static void run_eval(struct capture *cap, const cJSON *a)
 	if (settled == 0)
 		return;
 	while ((settled = page_eval_settled(cap->page)) == 0) {
-		if (capture_now() > deadline)
+		if (clock_now() > deadline)
 			capture_fail(cap, EXIT_TIMEOUT, "the expression's promise did not settle "
 				     "within %g s", timeout);
 		capture_wait_frame(cap, &waited);
@@ -458,7 +451,6 @@ static const struct {
 	{ "slow", 250 }, { "medium", 500 }, { "fast", 1000 },
 };
 
-#define LEN(a) (sizeof(a) / sizeof((a)[0]))
 
 static double scroll_speed(const cJSON *a)
 {

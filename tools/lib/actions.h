@@ -52,10 +52,6 @@ void record_until(struct capture *cap, long frame_count);
 void capture_fail(struct capture *cap, int code, const char *fmt, ...)
 	__attribute__((noreturn, format(printf, 3, 4)));
 
-/* The wall clock (monotonic seconds), which bounds every wait: pages load
- * on it, not on the frame clock. */
-double capture_now(void);
-
 void capture_record_seconds(struct capture *cap, double seconds);
 
 /* One frame of a wait. The first max_wait_frames of a wait are recorded;

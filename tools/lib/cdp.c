@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cdp.h"
+#include "clock.h"
 #include "util.h"
 
 struct cdp {
@@ -27,10 +28,7 @@ struct cdp {
 
 static long long now_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return (long long)(clock_now() * 1000);
 }
 
 /* Wait until fd is ready for events, or die once deadline (ms) has passed. */

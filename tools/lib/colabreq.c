@@ -2,7 +2,6 @@
  * and the request for the steps whose audio is missing */
 #include <dirent.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,28 +14,16 @@
 #include "json.h"
 #include "run.h"
 #include "ttscache.h"
+#include "userpath.h"
 #include "util.h"
 #include "wav.h"
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 static int audio_extension(const char *path)
 {
 	static const char *const known[] = { ".wav", ".mp3", ".flac", ".ogg" };
 	size_t len = strlen(path), i;
 
-	for (i = 0; i < sizeof known / sizeof known[0]; i++) {
+	for (i = 0; i < LEN(known); i++) {
 		size_t n = strlen(known[i]);
 		if (len > n && strcasecmp(path + len - n, known[i]) == 0)
 			return 1;
@@ -68,35 +55,31 @@ int f5_voice_load(const cJSON *settings, const char *spec_dir, struct f5_voice *
 		  char *err, size_t errlen)
 {
 	const char *ref = json_str(settings, "f5_ref_audio", NULL);
-	const char *home = getenv("HOME");
 	struct wav w;
 	const char *why;
 
 	memset(v, 0, sizeof *v);
 	if (!ref)
-		return fail(err, errlen, "settings.f5_ref_audio: required for BACKEND=colab-f5: "
+		return errorf(err, errlen, NULL, "settings.f5_ref_audio: required for BACKEND=colab-f5: "
 			    "the voice to clone, a 6-12 s WAV, MP3, FLAC or OGG file");
 	if (!json_str(settings, "f5_ref_text", NULL))
-		return fail(err, errlen, "settings.f5_ref_text: required for BACKEND=colab-f5: "
+		return errorf(err, errlen, NULL, "settings.f5_ref_text: required for BACKEND=colab-f5: "
 			    "the exact words spoken in f5_ref_audio");
 	if (!audio_extension(ref))
-		return fail(err, errlen, "settings.f5_ref_audio: \"%s\" is not a WAV, MP3, FLAC "
+		return errorf(err, errlen, NULL, "settings.f5_ref_audio: \"%s\" is not a WAV, MP3, FLAC "
 			    "or OGG file (by its name)", ref);
-	if (ref[0] == '~' && ref[1] == '/' && home)
-		v->path = estrfmt("%s%s", home, ref + 1);
-	else if (ref[0] == '/')
-		v->path = estrdup(ref);
-	else
-		v->path = estrfmt("%s/%s", spec_dir, ref);
+	if (!(v->path = userpath_resolve(ref, spec_dir)))
+		return errorf(err, errlen, NULL, "settings.f5_ref_audio: \"%s\": write \"~/...\" (with "
+			    "HOME set) or a path relative to the spec", ref);
 	if (sha256_file_hex(v->path, v->sha256) < 0) {
-		fail(err, errlen, "settings.f5_ref_audio: %s: %s", v->path, strerror(errno));
+		errorf(err, errlen, NULL, "settings.f5_ref_audio: %s: %s", v->path, strerror(errno));
 		f5_voice_free(v);
 		return -1;
 	}
 	if (wav_probe(v->path, &w, &why) == 0)
 		v->seconds = wav_seconds(&w);
 	else if (probe_seconds(v->path, &v->seconds) < 0) {
-		fail(err, errlen, "settings.f5_ref_audio: %s: not audio ffprobe can read", v->path);
+		errorf(err, errlen, NULL, "settings.f5_ref_audio: %s: not audio ffprobe can read", v->path);
 		f5_voice_free(v);
 		return -1;
 	}
@@ -233,10 +216,11 @@ static void clear_stage(const char *jobdir, const char *keep)
 		closedir(d);
 }
 
-static int write_text(const char *path, const char *text, char *err, size_t errlen)
+/* A job file, or why it could not be written. */
+static int write_job_file(const char *path, const char *text, char *err, size_t errlen)
 {
-	if (mkdirs_for(path) < 0 || write_if_changed(path, text, strlen(text)) < 0)
-		return fail(err, errlen, "%s: %s", path, strerror(errno));
+	if (write_text(path, text) < 0)
+		return errorf(err, errlen, path, "%s", strerror(errno));
 	return 0;
 }
 
@@ -250,7 +234,7 @@ static int write_job(const char *jobdir, const cJSON *first, cJSON *steps, char 
 	if (mkdirs(jobdir) < 0) {
 		cJSON_Delete(req);
 		free(ref_name);
-		return fail(err, errlen, "%s: %s", jobdir, strerror(errno));
+		return errorf(err, errlen, NULL, "%s: %s", jobdir, strerror(errno));
 	}
 	clear_stage(jobdir, ref_name);
 	if (ref_name) {
@@ -260,14 +244,14 @@ static int write_job(const char *jobdir, const cJSON *first, cJSON *steps, char 
 
 		path = estrfmt("%s/%s", jobdir, ref_name);
 		if (!data || write_if_changed(path, data, len) < 0)
-			ret = fail(err, errlen, "%s: %s", data ? path : src, strerror(errno));
+			ret = errorf(err, errlen, NULL, "%s: %s", data ? path : src, strerror(errno));
 		free(data);
 		free(path);
 	}
 	text = cJSON_Print(req);
 	path = estrfmt("%s/request.json", jobdir);
 	if (ret == 0)
-		ret = write_text(path, text, err, errlen);
+		ret = write_job_file(path, text, err, errlen);
 	free(path);
 	free(text);
 	free(ref_name);
@@ -296,9 +280,9 @@ int colab_request_write(const cJSON *spec, const char *outdir, const char *reqdi
 		if (stale(wav, fragment_path)) {
 			fragment = json_load(fragment_path, jerr, sizeof jerr, &sys_error);
 			if (!fragment) {
-				ret = fail(err, errlen, "%s: %s", fragment_path, jerr);
+				ret = errorf(err, errlen, NULL, "%s: %s", fragment_path, jerr);
 			} else if (colab_fragment_key(fragment, key) < 0) {
-				ret = fail(err, errlen, "cannot hash %s: libcrypto failed", fragment_path);
+				ret = errorf(err, errlen, NULL, "cannot hash %s: libcrypto failed", fragment_path);
 			} else {
 				entry = ttscache_path(cachedir, key);
 				line = estrfmt("%s %s\n", id, key);
@@ -338,11 +322,11 @@ int colab_request_write(const cJSON *spec, const char *outdir, const char *reqdi
 	cJSON_Delete(first);
 	path = estrfmt("%s/hits", reqdir);
 	if (ret == 0)
-		ret = write_text(path, hits, err, errlen);
+		ret = write_job_file(path, hits, err, errlen);
 	free(path);
 	path = estrfmt("%s/misses", reqdir);
 	if (ret == 0)
-		ret = write_text(path, misses, err, errlen);
+		ret = write_job_file(path, misses, err, errlen);
 	free(path);
 	free(jobdir);
 	free(hits);

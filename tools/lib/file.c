@@ -203,3 +203,10 @@ int mkdirs_for(const char *path)
 	free(dir);
 	return ret;
 }
+
+int write_text(const char *path, const char *text)
+{
+	if (mkdirs_for(path) < 0)
+		return -1;
+	return write_if_changed(path, text, strlen(text));
+}

@@ -44,4 +44,7 @@ int mkdirs(const char *path);
 /* Make the folder that will hold path. Returns 0, or -1 with errno. */
 int mkdirs_for(const char *path);
 
+/* write_if_changed of a string, its folder made first. */
+int write_text(const char *path, const char *text);
+
 #endif

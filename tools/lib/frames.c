@@ -7,6 +7,7 @@
 
 #include "base64.h"
 #include "caret.h"
+#include "clock.h"
 #include "frames.h"
 #include "util.h"
 
@@ -38,10 +39,7 @@
 
 static double now_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
+	return clock_now() * 1000.0;
 }
 
 /* Frame times only ever move forward; when the wall clock has caught up

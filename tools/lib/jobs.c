@@ -80,7 +80,7 @@ char *jobs_folder(const char *backend, const char *drive, const char *home, char
 		*why = estrfmt("%s=%s: no such folder: %s", env_name, env, mount_hint);
 		return NULL;
 	}
-	for (i = 0; home && i < sizeof drive_roots / sizeof drive_roots[0]; i++) {
+	for (i = 0; home && i < LEN(drive_roots); i++) {
 		char *pattern = estrfmt("%s/%s/%s", home, drive_roots[i], leaf);
 		glob_t g;
 		size_t k;

@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "keys.h"
+#include "util.h"
 
 static const struct key named_keys[] = {
 	{ "Enter", "Enter", 13, "\r" },
@@ -65,8 +66,6 @@ static const struct {
 	{ '\\', '|', "Backslash", 220 },  { ']', '}', "BracketRight", 221 },
 	{ '\'', '"', "Quote", 222 },
 };
-
-#define LEN(a) (sizeof(a) / sizeof((a)[0]))
 
 const struct key *key_for_modifier(int bit)
 {

@@ -20,7 +20,7 @@ const struct slide_theme *slides_theme(const char *name)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof themes / sizeof themes[0]; i++)
+	for (i = 0; i < LEN(themes); i++)
 		if (strcasecmp(themes[i].name, name) == 0)
 			return &themes[i];
 	return NULL;

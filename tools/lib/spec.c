@@ -12,6 +12,7 @@
 #include "spec.h"
 #include "stepid.h"
 #include "utf8.h"
+#include "util.h"
 
 enum kind {
 	K_STRING,   /* any string */
@@ -180,7 +181,6 @@ static const struct action_kind assertion_kinds[] = {
 	{ "element_visible", as_selector },
 };
 
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 static int fail(struct ctx *c, const char *path, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -188,12 +188,9 @@ static int fail(struct ctx *c, const char *path, const char *fmt, ...)
 static int fail(struct ctx *c, const char *path, const char *fmt, ...)
 {
 	va_list ap;
-	int n = snprintf(c->err, c->errlen, "%s: ", path);
 
-	if (n < 0 || (size_t)n >= c->errlen)
-		return -1;
 	va_start(ap, fmt);
-	vsnprintf(c->err + n, c->errlen - (size_t)n, fmt, ap);
+	verrorf(c->err, c->errlen, path, fmt, ap);
 	va_end(ap);
 	return -1;
 }
@@ -274,7 +271,7 @@ static int check_size(struct ctx *c, const char *path, const cJSON *v)
 	if (!cJSON_IsObject(v))
 		return fail(c, path, "expected an object like {\"width\": 1280, \"height\": 720}, got %s",
 			    type_name(v));
-	for (i = 0; i < COUNT(dims); i++) {
+	for (i = 0; i < LEN(dims); i++) {
 		const cJSON *d = cJSON_GetObjectItemCaseSensitive(v, dims[i].key);
 		snprintf(sub, sizeof sub, "%s.%s", path, dims[i].key);
 		if (!d)
@@ -409,7 +406,7 @@ static size_t distance(const char *a, const char *b)
 	size_t la = strlen(a), lb = strlen(b), i, j;
 	size_t row[64];
 
-	if (lb >= COUNT(row))
+	if (lb >= LEN(row))
 		return (size_t)-1;
 	for (j = 0; j <= lb; j++)
 		row[j] = j;
@@ -544,12 +541,12 @@ static int check_step_parts(struct ctx *c, const char *path, const cJSON *step)
 	}
 	if ((v = cJSON_GetObjectItemCaseSensitive(step, "actions"))) {
 		snprintf(sub, sizeof sub, "%s.actions", path);
-		if (check_kinds(c, sub, v, actions, COUNT(actions), "action") < 0)
+		if (check_kinds(c, sub, v, actions, LEN(actions), "action") < 0)
 			return -1;
 	}
 	if ((v = cJSON_GetObjectItemCaseSensitive(step, "assertions"))) {
 		snprintf(sub, sizeof sub, "%s.assertions", path);
-		if (check_kinds(c, sub, v, assertion_kinds, COUNT(assertion_kinds),
+		if (check_kinds(c, sub, v, assertion_kinds, LEN(assertion_kinds),
 				"assertion") < 0)
 			return -1;
 	}
@@ -643,7 +640,7 @@ static int check_deck(struct ctx *c, const cJSON *deck)
 		return 0;
 	if (cJSON_GetArraySize(content) == 0)
 		return fail(c, "slides.content", "is empty: add a slide or use \"dir\"");
-	return check_kinds(c, "slides.content", content, slide_kinds, COUNT(slide_kinds),
+	return check_kinds(c, "slides.content", content, slide_kinds, LEN(slide_kinds),
 			   "slide type");
 }
 

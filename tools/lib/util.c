@@ -115,3 +115,22 @@ char *estrfmt(const char *fmt, ...)
 		die(EXIT_SYS, "vasprintf:");
 	return s;
 }
+
+int verrorf(char *err, size_t errlen, const char *prefix, const char *fmt, va_list ap)
+{
+	int n = prefix ? snprintf(err, errlen, "%s: ", prefix) : 0;
+
+	if (n >= 0 && (size_t)n < errlen)
+		vsnprintf(err + n, errlen - (size_t)n, fmt, ap);
+	return -1;
+}
+
+int errorf(char *err, size_t errlen, const char *prefix, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	verrorf(err, errlen, prefix, fmt, ap);
+	va_end(ap);
+	return -1;
+}

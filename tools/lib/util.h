@@ -2,7 +2,11 @@
 #ifndef UTIL_H
 #define UTIL_H
 
+#include <stdarg.h>
 #include <stddef.h>
+
+/* The number of elements of an array (not of a pointer). */
+#define LEN(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Exit codes every tool keeps (design §7). */
 enum {
@@ -26,6 +30,12 @@ void die(int code, const char *fmt, ...)
 /* In place: line breaks and tabs to spaces, other control characters
  * (C0, DEL, C1) to '?'. For text from outside on its way to a terminal. */
 void text_for_terminal(char *s);
+
+/* For checks that report instead of dying: write "prefix: message" (the
+ * message alone when prefix is NULL) into err, and return -1. */
+int errorf(char *err, size_t errlen, const char *prefix, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+int verrorf(char *err, size_t errlen, const char *prefix, const char *fmt, va_list ap);
 
 void *emalloc(size_t n);
 void *ecalloc(size_t n, size_t size);

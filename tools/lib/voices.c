@@ -36,7 +36,7 @@ char *voice_from_kokoro(const char *name)
 	for (p = name + 3; *p; p++)
 		if (!is_name_char(*p))
 			return NULL;
-	for (i = 0; i < sizeof kokoro_languages / sizeof kokoro_languages[0]; i++)
+	for (i = 0; i < LEN(kokoro_languages); i++)
 		if (kokoro_languages[i].letter == name[0])
 			return estrfmt("%s+%s", kokoro_languages[i].voice,
 				       variant_for(name[1]));

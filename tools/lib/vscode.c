@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "actions.h"
+#include "clock.h"
 #include "json.h"
 #include "util.h"
 #include "vscode.h"
@@ -56,7 +57,7 @@ static const char *const popup_closers[] = {
 static int focus_first(struct capture *cap, const char *const *selectors)
 {
 	const char *const *sel;
-	double deadline = capture_now() + cap->timeout;
+	double deadline = clock_now() + cap->timeout;
 	long waited = 0;
 	int ok;
 
@@ -67,7 +68,7 @@ static int focus_first(struct capture *cap, const char *const *selectors)
 			if (ok < 0)
 				die(EXIT_SYS, "browser: cannot focus \"%s\": %s", *sel, cap->page->err);
 		}
-		if (capture_now() > deadline)
+		if (clock_now() > deadline)
 			return 0;
 		capture_wait_frame(cap, &waited);
 	}
@@ -117,7 +118,7 @@ const char *vscode_check_command_palette(const cJSON *a, const char **member)
  * list before pressing Enter; so do we, the wait shown as any other. */
 void vscode_settle_quick_input(struct capture *cap)
 {
-	double deadline = capture_now() + cap->timeout;
+	double deadline = clock_now() + cap->timeout;
 	long waited = 0;
 	int open = page_selector_state(cap->page, quick_input, "visible");
 
@@ -125,7 +126,7 @@ void vscode_settle_quick_input(struct capture *cap)
 		return;
 	while (page_selector_state(cap->page, quick_input_rows, "visible") <= 0 ||
 	       page_selector_state(cap->page, quick_input_busy, "visible") > 0) {
-		if (capture_now() > deadline)
+		if (clock_now() > deadline)
 			return;
 		capture_wait_frame(cap, &waited);
 	}

@@ -187,7 +187,7 @@ char *vscode_mangling_settings(const cJSON *settings)
 	char *list = NULL, *next;
 	size_t i;
 
-	for (i = 0; i < sizeof mangling / sizeof mangling[0]; i++) {
+	for (i = 0; i < LEN(mangling); i++) {
 		if (strcmp(json_str(settings, mangling[i].key, ""), mangling[i].off) == 0)
 			continue;
 		next = estrfmt("%s%s%s is not \"%s\"", list ? list : "", list ? "; " : "",
