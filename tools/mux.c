@@ -44,6 +44,7 @@
 #include "run.h"
 #include "runlog.h"
 #include "stepid.h"
+#include "strbuf.h"
 #include "userpath.h"
 #include "util.h"
 #include "wav.h"
@@ -517,7 +518,7 @@ static void check_duration(const struct tour *t)
 {
 	double total = seconds_of(t, t->frames);
 	const struct step **order;
-	char *longest = estrdup("");
+	struct strbuf longest = { 0 };
 	size_t i;
 
 	if (t->target_seconds > 0 && fabs(total - t->target_seconds) >
@@ -525,23 +526,18 @@ static void check_duration(const struct tour *t)
 		warn("the tour lasts %.1f s, %.0f%% %s than meta.target_duration_seconds %g",
 		     total, fabs(total - t->target_seconds) * 100 / t->target_seconds,
 		     total > t->target_seconds ? "longer" : "shorter", t->target_seconds);
-	if (t->max_seconds <= 0 || total <= t->max_seconds) {
-		free(longest);
+	if (t->max_seconds <= 0 || total <= t->max_seconds)
 		return;
-	}
 	order = emalloc(t->count * sizeof *order);
 	for (i = 0; i < t->count; i++)
 		order[i] = &t->steps[i];
 	qsort(order, t->count, sizeof *order, longer_step);
-	for (i = 0; i < t->count && i < 3; i++) {
-		char *next = estrfmt("%s%s%s %.1f s", longest, i ? ", " : "", order[i]->id,
-				     seconds_of(t, (uint64_t)order[i]->frames));
-		free(longest);
-		longest = next;
-	}
+	for (i = 0; i < t->count && i < 3; i++)
+		sb_printf(&longest, "%s%s %.1f s", i ? ", " : "", order[i]->id,
+			  seconds_of(t, (uint64_t)order[i]->frames));
 	die(EXIT_FAIL, "the tour lasts %.1f s, over meta.max_duration_seconds %g: "
 	    "shorten the narration or raise the limit; longest steps: %s",
-	    total, t->max_seconds, longest);
+	    total, t->max_seconds, sb_take(&longest));
 }
 
 static uint64_t sample_at(const struct tour *t, uint64_t frame)
@@ -804,19 +800,20 @@ done:
 		die(EXIT_SYS, "%s:", path);
 }
 
-static char *list_entry(char *list, const struct tour *t, const char *file, long frames)
+/* One clip of the concat list, "DIR/NAME.mp4", and its exact duration. */
+static void list_entry(struct strbuf *list, const struct tour *t, const char *dir,
+		       const char *name, long frames)
 {
 	uint64_t usec = ((uint64_t)frames * 1000000 + (uint64_t)t->fps / 2) / (uint64_t)t->fps;
-	char *next = estrfmt("%sfile '%s'\nduration %" PRIu64 ".%06" PRIu64 "\n", list, file,
-			     usec / 1000000, usec % 1000000);
 
-	free(list);
-	return next;
+	sb_printf(list, "file '%s/%s.mp4'\nduration %" PRIu64 ".%06" PRIu64 "\n", dir, name,
+		  usec / 1000000, usec % 1000000);
 }
 
 static void write_concat_list(const struct tour *t, const char *path)
 {
-	char *list = estrdup("ffconcat version 1.0\n"), *file;
+	struct strbuf list = { 0 };
+	char *text;
 	size_t i;
 
 	/* Paths relative to the list, which lives in outdir; ids and temporary
@@ -824,24 +821,17 @@ static void write_concat_list(const struct tour *t, const char *path)
 	 * demuxer otherwise takes it from the MP4 header, rounded to the
 	 * millisecond, and each step would start up to 0.5 ms off, adding up
 	 * over the tour. */
-	if (t->intro.converted) {
-		file = estrfmt("edge/%s.mp4", t->intro.name);
-		list = list_entry(list, t, file, t->intro.frames);
-		free(file);
-	}
-	for (i = 0; i < t->count; i++) {
-		file = estrfmt("clip/%s.mp4", t->steps[i].id);
-		list = list_entry(list, t, file, t->steps[i].frames);
-		free(file);
-	}
-	if (t->outro.converted) {
-		file = estrfmt("edge/%s.mp4", t->outro.name);
-		list = list_entry(list, t, file, t->outro.frames);
-		free(file);
-	}
-	if (write_file_atomic(path, list, strlen(list)) < 0)
+	sb_puts(&list, "ffconcat version 1.0\n");
+	if (t->intro.converted)
+		list_entry(&list, t, "edge", t->intro.name, t->intro.frames);
+	for (i = 0; i < t->count; i++)
+		list_entry(&list, t, "clip", t->steps[i].id, t->steps[i].frames);
+	if (t->outro.converted)
+		list_entry(&list, t, "edge", t->outro.name, t->outro.frames);
+	text = sb_take(&list);
+	if (write_file_atomic(path, text, strlen(text)) < 0)
 		die(EXIT_SYS, "%s:", path);
-	free(list);
+	free(text);
 }
 
 static uint64_t ms_at(const struct tour *t, uint64_t frame)

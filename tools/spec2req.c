@@ -43,6 +43,7 @@
 #include "sha256.h"
 #include "slides.h"
 #include "spec.h"
+#include "strbuf.h"
 #include "url.h"
 #include "userpath.h"
 #include "util.h"
@@ -460,31 +461,27 @@ static int make_safe(const char *path)
 /* "MUX_MEDIA := ..." for steps.mk: the intro and outro clips, so that make
  * remakes the video when one of them is replaced. A path make cannot hold
  * is left out, with a warning. */
-static char *mux_media_mk(const cJSON *spec, const char *spec_dir)
+static void mux_media_mk(struct strbuf *mk, const cJSON *spec, const char *spec_dir)
 {
 	static const char *const keys[] = { "intro_clip", "outro_clip" };
 	const cJSON *output = cJSON_GetObjectItemCaseSensitive(spec, "output");
-	char *text = estrdup("MUX_MEDIA :="), *path, *next;
+	char *path;
 	size_t i;
 
+	sb_puts(mk, "MUX_MEDIA :=");
 	for (i = 0; i < LEN(keys); i++) {
 		const char *given = json_str(output, keys[i], NULL);
 
 		if (!given || !(path = userpath_resolve(given, spec_dir)))
 			continue;
-		if (make_safe(path)) {
-			next = estrfmt("%s %s", text, path);
-			free(text);
-			text = next;
-		} else {
+		if (make_safe(path))
+			sb_printf(mk, " %s", path);
+		else
 			warn("%s: output.%s: make cannot track \"%s\" (spaces or special "
 			     "characters): rebuild by hand when it changes", spec_path, keys[i], path);
-		}
 		free(path);
 	}
-	next = estrfmt("%s\n", text);
-	free(text);
-	return next;
+	sb_puts(mk, "\n");
 }
 
 /* The local page a step opens, when its URL names one: a relative or
@@ -506,34 +503,41 @@ static char *step_page(const char *url, const char *spec_dir)
 /* One line per step opening a local page, making the page a prerequisite
  * of the step's clip: a saved page is recaptured by a plain `make`. Assets
  * the page loads are not followed (`make watch` covers those). */
-static char *page_prereqs_mk(const cJSON *spec, const char *spec_dir)
+static void page_prereqs_mk(struct strbuf *mk, const cJSON *spec, const char *spec_dir)
 {
 	const cJSON *step;
-	char *text = estrdup(""), *page, *next;
+	char *page;
 
 	cJSON_ArrayForEach(step, cJSON_GetObjectItemCaseSensitive(spec, "steps")) {
 		page = step_page(json_str(step, "url", ""), spec_dir);
-		if (page && make_safe(page)) {
-			next = estrfmt("%s$(OUT)/clip/%s.mp4: $(wildcard %s)\n", text,
-				       json_str(step, "id", ""), page);
-			free(text);
-			text = next;
-		}
+		if (page && make_safe(page))
+			sb_printf(mk, "$(OUT)/clip/%s.mp4: $(wildcard %s)\n",
+				  json_str(step, "id", ""), page);
 		free(page);
 	}
-	return text;
+}
+
+/* A path make cannot hold is left out of steps.mk, with a warning. */
+static int trackable(const char *path)
+{
+	if (make_safe(path))
+		return 1;
+	warn("%s: slides.dir: make cannot track \"%s\" (spaces or special characters): "
+	     "rebuild by hand when it changes", spec_path, path);
+	return 0;
 }
 
 /* "SLIDE_STEPS := ..." and, per slides segment, "SLIDES_ID := images" for
  * steps.mk: mk/slides.mk makes those clips from their images, drawn by
- * make (slides/KEY.png) or the user's own (left out when make cannot hold
- * the path, with a warning). */
-static char *slides_mk(const cJSON *spec, const struct deck *d)
+ * make (slides/KEY.png) or the user's own. */
+static void slides_mk(struct strbuf *mk, const cJSON *spec, const struct deck *d)
 {
 	const cJSON *step;
-	char *list = estrdup("SLIDE_STEPS :="), *rules = estrdup(""), *next, *stamp;
+	struct strbuf rules = { 0 };
+	char *text;
 	int i;
 
+	sb_puts(mk, "SLIDE_STEPS :=");
 	cJSON_ArrayForEach(step, cJSON_GetObjectItemCaseSensitive(spec, "steps")) {
 		const cJSON *range = cJSON_GetObjectItemCaseSensitive(
 			cJSON_GetObjectItemCaseSensitive(step, "slides"), "range");
@@ -541,82 +545,55 @@ static char *slides_mk(const cJSON *spec, const struct deck *d)
 
 		if (!is_slides(step))
 			continue;
-		next = estrfmt("%s %s", list, id);
-		free(list);
-		list = next;
-		next = estrfmt("%sSLIDES_%s :=", rules, id);
-		free(rules);
-		rules = next;
+		sb_printf(mk, " %s", id);
+		sb_printf(&rules, "SLIDES_%s :=", id);
 		for (i = cJSON_GetArrayItem(range, 0)->valueint - 1;
-		     i < cJSON_GetArrayItem(range, 1)->valueint; i++) {
-			if (!make_safe(d->images[i])) {
-				warn("%s: slides.dir: make cannot track \"%s\" (spaces or special "
-				     "characters): rebuild by hand when it changes", spec_path,
-				     d->images[i]);
-				continue;
-			}
-			next = estrfmt(d->drawn[i] ? "%s $(OUT)/%s" : "%s %s", rules, d->images[i]);
-			free(rules);
-			rules = next;
-		}
-		next = estrfmt("%s\n", rules);
-		free(rules);
-		rules = next;
+		     i < cJSON_GetArrayItem(range, 1)->valueint; i++)
+			if (trackable(d->images[i]))
+				sb_printf(&rules, d->drawn[i] ? " $(OUT)/%s" : " %s", d->images[i]);
+		sb_puts(&rules, "\n");
 	}
+	sb_puts(mk, "\n");
+	text = sb_take(&rules);
+	sb_puts(mk, text);
+	free(text);
 	/* an image added, removed or renamed changes the folder, a PDF its
 	 * pages: split again */
-	stamp = estrdup(d->dir ? "$(SPEC_STAMP):" : "");
-	for (i = -1; d->dir && i < d->npdfs; i++) {
+	if (!d->dir)
+		return;
+	sb_puts(mk, "$(SPEC_STAMP):");
+	for (i = -1; i < d->npdfs; i++) {
 		const char *path = i < 0 ? d->dir : d->pdfs[i];
 
-		if (!make_safe(path)) {
-			warn("%s: slides.dir: make cannot track \"%s\" (spaces or special "
-			     "characters): rebuild by hand when it changes", spec_path, path);
-			continue;
-		}
-		next = estrfmt("%s %s", stamp, path);
-		free(stamp);
-		stamp = next;
+		if (trackable(path))
+			sb_printf(mk, " %s", path);
 	}
-	next = estrfmt("%s%s", stamp, d->dir ? "\n" : "");
-	free(stamp);
-	stamp = next;
-	next = estrfmt("%s\n%s%s", list, rules, stamp);
-	free(stamp);
-	free(list);
-	free(rules);
-	return next;
+	sb_puts(mk, "\n");
 }
 
 static void write_steps_mk(const char *outdir, const cJSON *spec, const char *spec_dir,
 			   const struct deck *d)
 {
-	char *media = mux_media_mk(spec, spec_dir), *pages = page_prereqs_mk(spec, spec_dir);
-	char *slides = slides_mk(spec, d);
 	cJSON *vscode = vscode_fragment(spec);
 	const cJSON *step;
-	char *path = estrfmt("%s/steps.mk", outdir);
-	/* continuous steps share one page, so capture makes them together */
-	/* VSCODE_TOUR: capture needs the code-server that vscode.json describes */
-	char *text = estrfmt("# generated by spec2req from %s; rewritten only when it changes\n"
-			     "CAPTURE_MODE := %s\nVSCODE_TOUR := %s\nSTEPS :=", spec_path,
-			     json_str(cJSON_GetObjectItemCaseSensitive(spec, "settings"), "mode",
-				      "independent"), vscode ? "1" : "");
-	size_t len = strlen(text);
+	char *path = estrfmt("%s/steps.mk", outdir), *text;
+	struct strbuf mk = { 0 };
 
-	cJSON_ArrayForEach(step, cJSON_GetObjectItemCaseSensitive(spec, "steps")) {
-		const char *id = json_str(step, "id", "");
-		text = erealloc(text, len + strlen(id) + 3);
-		len += (size_t)sprintf(text + len, " %s", id);
-	}
-	text = erealloc(text, len + 2 + strlen(media) + strlen(pages) + strlen(slides));
-	text[len++] = '\n';
-	len += (size_t)sprintf(text + len, "%s%s%s", media, pages, slides);
-	free(media);
-	free(pages);
-	free(slides);
+	/* continuous steps share one page, so capture makes them together;
+	 * VSCODE_TOUR: capture needs the code-server that vscode.json describes */
+	sb_printf(&mk, "# generated by spec2req from %s; rewritten only when it changes\n"
+		  "CAPTURE_MODE := %s\nVSCODE_TOUR := %s\nSTEPS :=", spec_path,
+		  json_str(cJSON_GetObjectItemCaseSensitive(spec, "settings"), "mode", "independent"),
+		  vscode ? "1" : "");
+	cJSON_ArrayForEach(step, cJSON_GetObjectItemCaseSensitive(spec, "steps"))
+		sb_printf(&mk, " %s", json_str(step, "id", ""));
+	sb_puts(&mk, "\n");
+	mux_media_mk(&mk, spec, spec_dir);
+	page_prereqs_mk(&mk, spec, spec_dir);
+	slides_mk(&mk, spec, d);
 	cJSON_Delete(vscode);
-	if (mkdirs_for(path) < 0 || write_if_changed(path, text, len) < 0)
+	text = sb_take(&mk);
+	if (mkdirs_for(path) < 0 || write_if_changed(path, text, strlen(text)) < 0)
 		die(EXIT_SYS, "write %s:", path);
 	free(text);
 	free(path);

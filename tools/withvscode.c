@@ -36,6 +36,7 @@
 #include "clock.h"
 #include "file.h"
 #include "json.h"
+#include "run.h"
 #include "util.h"
 #include "vscodeprofile.h"
 
@@ -385,43 +386,36 @@ static void start_server(struct server *s, const char *bin, const cJSON *setting
 	char *data_dir = estrfmt("%s/user-data", statedir), *ext_dir = estrfmt("%s/extensions", statedir);
 	char *home = estrfmt("%s/home", statedir), *log = estrfmt("%s/code-server.log", statedir);
 	char *bind = estrfmt("%s:%d", strchr(s->host, ':') ? "[::1]" : s->host, s->port);
-	char *xdg_config = estrfmt("%s/.config", home), *xdg_data = estrfmt("%s/.local/share", home);
-	char *xdg_cache = estrfmt("%s/.cache", home);
+	char *env_home = estrfmt("HOME=%s", home);
+	char *xdg_config = estrfmt("XDG_CONFIG_HOME=%s/.config", home);
+	char *xdg_data = estrfmt("XDG_DATA_HOME=%s/.local/share", home);
+	char *xdg_cache = estrfmt("XDG_CACHE_HOME=%s/.cache", home);
+	/* setsid: its own process group, stopped as one; env: its HOME and
+	 * XDG folders under statedir, ours left as they are */
 	char *argv[] = {
+		"setsid", "env", env_home, xdg_config, xdg_data, xdg_cache,
 		(char *)bin, "--auth", "none", "--bind-addr", bind, "--disable-telemetry",
 		"--disable-update-check", "--disable-workspace-trust",
 		"--disable-getting-started-override", "--ignore-last-opened",
 		"--user-data-dir", data_dir, "--extensions-dir", ext_dir, NULL,
 	};
 	double deadline = clock_now() + timeout;
-	int status, fd;
+	int status, log_fd, null_fd;
 	pid_t pid;
 
 	if (access(bin, X_OK) < 0)
 		die(EXIT_SYS, "code-server is not installed (%s): run make deps-vscode, or start "
 		    "your own on %s:%d, or build with VSCODE=off", bin, s->host, s->port);
 	write_profile(settings, data_dir, ext_dir, home);
-	fflush(NULL);
-	pid = fork();
+	log_fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (log_fd < 0 || null_fd < 0)
+		die(EXIT_SYS, "open %s:", log_fd < 0 ? log : "/dev/null");
+	pid = run_spawn(argv, null_fd, log_fd, log_fd);
 	if (pid < 0)
-		die(EXIT_SYS, "fork:");
-	if (pid == 0) {
-		setsid();
-		fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-		if (fd < 0 || dup2(fd, STDOUT_FILENO) < 0 || dup2(fd, STDERR_FILENO) < 0)
-			_exit(127);
-		fd = open("/dev/null", O_RDONLY);
-		if (fd >= 0)
-			dup2(fd, STDIN_FILENO);
-		signal(SIGPIPE, SIG_DFL);
-		setenv("HOME", home, 1);
-		setenv("XDG_CONFIG_HOME", xdg_config, 1);
-		setenv("XDG_DATA_HOME", xdg_data, 1);
-		setenv("XDG_CACHE_HOME", xdg_cache, 1);
-		execv(bin, argv);
-		fprintf(stderr, "%s: %s\n", bin, strerror(errno));
-		_exit(127);
-	}
+		run_die_unstarted("setsid");
+	close(log_fd);
+	close(null_fd);
 	s->pgid = pid;
 	for (;;) {
 		if (http_status(s, "/healthz", NULL, 0) == 200)
@@ -444,7 +438,7 @@ static void start_server(struct server *s, const char *bin, const cJSON *setting
 	}
 	fprintf(stderr, "%s: started code-server on %s:%d (log: %s)\n", argv0, s->host, s->port, log);
 	free(data_dir); free(ext_dir); free(home); free(log); free(bind);
-	free(xdg_config); free(xdg_data); free(xdg_cache);
+	free(env_home); free(xdg_config); free(xdg_data); free(xdg_cache);
 }
 
 /* Run the command, passing on a signal that stops us (make's Ctrl-C), so
@@ -452,20 +446,11 @@ static void start_server(struct server *s, const char *bin, const cJSON *setting
 static int run_command(char **argv)
 {
 	int status;
-	pid_t pid;
+	/* our handlers end at its exec: it takes signals as it would alone */
+	pid_t pid = run_spawn(argv, -1, -1, -1);
 
-	fflush(NULL);
-	pid = fork();
 	if (pid < 0)
-		die(EXIT_SYS, "fork:");
-	if (pid == 0) {
-		signal(SIGINT, SIG_DFL);
-		signal(SIGTERM, SIG_DFL);
-		signal(SIGHUP, SIG_DFL);
-		execvp(argv[0], argv);
-		fprintf(stderr, "%s: %s: %s\n", argv0, argv[0], strerror(errno));
-		_exit(errno == ENOENT ? EXIT_SYS : 126);
-	}
+		die(EXIT_SYS, "cannot run %s:", argv[0]);
 	while (waitpid(pid, &status, 0) < 0) {
 		if (errno != EINTR)
 			die(EXIT_SYS, "wait:");

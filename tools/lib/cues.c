@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cues.h"
+#include "strbuf.h"
 #include "util.h"
 
 struct word {
@@ -325,70 +326,42 @@ static void stamp(char *buf, size_t len, double seconds, char comma)
 		 ms / 1000 % 60, comma, ms % 1000);
 }
 
-/* Grow-as-you-go text buffer. */
-struct text {
-	char *s;
-	size_t len, cap;
-};
-
-static void put(struct text *t, const char *s, size_t n)
-{
-	if (t->len + n + 1 > t->cap) {
-		while (t->len + n + 1 > t->cap)
-			t->cap = t->cap ? 2 * t->cap : 4096;
-		t->s = erealloc(t->s, t->cap);
-	}
-	memcpy(t->s + t->len, s, n);
-	t->len += n;
-	t->s[t->len] = '\0';
-}
-
-static void puts_text(struct text *t, const char *s)
-{
-	put(t, s, strlen(s));
-}
-
 /* A cue's text where "-->" would end its timing line early. */
-static void put_cue_text(struct text *t, const char *s, int vtt)
+static void put_cue_text(struct strbuf *t, const char *s, int vtt)
 {
 	for (; *s; s++) {
 		if (strncmp(s, "-->", 3) == 0) {
-			puts_text(t, "->");
+			sb_puts(t, "->");
 			s += 2;
 		} else if (vtt && *s == '<') {
-			puts_text(t, "&lt;");
+			sb_puts(t, "&lt;");
 		} else if (vtt && *s == '&') {
-			puts_text(t, "&amp;");
+			sb_puts(t, "&amp;");
 		} else {
-			put(t, s, 1);
+			sb_add(t, s, 1);
 		}
 	}
 }
 
 static char *write_cues(const struct cue_list *list, int vtt)
 {
-	struct text t = { 0 };
-	char from[32], to[32], num[32];
+	struct strbuf t = { 0 };
+	char from[32], to[32];
 	size_t i;
 
-	puts_text(&t, vtt ? "WEBVTT\n\n" : "");
+	sb_puts(&t, vtt ? "WEBVTT\n\n" : "");
 	for (i = 0; i < list->count; i++) {
 		const struct cue *c = &list->items[i];
 
 		stamp(from, sizeof from, c->start, vtt ? '.' : ',');
 		stamp(to, sizeof to, c->end, vtt ? '.' : ',');
-		if (!vtt) {
-			snprintf(num, sizeof num, "%zu\n", i + 1);
-			puts_text(&t, num);
-		}
-		puts_text(&t, from);
-		puts_text(&t, " --> ");
-		puts_text(&t, to);
-		puts_text(&t, "\n");
+		if (!vtt)
+			sb_printf(&t, "%zu\n", i + 1);
+		sb_printf(&t, "%s --> %s\n", from, to);
 		put_cue_text(&t, c->text, vtt);
-		puts_text(&t, "\n\n");
+		sb_puts(&t, "\n\n");
 	}
-	return t.s;
+	return sb_take(&t);
 }
 
 char *cues_srt(const struct cue_list *list)

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "json.h"
+#include "strbuf.h"
 #include "util.h"
 #include "vscodeprofile.h"
 
@@ -184,21 +185,14 @@ static const struct {
 
 char *vscode_mangling_settings(const cJSON *settings)
 {
-	char *list = NULL, *next;
+	struct strbuf list = { 0 };
 	size_t i;
 
-	for (i = 0; i < LEN(mangling); i++) {
-		if (strcmp(json_str(settings, mangling[i].key, ""), mangling[i].off) == 0)
-			continue;
-		next = estrfmt("%s%s%s is not \"%s\"", list ? list : "", list ? "; " : "",
-			       mangling[i].key, mangling[i].off);
-		free(list);
-		list = next;
-	}
-	if (json_bool(settings, "editor.formatOnType", 0)) {
-		next = estrfmt("%s%seditor.formatOnType is on", list ? list : "", list ? "; " : "");
-		free(list);
-		list = next;
-	}
-	return list;
+	for (i = 0; i < LEN(mangling); i++)
+		if (strcmp(json_str(settings, mangling[i].key, ""), mangling[i].off) != 0)
+			sb_printf(&list, "%s%s is not \"%s\"", list.len ? "; " : "",
+				  mangling[i].key, mangling[i].off);
+	if (json_bool(settings, "editor.formatOnType", 0))
+		sb_printf(&list, "%seditor.formatOnType is on", list.len ? "; " : "");
+	return list.len ? sb_take(&list) : NULL;
 }
