@@ -953,15 +953,81 @@ static void publish(const struct tour *t, const char *out, const char *const *si
 	}
 }
 
+/* The timed text that goes in and beside the video. */
+struct texts {
+	char *metadata;  /* chapters and title, as ffmetadata */
+	char *list;      /* chapters as "0:00 Title" lines */
+	char *srt, *vtt;
+	size_t cue_count;
+};
+
+static void make_texts(const struct tour *t, struct texts *x)
+{
+	struct cue_list cues = { 0 };
+	struct chapter *chapters;
+	size_t nchapters;
+
+	chapters = make_chapters(t, &nchapters);
+	x->metadata = chapters_ffmetadata(t->title, chapters, nchapters);
+	x->list = chapters_list(chapters, nchapters);
+	make_cues(t, &cues);
+	x->srt = cues_srt(&cues);
+	x->vtt = cues_vtt(&cues);
+	x->cue_count = cues.count;
+	cues_free(&cues);
+	free(chapters);
+}
+
+static void free_texts(struct texts *x)
+{
+	free(x->metadata);
+	free(x->list);
+	free(x->srt);
+	free(x->vtt);
+}
+
+/* Every temporary file of the run, in outdir or beside out, removed at
+ * exit; the intro and outro converted to the tour's format. */
+static void prepare(const char *outdir, const char *out, struct tour *t)
+{
+	atexit(remove_temps);
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	signal(SIGHUP, on_signal);
+	temps[T_LIST] = temp_in(outdir, "concat.txt");
+	temps[T_AUDIO] = temp_in(outdir, "audio.wav");
+	temps[T_RAW] = temp_in(outdir, "audio-raw.wav");
+	temps[T_VIDEO] = tmp_path_for(out);
+	temps[T_META] = temp_in(outdir, "chapters.ffmeta");
+	temps[T_SUBS] = temp_in(outdir, "subtitles.srt");
+	if (t->intro.source)
+		prepare_edge(outdir, t, &t->intro, T_INTRO);
+	if (t->outro.source)
+		prepare_edge(outdir, t, &t->outro, T_OUTRO);
+}
+
+/* The sidecars first: once the video has its name, make sees it all done. */
+static void finish(const struct tour *t, const struct texts *x, const char *out)
+{
+	char *sidecars[3] = { beside(out, "srt"), beside(out, "vtt"), beside(out, "chapters.txt") };
+	size_t i;
+
+	write_or_die(sidecars[0], x->srt);
+	write_or_die(sidecars[1], x->vtt);
+	write_or_die(sidecars[2], x->list);
+	if (rename_durable(temps[T_VIDEO], out) < 0)
+		die(EXIT_SYS, "%s:", out);
+	publish(t, out, (const char *const *)sidecars);
+	for (i = 0; i < LEN(sidecars); i++)
+		free(sidecars[i]);
+}
+
 int main(int argc, char *argv[])
 {
 	const char *outdir = NULL, *out = NULL;
 	struct tour t = { 0 };
 	struct encode_inputs in = { 0 };
-	struct cue_list cues = { 0 };
-	struct chapter *chapters;
-	size_t nchapters, i;
-	char *srt, *vtt, *metadata, *list, *sidecars[3];
+	struct texts x = { 0 };
 	cJSON *root;
 	int c;
 
@@ -977,63 +1043,23 @@ int main(int argc, char *argv[])
 	if (!outdir || !out || optind != argc - 1)
 		usage(EXIT_USAGE);
 	load_tour(argv[optind], outdir, &root, &t);
-
-	atexit(remove_temps);
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
-	signal(SIGHUP, on_signal);
-	temps[T_LIST] = temp_in(outdir, "concat.txt");
-	temps[T_AUDIO] = temp_in(outdir, "audio.wav");
-	temps[T_VIDEO] = tmp_path_for(out);
-	temps[T_META] = temp_in(outdir, "chapters.ffmeta");
-	temps[T_SUBS] = temp_in(outdir, "subtitles.srt");
-	if (t.intro.source) {
-		prepare_edge(outdir, &t, &t.intro, T_INTRO);
-	}
-	if (t.outro.source) {
-		prepare_edge(outdir, &t, &t.outro, T_OUTRO);
-	}
+	prepare(outdir, out, &t);
 	check_duration(&t);
 
-	temps[T_RAW] = temp_in(outdir, "audio-raw.wav");
 	build_track(&t, temps[T_AUDIO], temps[T_RAW]);
 	write_concat_list(&t, temps[T_LIST]);
-
-	chapters = make_chapters(&t, &nchapters);
-	metadata = chapters_ffmetadata(t.title, chapters, nchapters);
-	write_or_die(temps[T_META], metadata);
-	list = chapters_list(chapters, nchapters);
-	make_cues(&t, &cues);
-	srt = cues_srt(&cues);
-	vtt = cues_vtt(&cues);
-	if (cues.count)
-		write_or_die(temps[T_SUBS], srt);
-
+	make_texts(&t, &x);
+	write_or_die(temps[T_META], x.metadata);
+	if (x.cue_count)
+		write_or_die(temps[T_SUBS], x.srt);
 	in = (struct encode_inputs){ temps[T_LIST], temps[T_AUDIO], temps[T_META],
-				     cues.count ? temps[T_SUBS] : NULL };
+				     x.cue_count ? temps[T_SUBS] : NULL };
 	if (mkdirs_for(out) < 0)
 		die(EXIT_SYS, "%s:", out);
 	encode(&t, &in, temps[T_VIDEO]);
+	finish(&t, &x, out);
 
-	/* sidecars first: once the video has its name, make sees it all done */
-	sidecars[0] = beside(out, "srt");
-	sidecars[1] = beside(out, "vtt");
-	sidecars[2] = beside(out, "chapters.txt");
-	write_or_die(sidecars[0], srt);
-	write_or_die(sidecars[1], vtt);
-	write_or_die(sidecars[2], list);
-	if (rename_durable(temps[T_VIDEO], out) < 0)
-		die(EXIT_SYS, "%s:", out);
-	publish(&t, out, (const char *const *)sidecars);
-
-	for (i = 0; i < 3; i++)
-		free(sidecars[i]);
-	free(srt);
-	free(vtt);
-	free(list);
-	free(metadata);
-	free(chapters);
-	cues_free(&cues);
+	free_texts(&x);
 	cJSON_Delete(root);
 	return EXIT_OK;
 }
