@@ -1,13 +1,12 @@
-/* fuzz_text - the small parsers that take one string from a spec or a
- * tool's log: step ids, key chords, URLs, user paths, voice names and
- * ffmpeg's loudnorm report. Each input is tried as every one of them. */
+/* fuzz_text - the small parsers that take one string from a spec: step
+ * ids, key chords, URLs, user paths and voice names. Each input is tried
+ * as every one of them. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "keys.h"
-#include "loudnorm.h"
 #include "stepid.h"
 #include "url.h"
 #include "userpath.h"
@@ -28,7 +27,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *s = malloc(size + 1), *r;
 	const char *why = NULL;
 	struct key_chord chord;
-	struct loudness l;
 
 	memcpy(s, data, size);
 	s[size] = '\0';
@@ -51,11 +49,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	setenv("HOME", "/home/me", 1);
 	free(userpath_resolve(s, "/spec dir"));
 	free(voice_from_kokoro(s));
-	why = NULL;
-	if (loudnorm_parse(s, &l, &why) == 0)
-		free(loudnorm_second_pass(&l));
-	else if (!why)
-		__builtin_trap();
 	free(s);
 	return 0;
 }
