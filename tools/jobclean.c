@@ -22,7 +22,6 @@
  */
 #include <dirent.h>
 #include <errno.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -152,18 +151,13 @@ static void look_remote(const char *root)
 	cJSON_Delete(list);
 }
 
-static int remove_one(const char *path, const struct stat *st, int type, struct FTW *ftw)
-{
-	return (type == FTW_DP ? rmdir(path) : unlink(path)) < 0 ? -1 : 0;
-}
-
 static void remove_job(const char *job, int remote)
 {
 	if (remote) {
 		int status = rclone_purge(job);
 		if (status != 0)
 			die(EXIT_SYS, "%s", rclone_failure("purge", job, status));
-	} else if (nftw(job, remove_one, 16, FTW_DEPTH | FTW_PHYS) < 0) {
+	} else if (remove_tree(job) < 0) {
 		die(EXIT_SYS, "%s:", job);
 	}
 }

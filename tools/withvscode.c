@@ -20,7 +20,6 @@
 #include <errno.h>
 #include <dirent.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <netdb.h>
 #include <poll.h>
 #include <signal.h>
@@ -322,18 +321,13 @@ static void check_foreign(const struct server *s)
 	free(dir);
 }
 
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	return remove(path) < 0 && errno != ENOENT ? -1 : 0;
-}
-
 /* A fresh profile for every start: settings, and nothing else. */
 static void write_profile(const cJSON *settings, char *data_dir, char *ext_dir, char *home)
 {
 	char *settings_path = estrfmt("%s/User/settings.json", data_dir);
 	char *text = cJSON_Print(settings);
 
-	if (nftw(data_dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS) < 0 && errno != ENOENT)
+	if (remove_tree(data_dir) < 0)
 		die(EXIT_SYS, "remove %s:", data_dir);
 	if (mkdirs_for(settings_path) < 0 || mkdirs(ext_dir) < 0 || mkdirs(home) < 0)
 		die(EXIT_SYS, "mkdir under %s:", statedir);

@@ -1,7 +1,6 @@
 /* browser.c - the Chromium process: its flags, its pipes, its cleanup */
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +10,7 @@
 #include <unistd.h>
 
 #include "browser.h"
+#include "file.h"
 #include "util.h"
 
 #define DEFAULT_BROWSER "chromium-headless-shell"
@@ -143,13 +143,6 @@ void browser_start(struct browser *b, int width, int height)
 	b->rfd = from_browser[0];
 }
 
-static int remove_entry(const char *path, const struct stat *st, int type,
-			struct FTW *ftw)
-{
-	remove(path);
-	return 0;
-}
-
 void browser_stop(struct browser *b)
 {
 	if (b->pid > 0) {
@@ -163,7 +156,7 @@ void browser_stop(struct browser *b)
 		b->pid = 0;
 	}
 	if (b->profile) {
-		nftw(b->profile, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+		remove_tree(b->profile);
 		free(b->profile);
 		b->profile = NULL;
 	}

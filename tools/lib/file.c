@@ -1,6 +1,7 @@
 /* file.c - whole-file reads and crash-safe writes */
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -209,4 +210,16 @@ int write_text(const char *path, const char *text)
 	if (mkdirs_for(path) < 0)
 		return -1;
 	return write_if_changed(path, text, strlen(text));
+}
+
+static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	return remove(path) < 0 && errno != ENOENT ? -1 : 0;
+}
+
+int remove_tree(const char *path)
+{
+	if (nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS) < 0)
+		return errno == ENOENT ? 0 : -1;
+	return 0;
 }

@@ -44,6 +44,10 @@ int mkdirs(const char *path);
 /* Make the folder that will hold path. Returns 0, or -1 with errno. */
 int mkdirs_for(const char *path);
 
+/* rm -rf path: everything under it, then itself, links not followed.
+ * Returns 0 (also when path does not exist), or -1 with errno. */
+int remove_tree(const char *path);
+
 /* write_if_changed of a string, its folder made first. */
 int write_text(const char *path, const char *text);
 
