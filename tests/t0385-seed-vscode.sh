@@ -14,15 +14,7 @@ SPEC=$ROOT/tests/fixtures/seed-specs/functions-tutorial.json
 WS=$(jq -r '.steps[0].url | sub(".*folder="; "")' "$SPEC")
 FILE=$WS/MethodsDemo.java
 
-if listening 8080; then
-	if [ "${CI:-}" = true ]; then
-		test_expect_success "port 8080 is free for the seed tutorial" "false"
-	else
-		test_skip "a seed tutorial on 127.0.0.1:8080" "something already listens there"
-	fi
-	test_done
-	exit
-fi
+need_free_port 8080
 # The spec's pre_setup makes its workspace; leave none behind that was
 # not there before.
 [ -e "$WS" ] || test_at_end "rm -rf '$WS'"

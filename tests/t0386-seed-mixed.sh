@@ -13,15 +13,7 @@ need_vscode "the seed's slides-and-demo tutorial in a real code-server"
 SPEC=$ROOT/tests/fixtures/seed-specs/bubblesort-mixed-tutorial.json
 WS=$(jq -r '[.segments[] | select(.url)][0].url | sub(".*folder="; "")' "$SPEC")
 
-if listening 8080; then
-	if [ "${CI:-}" = true ]; then
-		test_expect_success "port 8080 is free for the seed tutorial" "false"
-	else
-		test_skip "a seed tutorial on 127.0.0.1:8080" "something already listens there"
-	fi
-	test_done
-	exit
-fi
+need_free_port 8080
 [ -e "$WS" ] || test_at_end "rm -rf '$WS'"
 
 mkdir -p home/dev/autonomous-recording/overlays/out

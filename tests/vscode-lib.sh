@@ -21,6 +21,19 @@ need_vscode() {
 	exit
 }
 
+# need_free_port PORT: the seed tutorials open 127.0.0.1:8080 as written;
+# when something else listens there, skip (in CI: fail) the script.
+need_free_port() {
+	listening "$1" || return 0
+	if [ "${CI:-}" = true ]; then
+		test_expect_success "port $1 is free for the seed tutorial" "false"
+	else
+		test_skip "a seed tutorial on 127.0.0.1:$1" "something already listens there"
+	fi
+	test_done
+	exit
+}
+
 # free_port: a TCP port nothing listens on now
 free_port() {
 	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'

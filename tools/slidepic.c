@@ -149,28 +149,6 @@ static void read_slide(const char *path, struct slide *s)
 		die(EXIT_USAGE, "%s: slide.title: missing or not a string", path);
 }
 
-static char *open_target(struct cdp *cdp, int width, int height)
-{
-	cJSON *p = cJSON_CreateObject(), *r;
-	char *target, *session;
-
-	cJSON_AddStringToObject(p, "url", "about:blank");
-	cJSON_AddBoolToObject(p, "enableBeginFrameControl", 1);
-	cJSON_AddNumberToObject(p, "width", width);
-	cJSON_AddNumberToObject(p, "height", height);
-	r = cdp_ecall(cdp, NULL, "Target.createTarget", p);
-	target = estrdup(json_str(r, "targetId", ""));
-	cJSON_Delete(r);
-	p = cJSON_CreateObject();
-	cJSON_AddStringToObject(p, "targetId", target);
-	cJSON_AddBoolToObject(p, "flatten", 1);
-	r = cdp_ecall(cdp, NULL, "Target.attachToTarget", p);
-	session = estrdup(json_str(r, "sessionId", ""));
-	cJSON_Delete(r);
-	free(target);
-	return session;
-}
-
 static void on_event(void *ctx, const char *session, const char *method,
 		     const cJSON *params)
 {
@@ -192,7 +170,7 @@ static unsigned char *draw_slide(const struct slide *s, size_t *len)
 	for (start = 1;; start++) {
 		browser_start(&browser, s->width, s->height);
 		cdp = cdp_open(browser.wfd, browser.rfd, CALL_TIMEOUT_MS, on_event, NULL);
-		session = open_target(cdp, s->width, s->height);
+		session = cdp_open_frame_target(cdp, s->width, s->height);
 		cJSON_Delete(cdp_ecall(cdp, session, "Inspector.enable", NULL));
 		frames_init(&frames, cdp, session, 30, NULL);
 		if (frames_first_picture(&frames) == 0)

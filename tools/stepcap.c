@@ -294,23 +294,8 @@ static void on_event(void *ctx, const char *session, const char *method,
 /* A page of the step's size whose frames we draw; returns its session. */
 static char *open_target(struct cdp *cdp, const struct step *s)
 {
-	cJSON *p = cJSON_CreateObject(), *r;
-	char *target, *session;
+	char *session = cdp_open_frame_target(cdp, s->width, s->height);
 
-	cJSON_AddStringToObject(p, "url", "about:blank");
-	cJSON_AddBoolToObject(p, "enableBeginFrameControl", 1);
-	cJSON_AddNumberToObject(p, "width", s->width);
-	cJSON_AddNumberToObject(p, "height", s->height);
-	r = cdp_ecall(cdp, NULL, "Target.createTarget", p);
-	target = estrdup(json_str(r, "targetId", ""));
-	cJSON_Delete(r);
-	p = cJSON_CreateObject();
-	cJSON_AddStringToObject(p, "targetId", target);
-	cJSON_AddBoolToObject(p, "flatten", 1);
-	r = cdp_ecall(cdp, NULL, "Target.attachToTarget", p);
-	session = estrdup(json_str(r, "sessionId", ""));
-	cJSON_Delete(r);
-	free(target);
 	/* load events, crashes, and the requests wait_for_load counts */
 	cJSON_Delete(cdp_ecall(cdp, session, "Page.enable", NULL));
 	cJSON_Delete(cdp_ecall(cdp, session, "Inspector.enable", NULL));

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cdp.h"
+#include "json.h"
 #include "clock.h"
 #include "util.h"
 
@@ -242,4 +243,26 @@ cJSON *cdp_ecall(struct cdp *c, const char *session, const char *method,
 	if (!r)
 		die(EXIT_SYS, "browser: %s: %s", method, err);
 	return r;
+}
+
+char *cdp_open_frame_target(struct cdp *c, int width, int height)
+{
+	cJSON *p = cJSON_CreateObject(), *r;
+	char *target, *session;
+
+	cJSON_AddStringToObject(p, "url", "about:blank");
+	cJSON_AddBoolToObject(p, "enableBeginFrameControl", 1);
+	cJSON_AddNumberToObject(p, "width", width);
+	cJSON_AddNumberToObject(p, "height", height);
+	r = cdp_ecall(c, NULL, "Target.createTarget", p);
+	target = estrdup(json_str(r, "targetId", ""));
+	cJSON_Delete(r);
+	p = cJSON_CreateObject();
+	cJSON_AddStringToObject(p, "targetId", target);
+	cJSON_AddBoolToObject(p, "flatten", 1);
+	r = cdp_ecall(c, NULL, "Target.attachToTarget", p);
+	session = estrdup(json_str(r, "sessionId", ""));
+	cJSON_Delete(r);
+	free(target);
+	return session;
 }

@@ -47,4 +47,9 @@ cJSON *cdp_take_message(char *buf, size_t *len, int *garbled);
 cJSON *cdp_ecall(struct cdp *c, const char *session, const char *method,
 		 cJSON *params);
 
+/* A new blank page of width x height whose frames are drawn only when we
+ * ask (HeadlessExperimental.beginFrame), attached flat; returns its
+ * session id (malloc'd). */
+char *cdp_open_frame_target(struct cdp *c, int width, int height);
+
 #endif
