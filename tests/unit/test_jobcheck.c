@@ -14,17 +14,6 @@
 
 static char dir[] = "/tmp/tour-unit.XXXXXX";
 
-static void remove_tree(void)
-{
-	char *file = estrfmt("%s/audio/step-a.wav", dir), *audio = estrfmt("%s/audio", dir);
-
-	unlink(file);
-	rmdir(audio);
-	rmdir(dir);
-	free(file);
-	free(audio);
-}
-
 static void put(const char *name, const void *data, size_t len)
 {
 	char *path = estrfmt("%s/%s", dir, name);
@@ -157,6 +146,6 @@ int main(void)
 	cJSON_Delete(marker);
 	cJSON_Delete(seed_marker);
 	free(wav);
-	remove_tree();
+	remove_tree(dir);
 	return check_done();
 }
