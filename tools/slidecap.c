@@ -23,6 +23,7 @@
 #include "json.h"
 #include "run.h"
 #include "stepid.h"
+#include "timing.h"
 #include "util.h"
 #include "wav.h"
 
@@ -230,7 +231,7 @@ int main(int argc, char *argv[])
 	sizes = ecalloc((size_t)s.n, sizeof *sizes);
 	for (k = 0; k < s.n; k++)
 		pictures[k] = fitted_jpeg(&s, s.images[k], &sizes[k]);
-	total = lround((s.lead_in + narration + s.tail) * s.fps);
+	total = timing_narrated_frames(s.lead_in, narration, s.tail, s.fps);
 	if (total < slide_start(&s, s.n))
 		total = slide_start(&s, s.n);
 	if (total < 1)

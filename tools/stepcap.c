@@ -41,6 +41,7 @@
 #include "netidle.h"
 #include "page.h"
 #include "stepid.h"
+#include "timing.h"
 #include "util.h"
 #include "wav.h"
 
@@ -475,7 +476,7 @@ static cJSON *record_step(struct session *ss, const struct step *s, struct encod
 	if (s->assertions)
 		assertions_run(cap, s->assertions);
 	action_frames = ss->frames.recorded;
-	total = lround((s->lead_in + s->narration + s->tail) * s->fps);
+	total = timing_narrated_frames(s->lead_in, s->narration, s->tail, s->fps);
 	if (total < action_frames + lround(s->tail * s->fps))
 		total = action_frames + lround(s->tail * s->fps);
 	/* a step with nothing to show still shows its page, for one frame:
