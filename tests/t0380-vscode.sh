@@ -157,7 +157,7 @@ test_expect_success 'withvscode: a code-server already there is used as is, with
 
 test_expect_success 'withvscode: code-server missing, dying or silent is exit 4 with its log' '
 	printf "#!/bin/sh\necho cannot bind: address in use >&2\nexit 1\n" >dies &&
-	printf "#!/bin/sh\necho starting >&2\nexec sleep 299.5\n" >silent &&
+	printf "#!/bin/sh\necho starting >&2\necho \$\$ >$TMP/silent.pid\nexec sleep 300\n" >silent &&
 	chmod +x dies silent &&
 	test_must_fail 4 "$BIN/withvscode" -b "$TMP/none" -d state "$VSJSON" true 2>err &&
 	test_grep "code-server is not installed.*make deps-vscode" err &&
@@ -166,7 +166,7 @@ test_expect_success 'withvscode: code-server missing, dying or silent is exit 4 
 	test_must_fail 4 "$BIN/withvscode" -t 1 -b "$TMP/silent" -d state "$VSJSON" true 2>err &&
 	test_grep "did not answer on 127.0.0.1:$PORT within 1 s" err &&
 	test_grep "starting" err &&
-	! pgrep -fx "sleep 299.5" >/dev/null
+	! kill -0 "$(cat silent.pid)" 2>/dev/null
 '
 
 test_expect_success 'withvscode: usage, a bad fragment, the command status passes through' '
