@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "actions.h"
+#include "camera.h"
 #include "assertions.h"
 #include "browser.h"
 #include "caret.h"
@@ -56,11 +57,19 @@
 /* What a failed attempt printed, kept for its reason file. */
 #define REASON_MAX 8192
 
+/* A step's camera, as the fragment gives it (centre in video pixels). */
+struct zoom {
+	int on;
+	double z, cx, cy, transition_ms;
+	const char *focus, *selector;
+};
+
 struct step {
 	const char *id, *url, *preloader, *mode;
 	int fps, width, height, video_width, video_height, max_retries, cursor;
 	double lead_in, tail, timeout, max_wait;
 	const cJSON *actions, *scroll, *assertions;
+	struct zoom zoom;
 	struct video_settings video;
 	cJSON *root;
 	/* where its outputs go */
@@ -179,6 +188,47 @@ static void read_video(const cJSON *root, struct step *s)
 		die(EXIT_USAGE, "steps[%s].video%s", s->id, why);
 }
 
+static double zoom_number(const cJSON *zoom, const struct step *s, const char *name,
+			  double lo, double hi, double fallback)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(zoom, name);
+
+	if (!v)
+		return fallback;
+	if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble) || v->valuedouble < lo ||
+	    v->valuedouble > hi)
+		die(EXIT_USAGE, "steps[%s].zoom.%s: must be a number from %g to %g", s->id,
+		    name, lo, hi);
+	return v->valuedouble;
+}
+
+/* The camera: {"z", "cx", "cy", "transition_ms", "focus", "selector"}. */
+static void read_zoom(const cJSON *root, struct step *s)
+{
+	const cJSON *zoom = cJSON_GetObjectItemCaseSensitive(root, "zoom");
+	const cJSON *v;
+	struct zoom *z = &s->zoom;
+
+	if (!zoom || cJSON_IsNull(zoom))
+		return;
+	if (!cJSON_IsObject(zoom))
+		die(EXIT_USAGE, "steps[%s].zoom: must be an object", s->id);
+	z->on = 1;
+	z->z = zoom_number(zoom, s, "z", 1, 4, 2);
+	z->cx = zoom_number(zoom, s, "cx", 0, s->video_width, s->video_width / 2.0);
+	z->cy = zoom_number(zoom, s, "cy", 0, s->video_height, s->video_height / 2.0);
+	z->transition_ms = zoom_number(zoom, s, "transition_ms", 0, 10000, 600);
+	z->focus = json_str(zoom, "focus", NULL);
+	if (z->focus && strcmp(z->focus, "full") && strcmp(z->focus, "editor") &&
+	    strcmp(z->focus, "terminal"))
+		die(EXIT_USAGE, "steps[%s].zoom.focus: \"%s\" is not full, editor or terminal",
+		    s->id, z->focus);
+	v = cJSON_GetObjectItemCaseSensitive(zoom, "selector");
+	if (v && (!cJSON_IsString(v) || !*v->valuestring))
+		die(EXIT_USAGE, "steps[%s].zoom.selector: must be a CSS selector", s->id);
+	z->selector = v ? v->valuestring : NULL;
+}
+
 /* Read the fragment spec2req wrote. It was validated there; checking again
  * costs little and turns a stale or hand-written fragment into a clear
  * error rather than a strange clip. */
@@ -228,6 +278,7 @@ static void read_step(const char *path, struct step *s)
 		die(EXIT_USAGE, "steps[%s].cursor: must be true or false", s->id);
 	s->cursor = !v || cJSON_IsTrue(v);
 	read_video(root, s);
+	read_zoom(root, s);
 	s->preloader = json_str(root, "preloader_selector", NULL);
 	s->mode = json_str(root, "mode", "independent");
 	if (strcmp(s->mode, "independent") && strcmp(s->mode, "continuous"))
@@ -427,6 +478,7 @@ struct session {
 	struct frames frames;
 	struct page page;
 	struct capture cap;
+	struct camera camera;
 	struct cdp *cdp;
 	const char *faildir;
 	int attempt;
@@ -475,6 +527,89 @@ static void open_browser(struct session *ss, const struct step *s)
 	}
 }
 
+/* Where a focus is found on the page: VS Code's caret in the focused
+ * editor (its line is what is being typed), else the active editor; the
+ * active terminal. The first selector with a box wins. */
+static const char *const editor_targets[] = {
+	".monaco-editor.focused .cursors-layer .cursor",
+	".editor-group-container.active .monaco-editor .view-lines",
+	".monaco-editor .view-lines", NULL
+};
+static const char *const terminal_targets[] = {
+	".terminal-wrapper.active .xterm-screen", ".xterm .xterm-screen", NULL
+};
+
+/* The centre of the first of selectors that matches an element with a box,
+ * in viewport pixels, without scrolling; [x, y] or null. */
+static const char centre_fn[] =
+	"function (sels) {"
+	" for (const s of sels) {"
+	"  for (const e of document.querySelectorAll(s)) {"
+	"   const r = e.getBoundingClientRect();"
+	"   if (r.width > 0 && r.height > 0)"
+	"    return [r.left + r.width / 2, r.top + r.height / 2];"
+	"  }"
+	" }"
+	" return null;"
+	"}";
+
+/* Find the camera's target on the page: 1 found, 0 not (a warning, and
+ * the full view). A selector the page cannot parse is bad input. */
+static int find_target(struct session *ss, const struct step *s, const char *const *sels,
+		       const char *what, double *x, double *y)
+{
+	cJSON *arg = cJSON_CreateArray(), *r;
+	int i, found;
+
+	for (i = 0; sels[i]; i++)
+		cJSON_AddItemToArray(arg, cJSON_CreateString(sels[i]));
+	r = page_call(&ss->page, centre_fn, arg);
+	cJSON_Delete(arg);
+	if (!r)
+		die(EXIT_USAGE, "step %s: zoom.%s: invalid selector: %s", s->id, what,
+		    ss->page.err);
+	found = cJSON_GetArraySize(r) == 2;
+	if (found) {
+		*x = cJSON_GetNumberValue(cJSON_GetArrayItem(r, 0));
+		*y = cJSON_GetNumberValue(cJSON_GetArrayItem(r, 1));
+	} else
+		warn("step %s: zoom.%s: nothing on the page matches; showing the full view",
+		     s->id, what);
+	cJSON_Delete(r);
+	return found;
+}
+
+/* Aim the step's camera, once its page is there: the selector's element,
+ * else the focus found on the page, else the given centre (default: the
+ * middle). */
+static void aim_camera(struct session *ss, const struct step *s, struct camera *cam)
+{
+	const struct zoom *z = &s->zoom;
+	const char *one[2] = { z->selector, NULL };
+	double sx = (double)s->width / s->video_width, sy = (double)s->height / s->video_height;
+	int found = 1;
+
+	memset(cam, 0, sizeof *cam);
+	cam->cdp = ss->cdp;
+	cam->session = ss->ev.session;
+	cam->width = s->width;
+	cam->height = s->height;
+	/* "full" is the whole page, whatever else is given */
+	if (!z->on || (z->focus && !strcmp(z->focus, "full")))
+		return;
+	cam->z = z->z;
+	cam->cx = z->cx * sx;
+	cam->cy = z->cy * sy;
+	cam->transition_frames = lround(z->transition_ms * s->fps / 1000);
+	if (z->selector)
+		found = find_target(ss, s, one, "selector", &cam->cx, &cam->cy);
+	else if (z->focus && !strcmp(z->focus, "editor"))
+		found = find_target(ss, s, editor_targets, "focus", &cam->cx, &cam->cy);
+	else if (z->focus && !strcmp(z->focus, "terminal"))
+		found = find_target(ss, s, terminal_targets, "focus", &cam->cx, &cam->cy);
+	cam->enabled = found && cam->z > 1;
+}
+
 /* Record one step into enc, its page already loaded; returns its meta. */
 static cJSON *record_step(struct session *ss, const struct step *s, struct encoder *enc)
 {
@@ -484,6 +619,9 @@ static cJSON *record_step(struct session *ss, const struct step *s, struct encod
 	encoder_start(enc, s->clip, s->fps, &s->video, s->video_width != s->width ||
 		      s->video_height != s->height, s->video_width, s->video_height);
 	frames_begin_clip(&ss->frames, enc);
+	camera_reset(&ss->camera);
+	aim_camera(ss, s, &ss->camera);
+	ss->frames.camera = &ss->camera;
 	actions_run(cap, s->actions);
 	if (s->scroll)
 		scroll_run(cap, s->scroll);
