@@ -42,6 +42,7 @@
 #include "netidle.h"
 #include "page.h"
 #include "stepid.h"
+#include "vscode.h"
 #include "util.h"
 #include "wav.h"
 
@@ -59,7 +60,7 @@
 
 /* A step's camera, as the fragment gives it (centre in video pixels). */
 struct zoom {
-	int on;
+	int on, automatic;
 	double z, cx, cy, transition_ms;
 	const char *focus, *selector;
 };
@@ -202,7 +203,8 @@ static double zoom_number(const cJSON *zoom, const struct step *s, const char *n
 	return v->valuedouble;
 }
 
-/* The camera: {"z", "cx", "cy", "transition_ms", "focus", "selector"}. */
+/* The camera: {"z", "cx", "cy", "transition_ms", "focus", "selector"},
+ * or {"auto": true, "z"} for the one that follows the actions. */
 static void read_zoom(const cJSON *root, struct step *s)
 {
 	const cJSON *zoom = cJSON_GetObjectItemCaseSensitive(root, "zoom");
@@ -214,6 +216,10 @@ static void read_zoom(const cJSON *root, struct step *s)
 	if (!cJSON_IsObject(zoom))
 		die(EXIT_USAGE, "steps[%s].zoom: must be an object", s->id);
 	z->on = 1;
+	v = cJSON_GetObjectItemCaseSensitive(zoom, "auto");
+	if (v && !cJSON_IsBool(v))
+		die(EXIT_USAGE, "steps[%s].zoom.auto: must be true or false", s->id);
+	z->automatic = cJSON_IsTrue(v);
 	z->z = zoom_number(zoom, s, "z", 1, 4, 2);
 	z->cx = zoom_number(zoom, s, "cx", 0, s->video_width, s->video_width / 2.0);
 	z->cy = zoom_number(zoom, s, "cy", 0, s->video_height, s->video_height / 2.0);
@@ -527,87 +533,55 @@ static void open_browser(struct session *ss, const struct step *s)
 	}
 }
 
-/* Where a focus is found on the page: VS Code's caret in the focused
- * editor (its line is what is being typed), else the active editor; the
- * active terminal. The first selector with a box wins. */
-static const char *const editor_targets[] = {
-	".monaco-editor.focused .cursors-layer .cursor",
-	".editor-group-container.active .monaco-editor .view-lines",
-	".monaco-editor .view-lines", NULL
-};
-static const char *const terminal_targets[] = {
-	".terminal-wrapper.active .xterm-screen", ".xterm .xterm-screen", NULL
-};
-
-/* The centre of the first of selectors that matches an element with a box,
- * in viewport pixels, without scrolling; [x, y] or null. */
-static const char centre_fn[] =
-	"function (sels) {"
-	" for (const s of sels) {"
-	"  for (const e of document.querySelectorAll(s)) {"
-	"   const r = e.getBoundingClientRect();"
-	"   if (r.width > 0 && r.height > 0)"
-	"    return [r.left + r.width / 2, r.top + r.height / 2];"
-	"  }"
-	" }"
-	" return null;"
-	"}";
-
-/* Find the camera's target on the page: 1 found, 0 not (a warning, and
- * the full view). A selector the page cannot parse is bad input. */
+/* Find where a fixed camera looks: 1 found, 0 not (a warning, and the
+ * full view). A selector the page cannot parse is bad input. */
 static int find_target(struct session *ss, const struct step *s, const char *const *sels,
 		       const char *what, double *x, double *y)
 {
-	cJSON *arg = cJSON_CreateArray(), *r;
-	int i, found;
+	double box[4];
+	int found = camera_find(&ss->page, sels, box);
 
-	for (i = 0; sels[i]; i++)
-		cJSON_AddItemToArray(arg, cJSON_CreateString(sels[i]));
-	r = page_call(&ss->page, centre_fn, arg);
-	cJSON_Delete(arg);
-	if (!r)
+	if (found < 0)
 		die(EXIT_USAGE, "step %s: zoom.%s: invalid selector: %s", s->id, what,
 		    ss->page.err);
-	found = cJSON_GetArraySize(r) == 2;
-	if (found) {
-		*x = cJSON_GetNumberValue(cJSON_GetArrayItem(r, 0));
-		*y = cJSON_GetNumberValue(cJSON_GetArrayItem(r, 1));
-	} else
+	if (!found) {
 		warn("step %s: zoom.%s: nothing on the page matches; showing the full view",
 		     s->id, what);
-	cJSON_Delete(r);
-	return found;
+		return 0;
+	}
+	*x = box[0] + box[2] / 2;
+	*y = box[1] + box[3] / 2;
+	return 1;
 }
 
-/* Aim the step's camera, once its page is there: the selector's element,
- * else the focus found on the page, else the given centre (default: the
- * middle). */
+/* Aim the step's camera, once its page is there. A fixed camera looks at
+ * the selector's element, else the focus found on the page, else the
+ * given centre (default: the middle), from the clip's first frame on; the
+ * automatic one follows the actions (actions_run). */
 static void aim_camera(struct session *ss, const struct step *s, struct camera *cam)
 {
 	const struct zoom *z = &s->zoom;
 	const char *one[2] = { z->selector, NULL };
-	double sx = (double)s->width / s->video_width, sy = (double)s->height / s->video_height;
+	double cx = z->cx * s->width / s->video_width, cy = z->cy * s->height / s->video_height;
 	int found = 1;
 
-	memset(cam, 0, sizeof *cam);
-	cam->cdp = ss->cdp;
-	cam->session = ss->ev.session;
-	cam->width = s->width;
-	cam->height = s->height;
+	camera_init(cam, &ss->page, s->width, s->height,
+		    lround(z->transition_ms * s->fps / 1000));
 	/* "full" is the whole page, whatever else is given */
 	if (!z->on || (z->focus && !strcmp(z->focus, "full")))
 		return;
-	cam->z = z->z;
-	cam->cx = z->cx * sx;
-	cam->cy = z->cy * sy;
-	cam->transition_frames = lround(z->transition_ms * s->fps / 1000);
+	cam->enabled = 1;
+	cam->zoom = z->z;
+	if ((cam->follows = z->automatic))
+		return;
 	if (z->selector)
-		found = find_target(ss, s, one, "selector", &cam->cx, &cam->cy);
+		found = find_target(ss, s, one, "selector", &cx, &cy);
 	else if (z->focus && !strcmp(z->focus, "editor"))
-		found = find_target(ss, s, editor_targets, "focus", &cam->cx, &cam->cy);
+		found = find_target(ss, s, vscode_caret_targets, "focus", &cx, &cy);
 	else if (z->focus && !strcmp(z->focus, "terminal"))
-		found = find_target(ss, s, terminal_targets, "focus", &cam->cx, &cam->cy);
-	cam->enabled = found && cam->z > 1;
+		found = find_target(ss, s, vscode_terminal_targets, "focus", &cx, &cy);
+	if (found)
+		camera_aim(cam, 0, z->z, cx, cy);
 }
 
 /* Record one step into enc, its page already loaded; returns its meta. */
@@ -619,7 +593,8 @@ static cJSON *record_step(struct session *ss, const struct step *s, struct encod
 	encoder_start(enc, s->clip, s->fps, &s->video, s->video_width != s->width ||
 		      s->video_height != s->height, s->video_width, s->video_height);
 	frames_begin_clip(&ss->frames, enc);
-	camera_reset(&ss->camera);
+	if (ss->camera.page)
+		camera_reset(&ss->camera);
 	aim_camera(ss, s, &ss->camera);
 	ss->frames.camera = &ss->camera;
 	actions_run(cap, s->actions);

@@ -3,11 +3,20 @@
  * scale: text is rasterised at the zoomed resolution, the page's layout
  * and its input coordinates do not change, and the page cannot tell. */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "camera.h"
 #include "json.h"
 #include "util.h"
+
+/* The automatic camera looks for its target this often (frames), and
+ * moves only when the target leaves this share of the view's middle:
+ * typing along a line does not shake the picture. */
+#define TRACK_EVERY 6
+#define TRACK_MIDDLE 0.5
+/* A tracked element fills at most this share of the view. */
+#define FIT_SHARE 0.9
 
 double camera_ease(double t)
 {
@@ -24,36 +33,139 @@ static double clamp(double v, double lo, double hi)
 	return v < lo ? lo : v > hi ? hi : v;
 }
 
-void camera_view(const struct camera *c, long frame, struct view *v)
+void camera_init(struct camera *c, struct page *page, int width, int height,
+		 long transition_frames)
 {
-	double t, k, z, cx, cy;
+	/* a camera is zeroed before its first use, then reused */
+	free(c->selector[0]);
+	memset(c, 0, sizeof *c);
+	c->page = page;
+	c->width = width;
+	c->height = height;
+	c->transition_frames = transition_frames;
+	c->from.z = c->to.z = 1;
+	c->from.cx = c->to.cx = width / 2.0;
+	c->from.cy = c->to.cy = height / 2.0;
+}
 
-	t = c->transition_frames > 0 ? (double)frame / c->transition_frames : 1;
-	k = c->enabled ? camera_ease(t) : 0;
-	z = 1 + (c->z - 1) * k;
-	cx = c->width / 2.0 + (c->cx - c->width / 2.0) * k;
-	cy = c->height / 2.0 + (c->cy - c->height / 2.0) * k;
-	v->scale = z;
-	v->width = c->width / z;
-	v->height = c->height / z;
+void camera_shot(const struct camera *c, long frame, struct shot *s)
+{
+	double t = c->transition_frames > 0 ?
+		   (double)(frame - c->start) / c->transition_frames : 1;
+	double k = camera_ease(t);
+
+	s->z = c->from.z + (c->to.z - c->from.z) * k;
+	s->cx = c->from.cx + (c->to.cx - c->from.cx) * k;
+	s->cy = c->from.cy + (c->to.cy - c->from.cy) * k;
+}
+
+void camera_view(const struct camera *c, const struct shot *s, struct view *v)
+{
+	v->scale = s->z;
+	v->width = c->width / s->z;
+	v->height = c->height / s->z;
 	/* never beyond the page's edge: the view slides back inside */
-	v->x = clamp(cx - v->width / 2, 0, c->width - v->width);
-	v->y = clamp(cy - v->height / 2, 0, c->height - v->height);
+	v->x = clamp(s->cx - v->width / 2, 0, c->width - v->width);
+	v->y = clamp(s->cy - v->height / 2, 0, c->height - v->height);
+}
+
+void camera_aim(struct camera *c, long frame, double z, double cx, double cy)
+{
+	struct shot now;
+	struct view v;
+
+	camera_shot(c, frame, &now);
+	/* from where the picture is, not from an unreachable centre past
+	 * the edge: the move starts without a pause */
+	camera_view(c, &now, &v);
+	c->from.z = now.z;
+	c->from.cx = v.x + v.width / 2;
+	c->from.cy = v.y + v.height / 2;
+	c->to.z = clamp(z, 1, 4);
+	c->to.cx = cx;
+	c->to.cy = cy;
+	c->start = frame;
+}
+
+void camera_track(struct camera *c, long frame, const char *const *selectors,
+		  enum framing framing)
+{
+	c->track = selectors;
+	c->framing = framing;
+	c->track_due = frame;
+}
+
+static const char box_fn[] =
+	"function (sels) {"
+	" for (const s of sels) {"
+	"  for (const e of document.querySelectorAll(s)) {"
+	"   const r = e.getBoundingClientRect();"
+	"   if (r.width > 0 && r.height > 0)"
+	"    return [r.left, r.top, r.width, r.height];"
+	"  }"
+	" }"
+	" return null;"
+	"}";
+
+int camera_find(struct page *page, const char *const *selectors, double box[4])
+{
+	cJSON *arg = cJSON_CreateArray(), *r;
+	int i, found;
+
+	for (i = 0; selectors[i]; i++)
+		cJSON_AddItemToArray(arg, cJSON_CreateString(selectors[i]));
+	r = page_call(page, box_fn, arg);
+	cJSON_Delete(arg);
+	if (!r)
+		return -1;
+	found = cJSON_GetArraySize(r) == 4;
+	for (i = 0; found && i < 4; i++)
+		box[i] = cJSON_GetNumberValue(cJSON_GetArrayItem(r, i));
+	cJSON_Delete(r);
+	return found;
+}
+
+/* Look for the tracked element; aim at it when it is not in the middle of
+ * where the camera is going. */
+static void follow(struct camera *c, long frame)
+{
+	double box[4], z, fit, cx, cy, w, span;
+	struct view v;
+
+	c->track_due = frame + TRACK_EVERY;
+	/* an element the page does not have (yet), or a selector it cannot
+	 * parse: the camera stays where it is */
+	if (camera_find(c->page, c->track, box) <= 0)
+		return;
+	z = c->zoom;
+	fit = c->height * FIT_SHARE / box[3];
+	if (c->framing == FRAME_WHOLE && c->width * FIT_SHARE / box[2] < fit)
+		fit = c->width * FIT_SHARE / box[2];
+	if (fit < z)
+		z = fit < 1 ? 1 : fit;
+	cy = box[1] + box[3] / 2;
+	cx = box[0] + box[2] / 2;
+	if (c->framing == FRAME_START) {
+		w = c->width / z;
+		cx = box[0] + (box[2] < w ? box[2] : w) / 2;
+	}
+	camera_view(c, &c->to, &v);
+	span = TRACK_MIDDLE / 2;
+	if (fabs(z - c->to.z) < 1e-6 &&
+	    fabs(cx - (v.x + v.width / 2)) <= v.width * span &&
+	    fabs(cy - (v.y + v.height / 2)) <= v.height * span)
+		return;
+	camera_aim(c, frame, z, cx, cy);
 }
 
 /* The override's position counts in document pixels: add the scroll. */
 static void page_scroll(struct camera *c, double *x, double *y)
 {
-	cJSON *p = cJSON_CreateObject(), *r;
-	const cJSON *v;
+	cJSON *r = page_call(c->page, "function () { return [scrollX, scrollY]; }", NULL);
 
-	cJSON_AddStringToObject(p, "expression", "[scrollX, scrollY]");
-	cJSON_AddBoolToObject(p, "returnByValue", 1);
-	r = cdp_ecall(c->cdp, c->session, "Runtime.evaluate", p);
-	v = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(r, "result"),
-					     "value");
-	*x = cJSON_GetNumberValue(cJSON_GetArrayItem(v, 0));
-	*y = cJSON_GetNumberValue(cJSON_GetArrayItem(v, 1));
+	*x = cJSON_GetNumberValue(cJSON_GetArrayItem(r, 0));
+	*y = cJSON_GetNumberValue(cJSON_GetArrayItem(r, 1));
+	/* a document between two pages has no scroll yet */
 	if (isnan(*x))
 		*x = 0;
 	if (isnan(*y))
@@ -69,13 +181,17 @@ static int same(const struct view *a, const struct view *b)
 
 int camera_apply(struct camera *c, long frame)
 {
+	struct shot s;
 	struct view v;
 	cJSON *p, *vp;
 	double sx, sy;
 
 	if (!c->enabled)
 		return 0;
-	camera_view(c, frame, &v);
+	if (c->track && frame >= c->track_due)
+		follow(c, frame);
+	camera_shot(c, frame, &s);
+	camera_view(c, &s, &v);
 	if (v.scale == 1) {
 		if (!c->overridden)
 			return 0;
@@ -100,7 +216,8 @@ int camera_apply(struct camera *c, long frame)
 	cJSON_AddNumberToObject(vp, "width", v.width);
 	cJSON_AddNumberToObject(vp, "height", v.height);
 	cJSON_AddNumberToObject(vp, "scale", v.scale);
-	cJSON_Delete(cdp_ecall(c->cdp, c->session, "Emulation.setDeviceMetricsOverride", p));
+	cJSON_Delete(cdp_ecall(c->page->cdp, c->page->session,
+			       "Emulation.setDeviceMetricsOverride", p));
 	c->shown = v;
 	c->overridden = 1;
 	c->moves++;
@@ -111,7 +228,7 @@ void camera_reset(struct camera *c)
 {
 	if (!c->overridden)
 		return;
-	cJSON_Delete(cdp_ecall(c->cdp, c->session, "Emulation.clearDeviceMetricsOverride",
-			       NULL));
+	cJSON_Delete(cdp_ecall(c->page->cdp, c->page->session,
+			       "Emulation.clearDeviceMetricsOverride", NULL));
 	c->overridden = 0;
 }

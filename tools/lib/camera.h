@@ -5,7 +5,7 @@
 #ifndef CAMERA_H
 #define CAMERA_H
 
-#include "cdp.h"
+#include "page.h"
 
 /* What the camera shows: the region (x, y, width, height) of the viewport,
  * in CSS pixels, drawn at scale to fill the frame. */
@@ -13,13 +13,31 @@ struct view {
 	double x, y, width, height, scale;
 };
 
+/* Where the camera looks: zoom and centre, in viewport pixels. */
+struct shot {
+	double z, cx, cy;
+};
+
+/* How a tracked element is framed: whole (zoom at most what fits it), or
+ * by its start (a terminal: wide, its text on the left). */
+enum framing { FRAME_WHOLE, FRAME_START };
+
 struct camera {
 	int enabled;
-	double z, cx, cy;        /* the target: zoom, centre in viewport pixels */
-	long transition_frames;  /* frames the move from the full view takes */
+	int follows;             /* the automatic camera: actions aim it */
 	int width, height;       /* the viewport */
-	struct cdp *cdp;
-	const char *session;
+	struct shot from, to;    /* the move under way: from, at frame start, to */
+	long start;
+	long transition_frames;  /* frames one move takes */
+	double zoom;             /* the automatic camera's zoom */
+	/* the automatic camera: the first of these selectors with a box is
+	 * looked for every few frames and followed when it leaves the middle
+	 * of the view */
+	const char *const *track;
+	char *selector[2];       /* a one-selector list for track, owned */
+	enum framing framing;
+	long track_due;
+	struct page *page;
 	struct view shown;       /* the view last given to the browser */
 	int overridden;          /* the browser has a viewport override */
 	long moves;              /* frames whose view differed from the last */
@@ -28,15 +46,35 @@ struct camera {
 /* Ease in and out: 0 at 0, 1 at 1, slow at both ends, monotonic. */
 double camera_ease(double t);
 
-/* The view at recorded frame: the full view at frame 0, easing to the
- * target over transition_frames, then held. Kept inside the viewport. */
-void camera_view(const struct camera *c, long frame, struct view *v);
+/* A camera for a viewport of width x height on page, at the full view,
+ * moving in transition_frames. */
+void camera_init(struct camera *c, struct page *page, int width, int height,
+		 long transition_frames);
+
+/* The shot at recorded frame: the move under way, eased. */
+void camera_shot(const struct camera *c, long frame, struct shot *s);
+
+/* The view a shot gives, kept inside the viewport. */
+void camera_view(const struct camera *c, const struct shot *s, struct view *v);
+
+/* Move to shot, starting at frame from wherever the camera is then. */
+void camera_aim(struct camera *c, long frame, double z, double cx, double cy);
+
+/* Follow the first element of selectors (NULL-terminated; NULL: stop
+ * following) from frame on. */
+void camera_track(struct camera *c, long frame, const char *const *selectors,
+		  enum framing framing);
+
+/* The box [x, y, width, height] of the first of selectors that has one, in
+ * viewport pixels: 1 found, 0 none, -1 a selector the page cannot parse
+ * (page->err says why). */
+int camera_find(struct page *page, const char *const *selectors, double box[4]);
 
 /* Give the browser the view of recorded frame, when it changed. Returns
  * whether it did (the next picture must be a new one). */
 int camera_apply(struct camera *c, long frame);
 
-/* Back to the full view (between clips of one page). */
+/* Back to the full view at once (between clips of one page). */
 void camera_reset(struct camera *c);
 
 #endif
