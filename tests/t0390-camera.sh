@@ -1,0 +1,145 @@
+#!/bin/bash
+# The camera: a step's zoom shows its region enlarged, drawn by the browser
+# at the zoomed resolution (as sharp as unzoomed text, unlike an upscaled
+# crop), eased in over transition_ms; auto follows the actions; bad input
+# is named by its JSON path.
+. "$(dirname "$0")/test-lib.sh"
+. "$ROOT/tests/capture-lib.sh"
+
+# boxes CLIP W H COLOUR: per frame, "frame left top right bottom" of the
+# pixels of COLOUR (red, blue), or "frame -" when there are none
+boxes() {
+	ffmpeg -v error -i "$1" -f rawvideo -pix_fmt rgb24 - | python3 -c '
+import sys
+w, h, colour = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+data = sys.stdin.buffer.read(); n = w * h * 3
+def hit(r, g, b):
+    if colour == "red": return r > 180 and g < 90 and b < 90
+    return b > 180 and r < 90 and g < 90
+for f in range(len(data) // n):
+    px = data[f * n:(f + 1) * n]
+    xs = []; ys = []
+    for y in range(0, h):
+        row = px[y * w * 3:(y + 1) * w * 3]
+        for x in range(w):
+            if hit(row[3 * x], row[3 * x + 1], row[3 * x + 2]):
+                xs.append(x); ys.append(y)
+    print(f, *(min(xs), min(ys), max(xs) + 1, max(ys) + 1) if xs else "-")
+' "$2" "$3" "$4"
+}
+
+# sharpness PNG X Y W H: edge sharpness of a region, in grey levels per
+# pixel: sum(g^2) / sum(g) over the gradient g, which for an edge of
+# contrast C spread over w pixels is C / w, however much text there is
+sharpness() {
+	ffmpeg -v error -i "$1" -vf "crop=$4:$5:$2:$3,format=gray" -f rawvideo - | python3 -c '
+import sys
+w, h = int(sys.argv[1]), int(sys.argv[2])
+p = sys.stdin.buffer.read()
+s1 = s2 = 0
+for y in range(h - 1):
+    for x in range(w - 1):
+        i = y * w + x
+        g = abs(p[i + 1] - p[i]) + abs(p[i + w] - p[i])
+        s1 += g; s2 += g * g
+print("%.2f" % (s2 / s1 if s1 else 0))
+' "$4" "$5"
+}
+
+cat >pattern.html <<'EOF2'
+<!doctype html><body style="margin:0;background:#fff">
+<div style="position:absolute;left:200px;top:140px;width:40px;height:40px;background:#f00"></div>
+<div style="position:absolute;left:310px;top:230px;width:10px;height:10px;background:#00f"></div>
+EOF2
+
+test_expect_success 'spec2req: bad zoom input is named by its JSON path, exit 2, nothing written' '
+	for bad in "\"z\": 5" "\"z\": 0.5" "\"cx\": 2000" "\"cy\": 800" "\"focus\": \"face\"" \
+		   "\"transition_ms\": -1" "\"selector\": \"\""; do
+		printf "{\"steps\": [{\"id\": \"a\", \"url\": \"p.html\", \"narration\": \"A.\", \"zoom\": {%s}}]}\n" \
+			"$bad" >bad.json &&
+		test_must_fail 2 $BIN/spec2req -o bad bad.json 2>err &&
+		test_grep "^spec2req: bad.json: steps\[0\]\.zoom\.[a-z_]*: " err &&
+		test ! -e bad || return 1
+	done &&
+	printf "{\"steps\": [{\"id\": \"a\", \"url\": \"p.html\", \"narration\": \"A.\", \"zoom\": {\"z\": 5}}]}\n" >bad.json &&
+	test_must_fail 2 $BIN/spec2req bad.json 2>err &&
+	test_grep "steps\[0\]\.zoom\.z: 5 is out of range: use a value from 1 to 4" err &&
+	printf "{\"steps\": [{\"id\": \"a\", \"url\": \"p.html\", \"narration\": \"A.\", \"zoom\": {\"cx\": 1281}}]}\n" >bad.json &&
+	test_must_fail 2 $BIN/spec2req bad.json 2>err &&
+	test_grep "steps\[0\]\.zoom\.cx: 1281 is outside the video (1280 pixels wide)" err &&
+	printf "{\"settings\": {\"zoom\": \"max\"}, \"steps\": [{\"id\": \"a\", \"url\": \"p.html\", \"narration\": \"A.\"}]}\n" >bad.json &&
+	test_must_fail 2 $BIN/spec2req bad.json 2>err &&
+	test_grep "settings\.zoom: \"max\" is not one of: off, auto, mobile" err &&
+	test_must_fail 2 $BIN/spec2req -z max bad.json 2>err &&
+	test_grep "the camera is off, auto or mobile" err
+'
+
+test_expect_success 'spec2req: the mode picks the steps camera; mobile is 15 % closer, at most 3x' '
+	cat >modes.json <<-EOF2 &&
+	{"steps": [{"id": "own", "url": "p.html", "narration": "A.", "zoom": {"z": 2, "cx": 10}},
+	           {"id": "high", "url": "p.html", "narration": "B.", "zoom": {"z": 3.5}},
+	           {"id": "plain", "url": "p.html", "narration": "C."}]}
+	EOF2
+	$BIN/spec2req -o m modes.json &&
+	jq -c .zoom m/step/own/cap.json m/step/high/cap.json m/step/plain/cap.json >got &&
+	printf "%s\n" "{\"z\":2,\"cx\":10}" "{\"z\":3.5}" null >expect && test_cmp expect got &&
+	$BIN/spec2req -z auto -o m modes.json &&
+	jq -c .zoom m/step/plain/cap.json >got && echo "{\"auto\":true,\"z\":2}" >expect &&
+	test_cmp expect got &&
+	$BIN/spec2req -z mobile -o m modes.json &&
+	jq -c .zoom.z m/step/own/cap.json m/step/high/cap.json m/step/plain/cap.json >got &&
+	printf "%s\n" 2.3 3.5 2.3 >expect && test_cmp expect got
+'
+
+test_expect_success 'changing one step'"'"'s zoom rewrites that step'"'"'s fragment only' '
+	$BIN/spec2req -o m modes.json &&
+	touch -d "2000-01-01" m/step/*/cap.json &&
+	jq ".steps[0].zoom.z = 3" modes.json >modes2.json && mv modes2.json modes.json &&
+	$BIN/spec2req -o m modes.json &&
+	test -n "$(find m/step/own/cap.json -newermt 2001-01-01)" &&
+	test -z "$(find m/step/high/cap.json m/step/plain/cap.json -newermt 2001-01-01)"
+'
+
+if ! have_browser; then
+	test_skip "captured camera" "no chromium-headless-shell"
+	test_done
+	exit
+fi
+
+test_expect_success 'a fixed zoom shows its region enlarged: the pattern at twice its size, where the centre puts it' '
+	frag fixed "file://$TMP/pattern.html" "[]" \
+		"\"zoom\": {\"z\": 2, \"cx\": 220, \"cy\": 160, \"transition_ms\": 0}" &&
+	$BIN/stepcap -o fixed.mp4 fixed.json &&
+	boxes fixed.mp4 320 240 red >box &&
+	# view: x 140..300, y 100..220; the square 200..240 x 140..180 lands
+	# at (200-140)*2 = 120 .. 200, (140-100)*2 = 80 .. 160
+	awk "{ if (\$2 < 119 || \$2 > 121 || \$3 < 79 || \$3 > 81 || \$4 < 199 || \$4 > 201 ||
+		   \$5 < 159 || \$5 > 161) { print \"frame \" \$0; bad = 1 } } END { exit bad }" box
+'
+
+test_expect_success 'a zoom near the edge stays inside the page' '
+	frag edge "file://$TMP/pattern.html" "[]" \
+		"\"zoom\": {\"z\": 4, \"cx\": 320, \"cy\": 240, \"transition_ms\": 0}" &&
+	$BIN/stepcap -o edge.mp4 edge.json &&
+	boxes edge.mp4 320 240 blue | tail -n 1 | cut -d" " -f2- >box &&
+	# centred on the corner the view would hang past it; kept inside, it
+	# is 240..320 x 180..240 at 4x: the page'"'"'s corner square (310..320,
+	# 230..240) fills the frame'"'"'s corner
+	awk "{ if (\$1 < 279 || \$1 > 281 || \$2 < 199 || \$2 > 201 || \$3 != 320 ||
+		   \$4 != 240) { print; exit 1 } }" box
+'
+
+test_expect_success 'the zoom eases in over transition_ms, never shrinking back' '
+	frag ease "file://$TMP/pattern.html" "[{\"type\": \"pause\", \"duration\": 1.5}]" \
+		"\"zoom\": {\"z\": 2, \"cx\": 220, \"cy\": 160, \"transition_ms\": 1000}" &&
+	$BIN/stepcap -o ease.mp4 ease.json &&
+	boxes ease.mp4 320 240 red >box &&
+	awk "{ w = \$4 - \$2 }
+	     NR == 1 && (w < 39 || w > 41) { print \"first frame \" w; bad = 1 }
+	     NR > 1 && w < last - 1 { print \"shrank at \" \$1 \": \" w; bad = 1 }
+	     \$1 == 24 && w > 77 { print \"too early at 24: \" w; bad = 1 }
+	     \$1 >= 30 && (w < 79 || w > 81) { print \"not there at \" \$1 \": \" w; bad = 1 }
+	     { last = w } END { exit bad }" box
+'
+
+test_done
