@@ -102,7 +102,37 @@ test_expect_success 'changing one step'"'"'s zoom rewrites that step'"'"'s fragm
 
 if ! have_browser; then
 	test_skip "captured camera" "no chromium-headless-shell"
-	test_done
+	cat >text.html <<'EOF2'
+<!doctype html><body style="margin:8px;background:#fff;color:#000;font:13px sans-serif">
+<p>int main(void) { return printf("hello, world\\n") &lt; 0; }</p>
+<p>The quick brown fox jumps over the lazy dog. 0123456789</p>
+<p>Pack my box with five dozen liquor jugs; sphinx of black quartz.</p>
+<p>for (i = 0; i &lt; n; i++) sum += a[i] * b[i];</p>
+<p>Zoomed text must be drawn at the zoomed resolution.</p>
+EOF2
+
+test_expect_success 'zoomed text is as sharp as unzoomed text; an upscaled crop is not' '
+	frag flat "file://$TMP/text.html" "[]" \
+		"\"viewport\": {\"width\": 640, \"height\": 360}, \"video_size\": {\"width\": 640, \"height\": 360}" &&
+	frag zoomed "file://$TMP/text.html" "[]" \
+		"\"viewport\": {\"width\": 640, \"height\": 360}, \"video_size\": {\"width\": 640, \"height\": 360},
+		 \"zoom\": {\"z\": 2, \"cx\": 160, \"cy\": 90, \"transition_ms\": 0}" &&
+	$BIN/stepcap -o flat.mp4 flat.json && $BIN/stepcap -o zoomed.mp4 zoomed.json &&
+	ffmpeg -v error -sseof -0.1 -i flat.mp4 -frames:v 1 flat.png &&
+	ffmpeg -v error -sseof -0.1 -i zoomed.mp4 -frames:v 1 zoomed.png &&
+	# the same view made the old way: the unzoomed picture cropped, upscaled
+	ffmpeg -v error -i flat.png -vf "crop=320:180:0:0,scale=640:360:flags=bicubic" upscaled.png &&
+	native=$(sharpness flat.png 0 0 320 180) &&
+	zoomed=$(sharpness zoomed.png 0 0 640 360) &&
+	upscaled=$(sharpness upscaled.png 0 0 640 360) &&
+	echo "sharpness: unzoomed $native, zoomed $zoomed, upscaled crop $upscaled" &&
+	# the zoomed view holds twice the text in each direction, drawn, not stretched
+	awk -v n="$native" -v z="$zoomed" -v u="$upscaled" "BEGIN {
+		if (z < 0.8 * n) { print \"zoomed text is blurred\"; exit 1 }
+		if (u >= 0.8 * n) { print \"the measure cannot tell an upscaled crop\"; exit 1 } }"
+'
+
+test_done
 	exit
 fi
 
@@ -140,6 +170,36 @@ test_expect_success 'the zoom eases in over transition_ms, never shrinking back'
 	     \$1 == 24 && w > 77 { print \"too early at 24: \" w; bad = 1 }
 	     \$1 >= 30 && (w < 79 || w > 81) { print \"not there at \" \$1 \": \" w; bad = 1 }
 	     { last = w } END { exit bad }" box
+'
+
+cat >text.html <<'EOF2'
+<!doctype html><body style="margin:8px;background:#fff;color:#000;font:13px sans-serif">
+<p>int main(void) { return printf("hello, world\\n") &lt; 0; }</p>
+<p>The quick brown fox jumps over the lazy dog. 0123456789</p>
+<p>Pack my box with five dozen liquor jugs; sphinx of black quartz.</p>
+<p>for (i = 0; i &lt; n; i++) sum += a[i] * b[i];</p>
+<p>Zoomed text must be drawn at the zoomed resolution.</p>
+EOF2
+
+test_expect_success 'zoomed text is as sharp as unzoomed text; an upscaled crop is not' '
+	frag flat "file://$TMP/text.html" "[]" \
+		"\"viewport\": {\"width\": 640, \"height\": 360}, \"video_size\": {\"width\": 640, \"height\": 360}" &&
+	frag zoomed "file://$TMP/text.html" "[]" \
+		"\"viewport\": {\"width\": 640, \"height\": 360}, \"video_size\": {\"width\": 640, \"height\": 360},
+		 \"zoom\": {\"z\": 2, \"cx\": 160, \"cy\": 90, \"transition_ms\": 0}" &&
+	$BIN/stepcap -o flat.mp4 flat.json && $BIN/stepcap -o zoomed.mp4 zoomed.json &&
+	ffmpeg -v error -sseof -0.1 -i flat.mp4 -frames:v 1 flat.png &&
+	ffmpeg -v error -sseof -0.1 -i zoomed.mp4 -frames:v 1 zoomed.png &&
+	# the same view made the old way: the unzoomed picture cropped, upscaled
+	ffmpeg -v error -i flat.png -vf "crop=320:180:0:0,scale=640:360:flags=bicubic" upscaled.png &&
+	native=$(sharpness flat.png 0 0 320 180) &&
+	zoomed=$(sharpness zoomed.png 0 0 640 360) &&
+	upscaled=$(sharpness upscaled.png 0 0 640 360) &&
+	echo "sharpness: unzoomed $native, zoomed $zoomed, upscaled crop $upscaled" &&
+	# the zoomed view holds twice the text in each direction, drawn, not stretched
+	awk -v n="$native" -v z="$zoomed" -v u="$upscaled" "BEGIN {
+		if (z < 0.8 * n) { print \"zoomed text is blurred\"; exit 1 }
+		if (u >= 0.8 * n) { print \"the measure cannot tell an upscaled crop\"; exit 1 } }"
 '
 
 test_done
