@@ -200,6 +200,41 @@ test_expect_success 'auto: the same frames on every run, also under load' '
 	framesums loaded.mp4 >three && kill $load && test_cmp one three
 '
 
+cat >tour.json <<'EOF2'
+{"settings": {"viewport": {"width": 320, "height": 240}, "lead_in": 0.2, "tail": 0.3},
+ "steps": [{"id": "near", "url": "pattern.html", "narration": "Closer.",
+            "zoom": {"z": 2, "cx": 220, "cy": 160, "transition_ms": 300}},
+           {"id": "far", "url": "form.html", "narration": "Farther.",
+            "actions": [{"type": "click_selector", "selector": "#go"}]}]}
+EOF2
+
+build() {
+	make -C "$ROOT" --no-print-directory SPEC="$TMP/tour.json" OUT="$TMP/out" \
+		CACHE="$TMP/cache" "$@" >make.log 2>&1 || { cat make.log; return 1; }
+}
+
+test_expect_success 'make: the report shows where the camera went, a thumbnail per stop' '
+	build all report &&
+	jq -c ".camera" out/clip/near.json >stops && cat stops &&
+	test "$(jq length stops)" = 1 && test "$(jq ".[0].frame" stops)" = 9 &&
+	test "$(jq -c ".[0] | [.x, .y, .width, .height, .z]" stops)" = "[140,100,160,120,2]" &&
+	test "$(jq .camera out/clip/far.json)" = null &&
+	test_grep "report/near-camera-1.jpg" out/report.html &&
+	test_grep "camera 2.0&times; at 0:00: 160x120 at (140, 100)" out/report.html &&
+	! grep -q "far-camera" out/report.html &&
+	test "$(ffprobe -v error -show_entries stream=width -of csv=p=0 out/report/near-camera-1.jpg)" = 160
+'
+
+test_expect_success 'make ZOOM=auto recaptures only the step whose camera changes' '
+	touch before &&
+	build ZOOM=auto all &&
+	test -z "$(find out/clip/near.mp4 -newer before)" &&
+	test -n "$(find out/clip/far.mp4 -newer before)" &&
+	test "$(jq -c ".camera | length" out/clip/far.json)" -ge 1 &&
+	touch again && build ZOOM=auto all &&
+	test -z "$(find out/clip -newer again)"
+'
+
 cat >text.html <<'EOF2'
 <!doctype html><body style="margin:8px;background:#fff;color:#000;font:13px sans-serif">
 <p>int main(void) { return printf("hello, world\\n") &lt; 0; }</p>

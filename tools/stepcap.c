@@ -426,6 +426,29 @@ static void load_page(const struct step *s, struct capture *cap, struct events *
 	cursor_restore(cap);
 }
 
+/* Where the camera went, in video pixels, for the report: each stop's
+ * frame (within the clip) and the region the frame shows. */
+static cJSON *camera_json(const struct step *s, const struct camera *c, long frames)
+{
+	double kx = (double)s->video_width / s->width, ky = (double)s->video_height / s->height;
+	cJSON *list = cJSON_CreateArray(), *stop;
+	const struct camera_stop *st;
+	int i;
+
+	for (i = 0; i < c->stop_count; i++) {
+		st = &c->stops[i];
+		stop = cJSON_CreateObject();
+		cJSON_AddNumberToObject(stop, "frame", st->frame < frames ? st->frame : frames - 1);
+		cJSON_AddNumberToObject(stop, "z", round(st->view.scale * 1000) / 1000);
+		cJSON_AddNumberToObject(stop, "x", lround(st->view.x * kx));
+		cJSON_AddNumberToObject(stop, "y", lround(st->view.y * ky));
+		cJSON_AddNumberToObject(stop, "width", lround(st->view.width * kx));
+		cJSON_AddNumberToObject(stop, "height", lround(st->view.height * ky));
+		cJSON_AddItemToArray(list, stop);
+	}
+	return list;
+}
+
 static cJSON *meta_json(const struct step *s, long frames, long action_frames,
 			const struct frames *fr)
 {
@@ -448,6 +471,8 @@ static cJSON *meta_json(const struct step *s, long frames, long action_frames,
 	cJSON_AddNumberToObject(m, "screenshot_retries", fr->shot_retries);
 	cJSON_AddNumberToObject(m, "dropped_wait_frames", fr->dropped);
 	cJSON_AddStringToObject(m, "mode", s->mode);
+	if (fr->camera && fr->camera->enabled)
+		cJSON_AddItemToObject(m, "camera", camera_json(s, fr->camera, frames));
 	return m;
 }
 

@@ -69,6 +69,20 @@ void camera_view(const struct camera *c, const struct shot *s, struct view *v)
 	v->y = clamp(s->cy - v->height / 2, 0, c->height - v->height);
 }
 
+static void log_stop(struct camera *c)
+{
+	struct camera_stop *last;
+
+	/* a move cut short never arrived, and a full list keeps its end:
+	 * either way the new stop takes the last one's place */
+	if (c->stop_count == 0 || (c->stops[c->stop_count - 1].frame <= c->start &&
+				   c->stop_count < CAMERA_STOPS_MAX))
+		c->stop_count++;
+	last = &c->stops[c->stop_count - 1];
+	last->frame = c->start + c->transition_frames;
+	camera_view(c, &c->to, &last->view);
+}
+
 void camera_aim(struct camera *c, long frame, double z, double cx, double cy)
 {
 	struct shot now;
@@ -85,6 +99,7 @@ void camera_aim(struct camera *c, long frame, double z, double cx, double cy)
 	c->to.cx = cx;
 	c->to.cy = cy;
 	c->start = frame;
+	log_stop(c);
 }
 
 void camera_track(struct camera *c, long frame, const char *const *selectors,

@@ -22,6 +22,16 @@ struct shot {
  * by its start (a terminal: wide, its text on the left). */
 enum framing { FRAME_WHOLE, FRAME_START };
 
+/* Where the camera went: the view it arrived at, and the frame it did. */
+struct camera_stop {
+	long frame;
+	struct view view;
+};
+
+/* The stops a clip's meta file lists, at most: a long typing step moves
+ * the camera often, and the report shows one thumbnail per stop. */
+#define CAMERA_STOPS_MAX 16
+
 struct camera {
 	int enabled;
 	int follows;             /* the automatic camera: actions aim it */
@@ -41,6 +51,8 @@ struct camera {
 	struct view shown;       /* the view last given to the browser */
 	int overridden;          /* the browser has a viewport override */
 	long moves;              /* frames whose view differed from the last */
+	struct camera_stop stops[CAMERA_STOPS_MAX];
+	int stop_count;
 };
 
 /* Ease in and out: 0 at 0, 1 at 1, slow at both ends, monotonic. */
@@ -57,7 +69,8 @@ void camera_shot(const struct camera *c, long frame, struct shot *s);
 /* The view a shot gives, kept inside the viewport. */
 void camera_view(const struct camera *c, const struct shot *s, struct view *v);
 
-/* Move to shot, starting at frame from wherever the camera is then. */
+/* Move to shot, starting at frame from wherever the camera is then. The
+ * move is logged in stops, replacing the last when it had not arrived. */
 void camera_aim(struct camera *c, long frame, double z, double cx, double cy);
 
 /* Follow the first element of selectors (NULL-terminated; NULL: stop
