@@ -47,15 +47,23 @@ int main(void)
 	camera_shot(&c, 29, &s);
 	CHECK(s.z < 2);
 
-	/* a centre past the corner: the view slides back inside */
+	/* a centre past the corner, outside the view: the camera zooms out on
+	 * the way (over twice the time), and the view slides back inside */
 	camera_aim(&c, 30, 4, 320, 240);
+	CHECK(c.dip && c.duration == 60);
 	camera_shot(&c, 60, &s);
+	CHECK(s.z < 2);
+	camera_shot(&c, 90, &s);
 	camera_view(&c, &s, &v);
 	CHECK(near(v.x, 240) && near(v.y, 180) && near(v.width, 80));
 
+	/* a target inside the view: a plain move */
+	camera_aim(&c, 90, 4, 300, 230);
+	CHECK(!c.dip && c.duration == 30);
+
 	/* a new aim starts from where the picture is: no jump at its frame */
-	camera_aim(&c, 60, 2, 0, 0);
-	camera_shot(&c, 60, &s);
+	camera_aim(&c, 120, 2, 0, 0);
+	camera_shot(&c, 120, &s);
 	camera_view(&c, &s, &v);
 	CHECK(near(v.scale, 4) && near(v.x, 240) && near(v.y, 180));
 	camera_init(&c, NULL, 320, 240, 0);

@@ -15,6 +15,9 @@
  * typing along a line does not shake the picture. */
 #define TRACK_EVERY 6
 #define TRACK_MIDDLE 0.5
+/* How far a move to a distant target zooms out at its middle: this share
+ * of the way back to the full view. */
+#define DIP_SHARE 0.6
 /* A tracked element fills at most this share of the view. */
 #define FIT_SHARE 0.9
 
@@ -42,7 +45,7 @@ void camera_init(struct camera *c, struct page *page, int width, int height,
 	c->page = page;
 	c->width = width;
 	c->height = height;
-	c->transition_frames = transition_frames;
+	c->transition_frames = c->duration = transition_frames;
 	c->from.z = c->to.z = 1;
 	c->from.cx = c->to.cx = width / 2.0;
 	c->from.cy = c->to.cy = height / 2.0;
@@ -50,11 +53,12 @@ void camera_init(struct camera *c, struct page *page, int width, int height,
 
 void camera_shot(const struct camera *c, long frame, struct shot *s)
 {
-	double t = c->transition_frames > 0 ?
-		   (double)(frame - c->start) / c->transition_frames : 1;
+	double t = c->duration > 0 ? (double)(frame - c->start) / c->duration : 1;
 	double k = camera_ease(t);
 
 	s->z = c->from.z + (c->to.z - c->from.z) * k;
+	if (c->dip)
+		s->z = 1 + (s->z - 1) * (1 - DIP_SHARE * sin(M_PI * k));
 	s->cx = c->from.cx + (c->to.cx - c->from.cx) * k;
 	s->cy = c->from.cy + (c->to.cy - c->from.cy) * k;
 }
@@ -79,7 +83,7 @@ static void log_stop(struct camera *c)
 				   c->stop_count < CAMERA_STOPS_MAX))
 		c->stop_count++;
 	last = &c->stops[c->stop_count - 1];
-	last->frame = c->start + c->transition_frames;
+	last->frame = c->start + c->duration;
 	camera_view(c, &c->to, &last->view);
 }
 
@@ -99,6 +103,9 @@ void camera_aim(struct camera *c, long frame, double z, double cx, double cy)
 	c->to.cx = cx;
 	c->to.cy = cy;
 	c->start = frame;
+	c->dip = now.z > 1 && c->to.z > 1 &&
+		 (cx < v.x || cx > v.x + v.width || cy < v.y || cy > v.y + v.height);
+	c->duration = c->dip ? 2 * c->transition_frames : c->transition_frames;
 	log_stop(c);
 }
 

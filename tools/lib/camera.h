@@ -38,6 +38,8 @@ struct camera {
 	int width, height;       /* the viewport */
 	struct shot from, to;    /* the move under way: from, at frame start, to */
 	long start;
+	long duration;           /* frames the move under way takes */
+	int dip;                 /* it zooms out on the way (a distant target) */
 	long transition_frames;  /* frames one move takes */
 	double zoom;             /* the automatic camera's zoom */
 	/* the automatic camera: the first of these selectors with a box is
@@ -69,7 +71,9 @@ void camera_shot(const struct camera *c, long frame, struct shot *s);
 /* The view a shot gives, kept inside the viewport. */
 void camera_view(const struct camera *c, const struct shot *s, struct view *v);
 
-/* Move to shot, starting at frame from wherever the camera is then. The
+/* Move to shot, starting at frame from wherever the camera is then. A
+ * zoomed camera going to a target outside its view zooms out on the way
+ * and back in, over twice the time, so the viewer sees where it goes. The
  * move is logged in stops, replacing the last when it had not arrived. */
 void camera_aim(struct camera *c, long frame, double z, double cx, double cy);
 
