@@ -172,23 +172,31 @@ cat >form.html <<'EOF2'
   border:4px solid #00f;outline:none">
 EOF2
 
-test_expect_success 'auto: the camera frames the button clicked, then the field typed into' '
+test_expect_success 'auto: the camera frames the button clicked, then the field typed into, then the full page' '
 	frag follow "file://$TMP/form.html" "[
 		{\"type\": \"click_selector\", \"selector\": \"#go\"},
 		{\"type\": \"pause\", \"duration\": 1},
 		{\"type\": \"type_text\", \"selector\": \"#name\", \"text\": \"camera\"},
 		{\"type\": \"pause\", \"duration\": 1}]" \
 		"\"viewport\": {\"width\": 640, \"height\": 360}, \"video_size\": {\"width\": 640, \"height\": 360},
-		 \"zoom\": {\"auto\": true, \"z\": 2}" &&
+		 \"tail\": 1.5, \"zoom\": {\"auto\": true, \"z\": 2}" &&
 	$BIN/stepcap -m follow.meta -o follow.mp4 follow.json &&
 	boxes follow.mp4 640 360 red >red &&
 	boxes follow.mp4 640 360 blue >blue &&
 	# after the click and the move (0.6 s): the button at twice its size
 	# in the corner the view is kept inside (60x30 -> 120x60 at 40, 40)
 	awk "\$1 == 40 { w = \$4 - \$2; h = \$5 - \$3 } END { if (w < 118 || w > 122 || h < 58 || h > 62) { print w, h; exit 1 } }" red &&
-	# at the end: the field (172 wide with padding and border) at twice its size
-	tail -n 1 blue >last &&
-	awk "{ w = \$4 - \$2; if (w < 340 || w > 348) { print w; exit 1 } }" last
+	# where the camera stopped for the typing: the field (172 wide with
+	# padding and border) at twice its size
+	stop=$(jq ".camera[1].frame" follow.meta) &&
+	awk -v f="$stop" "\$1 == f" blue >typing &&
+	awk "{ w = \$4 - \$2; if (w < 340 || w > 348) { print w; exit 1 } }" typing &&
+	# the step ends on the full view, as the next one starts: the button
+	# at its own size and place
+	test "$(jq ".camera | length" follow.meta)" = 3 &&
+	tail -n 1 red >last &&
+	awk "{ if (\$2 < 19 || \$2 > 21 || \$3 < 19 || \$3 > 21 || \$4 < 79 || \$4 > 81 ||
+		   \$5 < 49 || \$5 > 51) { print; exit 1 } }" last
 '
 
 test_expect_success 'auto: the same frames on every run, also under load' '

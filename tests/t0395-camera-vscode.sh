@@ -1,7 +1,7 @@
 #!/bin/bash
 # The automatic camera in a real code-server: while code is typed the
 # frames show the typed line enlarged; while a command runs, the terminal
-# and its output, enlarged.
+# and its output, enlarged; each step ends on the full view.
 . "$(dirname "$0")/test-lib.sh"
 . "$ROOT/tests/capture-lib.sh"
 . "$ROOT/tests/vscode-lib.sh"
@@ -53,13 +53,22 @@ test_expect_success 'make records the tour with ZOOM=auto' '
 # 18 px text reads as words 13-17 px high (the panel's 11 px titles, 8);
 # zoomed twice, 26-34
 test_expect_success 'while typing, the typed line fills the frame at twice its size' '
-	words out/clip/code.mp4 -1 >code.txt && cat code.txt &&
+	# the last frame of the actions: with a short tail the camera goes back
+	# to the full view from the next one on
+	words out/clip/code.mp4 "$(jq ".action_frames - 1" out/clip/code.json)" >code.txt &&
+	cat code.txt &&
 	awk "\$2 ~ /puts|camera/ && \$1 >= 24 { found = 1 } END { exit !found }" code.txt
 '
 
 test_expect_success 'while the command runs, the terminal and its output, enlarged' '
-	words out/clip/run.mp4 -1 >run.txt && cat run.txt &&
+	words out/clip/run.mp4 "$(jq ".action_frames - 1" out/clip/run.json)" >run.txt &&
+	cat run.txt &&
 	awk "\$2 ~ /zoomed|camera/ && \$1 >= 24 { found = 1 } END { exit !found }" run.txt
+'
+
+test_expect_success 'each step ends on the full view: the panel titles at their own size' '
+	words out/clip/run.mp4 -1 >end.txt && cat end.txt &&
+	awk "\$2 == \"TERMINAL\" && \$1 <= 12 { found = 1 } END { exit !found }" end.txt
 '
 
 test_done

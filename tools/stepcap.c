@@ -635,6 +635,10 @@ static cJSON *record_step(struct session *ss, const struct step *s, struct encod
 	 * an empty clip is no video at all */
 	if (total < 1)
 		total = 1;
+	/* the next clip starts on the full view: this one ends on it, held
+	 * for half a second when the tail leaves room */
+	if (ss->camera.follows)
+		camera_end(&ss->camera, ss->frames.recorded, total, s->fps / 2);
 	record_until(cap, total);
 	encoder_finish(enc);
 	return meta_json(s, total, action_frames, &ss->frames);

@@ -180,6 +180,23 @@ static void follow(struct camera *c, long frame)
 	camera_aim(c, frame, z, cx, cy);
 }
 
+void camera_end(struct camera *c, long now, long total, long hold)
+{
+	long start = total - hold - c->transition_frames;
+	struct shot s;
+
+	c->track = NULL;
+	if (start < now)
+		start = now;
+	if (start < c->start + c->duration)
+		start = c->start + c->duration;
+	camera_shot(c, start, &s);
+	/* already there: nothing to log */
+	if (s.z == 1)
+		return;
+	camera_aim(c, start, 1, c->width / 2.0, c->height / 2.0);
+}
+
 /* The override's position counts in document pixels: add the scroll. */
 static void page_scroll(struct camera *c, double *x, double *y)
 {

@@ -87,6 +87,11 @@ void camera_track(struct camera *c, long frame, const char *const *selectors,
  * (page->err says why). */
 int camera_find(struct page *page, const char *const *selectors, double box[4]);
 
+/* The automatic camera's last move: back to the full view, to be there
+ * hold frames before the clip's total frames end, and not before frame
+ * now nor before the move under way has arrived. */
+void camera_end(struct camera *c, long now, long total, long hold);
+
 /* Give the browser the view of recorded frame, when it changed. Returns
  * whether it did (the next picture must be a new one). */
 int camera_apply(struct camera *c, long frame);
