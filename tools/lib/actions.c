@@ -588,7 +588,9 @@ void scroll_check(const char *id, const cJSON *scroll)
  * loads. Other actions (pauses, keys, scrolls) leave it where it is. */
 static void aim_for(struct capture *cap, const char *type, const cJSON *a)
 {
-	/* typing without a selector goes where the focus is */
+	/* typing without a selector goes where the focus is: in VS Code's
+	 * editor its caret (the focused element there is a hidden one), in
+	 * Quick Open or a page's field, the field */
 	static const char *const typing[] = { VSCODE_CARET, ":focus", NULL };
 	struct camera *c = cap->frames->camera;
 	long frame = cap->frames->recorded;

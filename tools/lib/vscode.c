@@ -36,7 +36,9 @@ static const char *const terminal_inputs[] = {
 	NULL,
 };
 
-const char *const vscode_caret_targets[] = { VSCODE_CARET, NULL };
+const char *const vscode_caret_targets[] = {
+	VSCODE_CARET, ".editor-group-container.active .monaco-editor .view-lines", NULL
+};
 const char *const vscode_terminal_targets[] = {
 	".terminal-wrapper.active .xterm-screen", ".xterm .xterm-screen", NULL
 };

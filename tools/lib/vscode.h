@@ -23,8 +23,7 @@ void vscode_dismiss_popups(struct capture *cap, const cJSON *a);
 /* Where the camera looks in VS Code: the caret in the focused editor (its
  * line is what is being typed), else the active editor's text; the active
  * terminal. NULL-terminated selector lists, first match wins. */
-#define VSCODE_CARET ".monaco-editor.focused .cursors-layer .cursor", \
-	".editor-group-container.active .monaco-editor .view-lines"
+#define VSCODE_CARET ".monaco-editor.focused .cursors-layer .cursor"
 extern const char *const vscode_caret_targets[];
 extern const char *const vscode_terminal_targets[];
 
