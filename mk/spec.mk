@@ -6,15 +6,16 @@
 SPEC_STAMP := $(OUT)/.spec-split
 
 # ZOOM=off|auto|mobile: the camera, over the spec's settings.zoom. Its
-# value is kept in a file rewritten only when it changes, so a new value
-# splits the spec again and only the steps whose camera moved recapture.
+# value is kept in a file rewritten only when it changes (nothing else is
+# written, so an unchanged build touches nothing), so a new value splits
+# the spec again and only the steps whose camera moved recapture.
 ZOOM ?=
 ifneq ($(filter-out off auto mobile,$(ZOOM)),)
 $(error ZOOM=$(ZOOM) is not a camera mode: use off, auto or mobile)
 endif
 ZOOM_STAMP := $(OUT)/.zoom
 $(ZOOM_STAMP): FORCE | $(OUT)/
-	$(Q)printf '%s\n' '$(ZOOM)' >$@.tmp && { cmp -s $@.tmp $@ && rm -f $@.tmp || mv -f $@.tmp $@; }
+	$(Q)[ "$$(cat $@ 2>/dev/null)" = '$(ZOOM)' ] && [ -e $@ ] || printf '%s\n' '$(ZOOM)' >$@
 .PHONY: FORCE
 FORCE:
 
