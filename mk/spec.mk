@@ -5,10 +5,24 @@
 
 SPEC_STAMP := $(OUT)/.spec-split
 
+# ZOOM=off|auto|mobile: the camera, over the spec's settings.zoom. Its
+# value is kept in a file rewritten only when it changes (nothing else is
+# written, so an unchanged build touches nothing), so a new value splits
+# the spec again and only the steps whose camera moved recapture.
+ZOOM ?=
+ifneq ($(filter-out off auto mobile,$(ZOOM)),)
+$(error ZOOM=$(ZOOM) is not a camera mode: use off, auto or mobile)
+endif
+ZOOM_STAMP := $(OUT)/.zoom
+$(ZOOM_STAMP): FORCE | $(OUT)/
+	$(Q)[ "$$(cat $@ 2>/dev/null)" = '$(ZOOM)' ] && [ -e $@ ] || printf '%s\n' '$(ZOOM)' >$@
+.PHONY: FORCE
+FORCE:
+
 # A missing SPEC still reaches spec2req, which says so in its own words.
-$(SPEC_STAMP): $(wildcard $(SPEC)) $(BIN)/spec2req | $(OUT)/
+$(SPEC_STAMP): $(wildcard $(SPEC)) $(BIN)/spec2req $(ZOOM_STAMP) | $(OUT)/
 	$(call say,SPLIT,$(SPEC))
-	$(Q)$(BIN)/spec2req -b $(BACKEND) -o $(OUT) $(SPEC)
+	$(Q)$(BIN)/spec2req -b $(BACKEND) -z '$(ZOOM)' -o $(OUT) $(SPEC)
 	$(Q)touch $@
 
 $(OUT)/steps.mk $(OUT)/mux.json: $(SPEC_STAMP) ;

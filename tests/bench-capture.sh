@@ -3,7 +3,8 @@
 # second, and the share of frames that reused the previous picture, for a
 # narrated hold (a still page under ten seconds of narration: most of a
 # tour) and a busy step (clicks, typing, scrolling), at 1280x720 and
-# 1920x1080; and, as the floor a hold cannot beat, ffmpeg alone encoding
+# 1920x1080, each with the camera off and on (the hold zoomed 2x, the busy
+# step followed by the automatic camera); and, as the floor a hold cannot beat, ffmpeg alone encoding
 # the hold's frames with the same parameters. Every figure is printed beside
 # its ratio to the 1280x720 hold measured in this same run, never against a
 # number from elsewhere.
@@ -17,14 +18,15 @@ make --no-print-directory -s tools >/dev/null
 
 ffmpeg -v error -f lavfi -i anullsrc=r=24000:cl=mono -t 10 "$WORK/narration.wav"
 
-# fragment NAME WIDTH HEIGHT PAGE ACTIONS: a capture fragment like spec2req's
+# fragment NAME WIDTH HEIGHT PAGE ACTIONS [ZOOM]: a capture fragment like spec2req's
 fragment() {
 	jq -n --arg id "$1" --arg url "file://$ROOT/specs/demo/$4" \
-		--argjson w "$2" --argjson h "$3" --argjson actions "$5" '
+		--argjson w "$2" --argjson h "$3" --argjson actions "$5" --argjson zoom "${6:-null}" '
 		{id: $id, url: $url, fps: 30,
 		 viewport: {width: $w, height: $h}, video_size: {width: $w, height: $h},
 		 lead_in: 0.5, tail: 1.0, timeout: 30, max_retries: 0,
-		 mode: "independent", actions: $actions}' >"$WORK/$1.json"
+		 mode: "independent", actions: $actions} +
+		(if $zoom then {zoom: $zoom} else {} end)' >"$WORK/$1.json"
 }
 
 HOLD='[{"type": "wait_for_load"}, {"type": "pause", "duration": 2}]'
@@ -50,19 +52,32 @@ measure() {
 		"$(jq '.reused_frames / .frames' "$WORK/$1.meta")"
 }
 
+ZOOM='{"z": 2, "transition_ms": 600}'
+AUTO='{"auto": true, "z": 2}'
 fragment hold-720 1280 720 index.html "$HOLD"
+fragment hold-720-zoom 1280 720 index.html "$HOLD" "$ZOOM"
 fragment busy-720 1280 720 signup.html "$BUSY"
+fragment busy-720-auto 1280 720 signup.html "$BUSY" "$AUTO"
 fragment hold-1080 1920 1080 index.html "$HOLD"
+fragment hold-1080-zoom 1920 1080 index.html "$HOLD" "$ZOOM"
 fragment busy-1080 1920 1080 signup.html "$BUSY"
+fragment busy-1080-auto 1920 1080 signup.html "$BUSY" "$AUTO"
 
-printf 'bench: capture speed, one clip at a time (reused: frames repeating the last picture)\n'
+printf 'bench: capture speed, one clip at a time (reused: frames repeating the last picture;\n'
+printf '       camera: speed with the camera on over the same clip with it off)\n'
 base=
-for name in hold-720 busy-720 hold-1080 busy-1080; do
+for name in hold-720 hold-720-zoom busy-720 busy-720-auto \
+	    hold-1080 hold-1080-zoom busy-1080 busy-1080-auto; do
 	read -r video wall reused <<<"$(measure "$name")"
 	speed=$(calc "$video / $wall")
 	[ -n "$base" ] || base=$speed
-	printf '  %-10s %6.2f video s per wall s (%4.1f s in %5.2f s)  reused %5.1f%%  ratio %.4f\n' \
-		"$name" "$speed" "$video" "$wall" "$(calc "$reused * 100")" "$(calc "$speed / $base")"
+	case $name in
+	*-zoom|*-auto) camera=$(printf '  camera %.4f' "$(calc "$speed / $off")") ;;
+	*) camera= off=$speed ;;
+	esac
+	printf '  %-14s %6.2f video s per wall s (%4.1f s in %5.2f s)  reused %5.1f%%  ratio %.4f%s\n' \
+		"$name" "$speed" "$video" "$wall" "$(calc "$reused * 100")" "$(calc "$speed / $base")" \
+		"$camera"
 done
 
 # the floor: the 1280x720 hold's picture, as many times as it has frames,
@@ -76,5 +91,5 @@ for _ in $(seq "$count"); do cat "$WORK/still.jpg"; done |
 t1=$(now)
 wall=$(calc "$t1 - $t0")
 speed=$(calc "$count / 30 / $wall")
-printf '  %-10s %6.2f video s per wall s (%4.1f s in %5.2f s)  encoder alone     ratio %.4f\n' \
+printf '  %-14s %6.2f video s per wall s (%4.1f s in %5.2f s)  encoder alone     ratio %.4f\n' \
 	"ffmpeg-720" "$speed" "$(calc "$count / 30")" "$wall" "$(calc "$speed / $base")"

@@ -41,6 +41,15 @@ test_expect_success '--opt=value forms, and --dry-run asks for the narration onl
 	tail -n 3 args >actual && test_cmp expect actual
 '
 
+test_expect_success '--zoom becomes ZOOM=, and only a camera mode is taken' '
+	mapped specs/tour.json --zoom mobile &&
+	tail -n 2 args >actual && printf "%s\n" ZOOM=mobile all >expect &&
+	test_cmp expect actual &&
+	mapped specs/tour.json --zoom=auto && grep -x ZOOM=auto args &&
+	test_must_fail 2 mapped specs/tour.json --zoom 3x 2>err &&
+	test_grep "^record-tour: --zoom \"3x\": use off, auto or mobile" err
+'
+
 test_expect_success 'text meant for a shell stays one argument' '
 	test_must_fail 2 mapped specs/tour.json --colab-drive-path "\$(touch pwned); x" 2>err &&
 	test_grep "make would read" err && test ! -e pwned &&

@@ -1,6 +1,6 @@
 /* spec2req - validate a tour spec and split it into per-step fragments
  *
- * usage: spec2req [-b backend] [-o outdir] spec.json
+ * usage: spec2req [-b backend] [-z off|auto|mobile] [-o outdir] spec.json
  *
  * Without -o it only validates. With -o it writes, each only when its
  * content changed (so make sees untouched steps as up to date):
@@ -11,7 +11,8 @@
  *   outdir/steps.mk           the step list, included by the Makefile
  *   outdir/vscode.json        the local code-server the steps open and the
  *                             recording profile (only when they open one)
- * Nothing is written unless the whole spec is valid.
+ * Nothing is written unless the whole spec is valid. -z sets the camera
+ * mode over settings.zoom (an empty value: the spec's).
  *
  * A segments spec becomes steps in the spec's order: a demo segment is a
  * step, a slides segment gets step/ID/slides.json (its images and timing)
@@ -50,12 +51,21 @@
 #include "vscodeprofile.h"
 
 static const char *spec_path;
+/* -z: the camera mode, over settings.zoom */
+static const char *zoom_mode;
+
+/* The automatic camera's zoom, and mobile's: 15 % closer, at most 3x
+ * (never less than the spec asked for). */
+#define AUTO_ZOOM 2.0
+#define MOBILE_FACTOR 1.15
+#define MOBILE_MAX 3.0
 /* -b colab-f5: the reference voice, read once */
 static struct f5_voice *f5_voice;
 
 static void usage(FILE *f, int code)
 {
-	fprintf(f, "usage: %s [-b local|colab|colab-f5] [-o outdir] [-r reqdir -c cachedir] spec.json\n"
+	fprintf(f, "usage: %s [-b local|colab|colab-f5] [-z off|auto|mobile] [-o outdir]\n"
+		"                [-r reqdir -c cachedir] spec.json\n"
 		"  validate a tour spec; with -o, write its per-step fragments and steps.mk\n"
 		"  with -r, also the Colab job for the steps whose audio is missing\n"
 		"exit: 0 ok, 2 invalid spec or usage (nothing written), 4 I/O error\n", argv0);
@@ -134,6 +144,39 @@ static cJSON *video_fragment(const cJSON *spec)
 	return f;
 }
 
+static double mobile_zoom(double z)
+{
+	double closer = z * MOBILE_FACTOR, cap = z > MOBILE_MAX ? z : MOBILE_MAX;
+
+	return closer < cap ? closer : cap;
+}
+
+/* The step's camera: its own zoom object in every mode; with auto or
+ * mobile, the automatic camera for the steps without one. Off by default.
+ * Only the steps whose camera changes get a new fragment. */
+static void add_zoom(cJSON *f, const cJSON *step, const cJSON *settings)
+{
+	const char *mode = zoom_mode ? zoom_mode : json_str(settings, "zoom", "off");
+	const cJSON *own = cJSON_GetObjectItemCaseSensitive(step, "zoom");
+	int mobile = !strcmp(mode, "mobile");
+	cJSON *z, *zv;
+
+	if (own) {
+		z = cJSON_Duplicate(own, 1);
+		zv = cJSON_GetObjectItemCaseSensitive(z, "z");
+		if (mobile && zv)
+			cJSON_SetNumberValue(zv, mobile_zoom(zv->valuedouble));
+		else if (mobile)
+			cJSON_AddNumberToObject(z, "z", mobile_zoom(AUTO_ZOOM));
+	} else if (strcmp(mode, "off")) {
+		z = cJSON_CreateObject();
+		cJSON_AddBoolToObject(z, "auto", 1);
+		cJSON_AddNumberToObject(z, "z", mobile ? mobile_zoom(AUTO_ZOOM) : AUTO_ZOOM);
+	} else
+		return;
+	cJSON_AddItemToObject(f, "zoom", z);
+}
+
 static cJSON *cap_fragment(const cJSON *spec, const cJSON *step, const cJSON *settings,
 			   const char *spec_dir)
 {
@@ -162,6 +205,7 @@ static cJSON *cap_fragment(const cJSON *spec, const cJSON *step, const cJSON *se
 	add_copy(f, step, "actions");
 	add_copy(f, step, "scroll");
 	add_copy(f, step, "assertions");
+	add_zoom(f, step, settings);
 	if (!cJSON_GetObjectItemCaseSensitive(f, "actions"))
 		cJSON_AddItemToObject(f, "actions", cJSON_CreateArray());
 	return f;
@@ -715,8 +759,11 @@ int main(int argc, char *argv[])
 	char *spec_dir;
 
 	argv0 = "spec2req";
-	while ((opt = getopt(argc, argv, "b:c:o:r:h")) != -1) {
+	while ((opt = getopt(argc, argv, "b:c:o:r:z:h")) != -1) {
 		switch (opt) {
+		case 'z':
+			zoom_mode = *optarg ? optarg : NULL;
+			break;
 		case 'c':
 			cachedir = optarg;
 			break;
@@ -741,6 +788,9 @@ int main(int argc, char *argv[])
 	engine = backend_engine(backend);
 	if (!engine)
 		die(EXIT_USAGE, "unknown backend \"%s\": use local, colab or colab-f5", backend);
+	if (zoom_mode && strcmp(zoom_mode, "off") && strcmp(zoom_mode, "auto") &&
+	    strcmp(zoom_mode, "mobile"))
+		die(EXIT_USAGE, "-z \"%s\": the camera is off, auto or mobile", zoom_mode);
 	if (reqdir && (!outdir || !cachedir || strcmp(backend, "local") == 0))
 		die(EXIT_USAGE, "-r needs -o, -c and a Colab backend (-b colab or -b colab-f5)");
 	spec_path = argv[optind];

@@ -30,6 +30,7 @@
 #include "actions.h"
 #include "assertions.h"
 #include "browser.h"
+#include "camera.h"
 #include "caret.h"
 #include "cdp.h"
 #include "child.h"
@@ -43,6 +44,7 @@
 #include "stepid.h"
 #include "timing.h"
 #include "util.h"
+#include "vscode.h"
 #include "wav.h"
 
 /* Browsers started before giving up on one whose renderer stalls. */
@@ -57,11 +59,19 @@
 /* What a failed attempt printed, kept for its reason file. */
 #define REASON_MAX 8192
 
+/* A step's camera, as the fragment gives it (centre in video pixels). */
+struct zoom {
+	int on, automatic;
+	double z, cx, cy, transition_ms;
+	const char *focus, *selector;
+};
+
 struct step {
 	const char *id, *url, *preloader, *mode;
 	int fps, width, height, video_width, video_height, max_retries, cursor;
 	double lead_in, tail, timeout, max_wait;
 	const cJSON *actions, *scroll, *assertions;
+	struct zoom zoom;
 	struct video_settings video;
 	cJSON *root;
 	/* where its outputs go */
@@ -180,6 +190,52 @@ static void read_video(const cJSON *root, struct step *s)
 		die(EXIT_USAGE, "steps[%s].video%s", s->id, why);
 }
 
+static double zoom_number(const cJSON *zoom, const struct step *s, const char *name,
+			  double lo, double hi, double fallback)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(zoom, name);
+
+	if (!v)
+		return fallback;
+	if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble) || v->valuedouble < lo ||
+	    v->valuedouble > hi)
+		die(EXIT_USAGE, "steps[%s].zoom.%s: must be a number from %g to %g", s->id,
+		    name, lo, hi);
+	return v->valuedouble;
+}
+
+/* The camera: {"z", "cx", "cy", "transition_ms", "focus", "selector"},
+ * or {"auto": true, "z"} for the one that follows the actions. */
+static void read_zoom(const cJSON *root, struct step *s)
+{
+	const cJSON *zoom = cJSON_GetObjectItemCaseSensitive(root, "zoom");
+	const cJSON *v;
+	struct zoom *z = &s->zoom;
+
+	if (!zoom || cJSON_IsNull(zoom))
+		return;
+	if (!cJSON_IsObject(zoom))
+		die(EXIT_USAGE, "steps[%s].zoom: must be an object", s->id);
+	z->on = 1;
+	v = cJSON_GetObjectItemCaseSensitive(zoom, "auto");
+	if (v && !cJSON_IsBool(v))
+		die(EXIT_USAGE, "steps[%s].zoom.auto: must be true or false", s->id);
+	z->automatic = cJSON_IsTrue(v);
+	z->z = zoom_number(zoom, s, "z", 1, 4, 2);
+	z->cx = zoom_number(zoom, s, "cx", 0, s->video_width, s->video_width / 2.0);
+	z->cy = zoom_number(zoom, s, "cy", 0, s->video_height, s->video_height / 2.0);
+	z->transition_ms = zoom_number(zoom, s, "transition_ms", 0, 10000, 600);
+	z->focus = json_str(zoom, "focus", NULL);
+	if (z->focus && strcmp(z->focus, "full") && strcmp(z->focus, "editor") &&
+	    strcmp(z->focus, "terminal"))
+		die(EXIT_USAGE, "steps[%s].zoom.focus: \"%s\" is not full, editor or terminal",
+		    s->id, z->focus);
+	v = cJSON_GetObjectItemCaseSensitive(zoom, "selector");
+	if (v && (!cJSON_IsString(v) || !*v->valuestring))
+		die(EXIT_USAGE, "steps[%s].zoom.selector: must be a CSS selector", s->id);
+	z->selector = v ? v->valuestring : NULL;
+}
+
 /* Read the fragment spec2req wrote. It was validated there; checking again
  * costs little and turns a stale or hand-written fragment into a clear
  * error rather than a strange clip. */
@@ -229,6 +285,7 @@ static void read_step(const char *path, struct step *s)
 		die(EXIT_USAGE, "steps[%s].cursor: must be true or false", s->id);
 	s->cursor = !v || cJSON_IsTrue(v);
 	read_video(root, s);
+	read_zoom(root, s);
 	s->preloader = json_str(root, "preloader_selector", NULL);
 	s->mode = json_str(root, "mode", "independent");
 	if (strcmp(s->mode, "independent") && strcmp(s->mode, "continuous"))
@@ -355,6 +412,29 @@ static void load_page(const struct step *s, struct capture *cap, struct events *
 	cursor_restore(cap);
 }
 
+/* Where the camera went, in video pixels, for the report: each stop's
+ * frame (within the clip) and the region the frame shows. */
+static cJSON *camera_json(const struct step *s, const struct camera *c, long frames)
+{
+	double kx = (double)s->video_width / s->width, ky = (double)s->video_height / s->height;
+	cJSON *list = cJSON_CreateArray(), *stop;
+	const struct camera_stop *st;
+	int i;
+
+	for (i = 0; i < c->stop_count; i++) {
+		st = &c->stops[i];
+		stop = cJSON_CreateObject();
+		cJSON_AddNumberToObject(stop, "frame", st->frame < frames ? st->frame : frames - 1);
+		cJSON_AddNumberToObject(stop, "z", round(st->view.scale * 1000) / 1000);
+		cJSON_AddNumberToObject(stop, "x", lround(st->view.x * kx));
+		cJSON_AddNumberToObject(stop, "y", lround(st->view.y * ky));
+		cJSON_AddNumberToObject(stop, "width", lround(st->view.width * kx));
+		cJSON_AddNumberToObject(stop, "height", lround(st->view.height * ky));
+		cJSON_AddItemToArray(list, stop);
+	}
+	return list;
+}
+
 static cJSON *meta_json(const struct step *s, long frames, long action_frames,
 			const struct frames *fr)
 {
@@ -377,6 +457,8 @@ static cJSON *meta_json(const struct step *s, long frames, long action_frames,
 	cJSON_AddNumberToObject(m, "screenshot_retries", fr->shot_retries);
 	cJSON_AddNumberToObject(m, "dropped_wait_frames", fr->dropped);
 	cJSON_AddStringToObject(m, "mode", s->mode);
+	if (fr->camera && fr->camera->enabled)
+		cJSON_AddItemToObject(m, "camera", camera_json(s, fr->camera, frames));
 	return m;
 }
 
@@ -413,6 +495,7 @@ struct session {
 	struct frames frames;
 	struct page page;
 	struct capture cap;
+	struct camera camera;
 	struct cdp *cdp;
 	const char *faildir;
 	int attempt;
@@ -461,6 +544,57 @@ static void open_browser(struct session *ss, const struct step *s)
 	}
 }
 
+/* Find where a fixed camera looks: 1 found, 0 not (a warning, and the
+ * full view). A selector the page cannot parse is bad input. */
+static int find_target(struct session *ss, const struct step *s, const char *const *sels,
+		       const char *what, double *x, double *y)
+{
+	double box[4];
+	int found = camera_find(&ss->page, sels, box);
+
+	if (found < 0)
+		die(EXIT_USAGE, "step %s: zoom.%s: invalid selector: %s", s->id, what,
+		    ss->page.err);
+	if (!found) {
+		warn("step %s: zoom.%s: nothing on the page matches; showing the full view",
+		     s->id, what);
+		return 0;
+	}
+	*x = box[0] + box[2] / 2;
+	*y = box[1] + box[3] / 2;
+	return 1;
+}
+
+/* Aim the step's camera, once its page is there. A fixed camera looks at
+ * the selector's element, else the focus found on the page, else the
+ * given centre (default: the middle), from the clip's first frame on; the
+ * automatic one follows the actions (actions_run). */
+static void aim_camera(struct session *ss, const struct step *s, struct camera *cam)
+{
+	const struct zoom *z = &s->zoom;
+	const char *one[2] = { z->selector, NULL };
+	double cx = z->cx * s->width / s->video_width, cy = z->cy * s->height / s->video_height;
+	int found = 1;
+
+	camera_init(cam, &ss->page, s->width, s->height,
+		    lround(z->transition_ms * s->fps / 1000));
+	/* "full" is the whole page, whatever else is given */
+	if (!z->on || (z->focus && !strcmp(z->focus, "full")))
+		return;
+	cam->enabled = 1;
+	cam->zoom = z->z;
+	if ((cam->follows = z->automatic))
+		return;
+	if (z->selector)
+		found = find_target(ss, s, one, "selector", &cx, &cy);
+	else if (z->focus && !strcmp(z->focus, "editor"))
+		found = find_target(ss, s, vscode_caret_targets, "focus", &cx, &cy);
+	else if (z->focus && !strcmp(z->focus, "terminal"))
+		found = find_target(ss, s, vscode_terminal_targets, "focus", &cx, &cy);
+	if (found)
+		camera_aim(cam, 0, z->z, cx, cy);
+}
+
 /* Record one step into enc, its page already loaded; returns its meta. */
 static cJSON *record_step(struct session *ss, const struct step *s, struct encoder *enc)
 {
@@ -470,6 +604,10 @@ static cJSON *record_step(struct session *ss, const struct step *s, struct encod
 	encoder_start(enc, s->clip, s->fps, &s->video, s->video_width != s->width ||
 		      s->video_height != s->height, s->video_width, s->video_height);
 	frames_begin_clip(&ss->frames, enc);
+	if (ss->camera.page)
+		camera_reset(&ss->camera);
+	aim_camera(ss, s, &ss->camera);
+	ss->frames.camera = &ss->camera;
 	actions_run(cap, s->actions);
 	if (s->scroll)
 		scroll_run(cap, s->scroll);
@@ -483,6 +621,10 @@ static cJSON *record_step(struct session *ss, const struct step *s, struct encod
 	 * an empty clip is no video at all */
 	if (total < 1)
 		total = 1;
+	/* the next clip starts on the full view: this one ends on it, held
+	 * for half a second when the tail leaves room */
+	if (ss->camera.follows)
+		camera_end(&ss->camera, ss->frames.recorded, total, s->fps / 2);
 	record_until(cap, total);
 	encoder_finish(enc);
 	return meta_json(s, total, action_frames, &ss->frames);

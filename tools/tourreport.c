@@ -31,13 +31,26 @@
 #include "wav.h"
 
 #define THUMB_WIDTH 320
+#define CAMERA_THUMB_WIDTH 160
 #define SHEET_COLUMNS 5
+/* camera stops shown per step, at most (stepcap lists up to 16) */
+#define CAMERA_STOPS 16
+
+/* Where a step's camera went (its clip's meta file): the frame it
+ * arrived, the zoom, the region of the video it showed. */
+struct stop {
+	long frame;
+	double z;
+	long x, y, width, height;
+};
 
 struct row {
 	const char *id, *title, *narration;
 	long frames, narration_start, reused;
 	double audio_seconds;   /* -1: no WAV */
 	const char *cache;      /* "hit", "made", "not cached", "n/a" */
+	struct stop stops[CAMERA_STOPS];
+	int stop_count;
 };
 
 struct report {
@@ -78,6 +91,31 @@ static const char *cache_state(const char *wav)
 	return state;
 }
 
+static void load_stops(const cJSON *meta, const char *meta_path, struct row *row)
+{
+	const cJSON *camera = cJSON_GetObjectItemCaseSensitive(meta, "camera"), *c;
+	struct stop *st;
+
+	if (camera && !cJSON_IsArray(camera))
+		die(EXIT_USAGE, "%s: camera: not an array", meta_path);
+	cJSON_ArrayForEach(c, camera) {
+		if (row->stop_count == CAMERA_STOPS)
+			break;
+		st = &row->stops[row->stop_count];
+		st->frame = meta_long(c, "frame", -1);
+		st->z = json_num(c, "z", 0);
+		st->x = meta_long(c, "x", -1);
+		st->y = meta_long(c, "y", -1);
+		st->width = meta_long(c, "width", -1);
+		st->height = meta_long(c, "height", -1);
+		if (st->frame < 0 || st->frame >= row->frames || !(st->z >= 1) || st->x < 0 ||
+		    st->y < 0 || st->width <= 0 || st->height <= 0)
+			die(EXIT_USAGE, "%s: camera[%d]: needs frame (within the clip), z >= 1, "
+			    "x, y, width and height", meta_path, row->stop_count);
+		row->stop_count++;
+	}
+}
+
 static void load(const char *path, const char *outdir, cJSON **root,
 		 struct report *r)
 {
@@ -116,6 +154,7 @@ static void load(const char *path, const char *outdir, cJSON **root,
 		row->frames = meta_long(meta, "frames", 0);
 		row->narration_start = meta_long(meta, "narration_start_frame", 0);
 		row->reused = meta_long(meta, "reused_frames", -1);
+		load_stops(meta, meta_path, row);
 		cJSON_Delete(meta);
 		free(meta_path);
 		row->audio_seconds = -1;
@@ -163,13 +202,14 @@ static int newer_than(const char *source, const char *made)
 		(m.st_mtim.tv_sec == s.st_mtim.tv_sec && m.st_mtim.tv_nsec >= s.st_mtim.tv_nsec));
 }
 
-/* The step's last frame, where its actions have left the page. */
-static void thumbnail(const char *outdir, const struct report *r, const struct row *row)
+/* One frame of the step's clip, as a JPEG width pixels wide. */
+static void frame_thumb(const char *outdir, const struct report *r, const struct row *row,
+			long frame, const char *name, int width)
 {
 	char *clip = estrfmt("%s/clip/%s.mp4", outdir, row->id);
-	char *out = estrfmt("%s/report/%s.jpg", outdir, row->id), *tmp = tmp_path_for(out);
-	char *at = estrfmt("%.6f", (double)(row->frames - 1) / (double)r->fps);
-	char *scale = estrfmt("scale=%d:-2", THUMB_WIDTH);
+	char *out = estrfmt("%s/report/%s.jpg", outdir, name), *tmp = tmp_path_for(out);
+	char *at = estrfmt("%.6f", (double)frame / (double)r->fps);
+	char *scale = estrfmt("scale=%d:-2", width);
 	char *argv[] = { "ffmpeg", "-nostdin", "-v", "error", "-y", "-ss", at, "-i", clip,
 			 "-frames:v", "1", "-vf", scale, "-q:v", "4", "-f", "image2",
 			 "-c:v", "mjpeg", tmp, NULL };
@@ -184,6 +224,21 @@ static void thumbnail(const char *outdir, const struct report *r, const struct r
 	free(tmp);
 	free(at);
 	free(scale);
+}
+
+/* The step's last frame, where its actions have left the page; and one
+ * for each place its camera went. */
+static void thumbnail(const char *outdir, const struct report *r, const struct row *row)
+{
+	char *name;
+	int i;
+
+	frame_thumb(outdir, r, row, row->frames - 1, row->id, THUMB_WIDTH);
+	for (i = 0; i < row->stop_count; i++) {
+		name = estrfmt("%s-camera-%d", row->id, i + 1);
+		frame_thumb(outdir, r, row, row->stops[i].frame, name, CAMERA_THUMB_WIDTH);
+		free(name);
+	}
 }
 
 static void contact_sheet(const char *outdir, const struct report *r)
@@ -283,6 +338,25 @@ static void clock_text(char *buf, size_t len, double seconds)
 	snprintf(buf, len, "%ld:%02ld", s / 60, s % 60);
 }
 
+/* Where the camera went: a thumbnail per stop, with its zoom, its time in
+ * the video and the region it showed. */
+static void put_stops(char **page, const struct report *r, const struct row *row,
+		      double start)
+{
+	const struct stop *st;
+	char at[32];
+	int i;
+
+	for (i = 0; i < row->stop_count; i++) {
+		st = &row->stops[i];
+		clock_text(at, sizeof at, start + (double)st->frame / (double)r->fps);
+		put(page, "<figure class=\"cam\"><img src=\"report/%s-camera-%d.jpg\" alt=\"\">"
+			"<figcaption>camera %.1f&times; at %s: %ldx%ld at (%ld, %ld)"
+			"</figcaption></figure>", row->id, i + 1, st->z, at, st->width, st->height,
+		    st->x, st->y);
+	}
+}
+
 static char *render(const struct report *r)
 {
 	char *page = estrdup(""), at[32], total_clock[32];
@@ -313,9 +387,12 @@ static char *render(const struct report *r)
 		"td,th{border:1px solid #ccc;padding:.4em .6em;vertical-align:top;text-align:left}\n"
 		"td.n{text-align:right;white-space:nowrap}\n"
 		"img.thumb{width:%dpx;display:block}\n"
+		"figure.cam{display:inline-block;margin:.3em .3em 0 0}\n"
+		"figure.cam img{width:%dpx;display:block}\n"
+		"figure.cam figcaption{font-size:12px;color:#555}\n"
 		"img.sheet{max-width:100%%;border:1px solid #ccc}\n"
 		".hit{color:#070}.made{color:#555}\n"
-		"</style></head><body>\n<h1>", THUMB_WIDTH);
+		"</style></head><body>\n<h1>", THUMB_WIDTH, CAMERA_THUMB_WIDTH);
 	put_escaped(&page, r->title ? r->title : "Tour");
 	put(&page, "</h1>\n<p>Video: <a href=\"");
 	put_escaped(&page, r->video);
@@ -343,7 +420,9 @@ static char *render(const struct report *r)
 		put(&page, "<tr id=\"step-%s\"><td class=\"n\">%zu</td><td><img class=\"thumb\" "
 			"src=\"report/%s.jpg\" alt=\"\"><b>", row->id, i + 1, row->id);
 		put_escaped(&page, row->title);
-		put(&page, "</b><br><code>%s</code></td><td class=\"n\">%s</td><td>", row->id, at);
+		put(&page, "</b><br><code>%s</code>", row->id);
+		put_stops(&page, r, row, start);
+		put(&page, "</td><td class=\"n\">%s</td><td>", at);
 		put_escaped(&page, row->narration);
 		if (row->audio_seconds >= 0)
 			put(&page, "</td><td class=\"n\">%.2f s</td>", row->audio_seconds);

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "actions.h"
+#include "camera.h"
 #include "clock.h"
 #include "file.h"
 #include "input.h"
@@ -581,6 +582,39 @@ void scroll_check(const char *id, const cJSON *scroll)
 		die(EXIT_USAGE, "steps[%s].scroll.%s: %s", id, member, why);
 }
 
+/* What the automatic camera looks at while an action runs: the element
+ * clicked, hovered, chosen or typed into; VS Code's caret while typing
+ * there, its terminal while a command runs; the full page while one
+ * loads. Other actions (pauses, keys, scrolls) leave it where it is. */
+static void aim_for(struct capture *cap, const char *type, const cJSON *a)
+{
+	/* typing without a selector goes where the focus is: in VS Code's
+	 * editor its caret (the focused element there is a hidden one), in
+	 * Quick Open or a page's field, the field */
+	static const char *const typing[] = { VSCODE_CARET, ":focus", NULL };
+	struct camera *c = cap->frames->camera;
+	long frame = cap->frames->recorded;
+
+	if (!c || !c->follows)
+		return;
+	free(c->selector[0]);
+	c->selector[0] = NULL;
+	if (!strcmp(type, "wait_for_load")) {
+		camera_track(c, frame, NULL, FRAME_WHOLE);
+		camera_aim(c, frame, 1, cap->width / 2.0, cap->height / 2.0);
+	} else if (!strcmp(type, "click_selector") || !strcmp(type, "hover") ||
+		   !strcmp(type, "select") ||
+		   (!strcmp(type, "type_text") && str_member(a, "selector"))) {
+		c->selector[0] = estrdup(str_member(a, "selector"));
+		camera_track(c, frame, (const char *const *)c->selector, FRAME_WHOLE);
+	} else if (!strcmp(type, "type_text") || !strcmp(type, "focus_editor") ||
+		   !strcmp(type, "highlight_lines") || !strcmp(type, "select_all_and_delete")) {
+		camera_track(c, frame, typing, FRAME_WHOLE);
+	} else if (!strcmp(type, "terminal_type")) {
+		camera_track(c, frame, vscode_terminal_targets, FRAME_START);
+	}
+}
+
 void actions_run(struct capture *cap, const cJSON *actions)
 {
 	const cJSON *a;
@@ -590,6 +624,7 @@ void actions_run(struct capture *cap, const cJSON *actions)
 	cJSON_ArrayForEach(a, actions) {
 		type = str_member(a, "type");
 		snprintf(cap->where, sizeof cap->where, "actions[%d] (%s)", n++, type);
+		aim_for(cap, type, a);
 		find_action(type)->run(cap, a);
 	}
 }

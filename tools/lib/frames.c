@@ -189,6 +189,9 @@ int frames_step(struct frames *f, int record)
 
 	if (record && f->recorded % f->blink_frames == 0)
 		caret_tick(f->cdp, f->session);
+	/* a camera move is damage the page cannot report */
+	if (record && f->camera && camera_apply(f->camera, f->recorded))
+		f->stale = 1;
 	f->clock_ms += f->interval_ms;
 	keep_clock_ahead(f);
 	if (record && f->moving) {

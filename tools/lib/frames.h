@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 
+#include "camera.h"
 #include "cdp.h"
 #include "encoder.h"
 
@@ -28,6 +29,7 @@ struct frames {
 	size_t prev_len, prev_cap;
 	int moving;            /* the last recorded frame changed the picture */
 	struct encoder *encoder;
+	struct camera *camera;  /* moved before each recorded frame, or NULL */
 };
 
 /* A clock for the page behind session, at fps frames per second, writing to

@@ -38,6 +38,7 @@ struct field {
 };
 
 struct ctx {
+	const cJSON *spec;
 	char *err;
 	size_t errlen;
 	void (*warn_unknown)(const char *path);
@@ -75,6 +76,7 @@ static const struct field settings_fields[] = {
 	{ "max_wait_seconds", K_NUMBER, 0, 0, 60, NULL },
 	{ "editor_font_size", K_INTEGER, 0, 6, 72, NULL },
 	{ "editor_theme", K_TEXT, 0, 0, 0, NULL },
+	{ "zoom", K_ENUM, 0, 0, 0, "off|auto|mobile" },
 	END
 };
 
@@ -101,6 +103,19 @@ static const struct field step_fields[] = {
 	{ "actions", K_ARRAY, 0, 0, 0, NULL },
 	{ "assertions", K_ARRAY, 0, 0, 0, NULL },
 	{ "scroll", K_OBJECT, 0, 0, 0, NULL },
+	{ "zoom", K_OBJECT, 0, 0, 0, NULL },
+	END
+};
+
+/* The camera of one step; the centre is checked against the video's size
+ * apart, as the table knows no sizes. */
+static const struct field zoom_fields[] = {
+	{ "focus", K_ENUM, 0, 0, 0, "full|editor|terminal" },
+	{ "z", K_NUMBER, 0, 1, 4, NULL },
+	{ "cx", K_NUMBER, 0, 0, 7680, NULL },
+	{ "cy", K_NUMBER, 0, 0, 4320, NULL },
+	{ "transition_ms", K_NUMBER, 0, 0, 10000, NULL },
+	{ "selector", K_TEXT, 0, 0, 0, NULL },
 	END
 };
 
@@ -528,11 +543,51 @@ static int check_id(struct ctx *c, const char *path, const cJSON *list, int i,
 	return 0;
 }
 
-/* What a step holds beyond its fields: scroll, actions, assertions. */
+/* The video's size, as the capture will make it. */
+static void video_size(const cJSON *spec, double *w, double *h)
+{
+	const cJSON *settings = cJSON_GetObjectItemCaseSensitive(spec, "settings");
+	const cJSON *size = cJSON_GetObjectItemCaseSensitive(settings, "video_size");
+
+	if (!size)
+		size = cJSON_GetObjectItemCaseSensitive(settings, "viewport");
+	*w = size ? json_num(size, "width", 1280) : 1280;
+	*h = size ? json_num(size, "height", 720) : 720;
+}
+
+static int check_zoom(struct ctx *c, const char *path, const cJSON *zoom)
+{
+	static const char *const axes[] = { "cx", "cy" };
+	double size[2];
+	const cJSON *v;
+	char sub[160];
+	size_t i;
+
+	if (check_object(c, path, zoom, zoom_fields) < 0)
+		return -1;
+	video_size(c->spec, &size[0], &size[1]);
+	for (i = 0; i < LEN(axes); i++) {
+		v = cJSON_GetObjectItemCaseSensitive(zoom, axes[i]);
+		snprintf(sub, sizeof sub, "%s.%s", path, axes[i]);
+		if (v && v->valuedouble > size[i])
+			return fail(c, sub, "%g is outside the video (%g pixels %s): "
+				    "give a centre in video pixels, from 0 to %g", v->valuedouble,
+				    size[i], i ? "high" : "wide", size[i]);
+	}
+	return 0;
+}
+
+/* What a step holds beyond its fields: scroll, zoom, actions, assertions. */
 static int check_step_parts(struct ctx *c, const char *path, const cJSON *step)
 {
 	const cJSON *v;
 	char sub[128];
+
+	if ((v = cJSON_GetObjectItemCaseSensitive(step, "zoom"))) {
+		snprintf(sub, sizeof sub, "%s.zoom", path);
+		if (check_zoom(c, sub, v) < 0)
+			return -1;
+	}
 
 	if ((v = cJSON_GetObjectItemCaseSensitive(step, "scroll"))) {
 		snprintf(sub, sizeof sub, "%s.scroll", path);
@@ -612,6 +667,7 @@ static const struct field demo_fields[] = {
 	{ "actions", K_ARRAY, 0, 0, 0, NULL },
 	{ "assertions", K_ARRAY, 0, 0, 0, NULL },
 	{ "scroll", K_OBJECT, 0, 0, 0, NULL },
+	{ "zoom", K_OBJECT, 0, 0, 0, NULL },
 	END
 };
 
@@ -771,7 +827,7 @@ int spec_validate(const cJSON *spec, char *err, size_t errlen,
 		{ "slides", K_OBJECT, 0, 0, 0, NULL },
 		END
 	};
-	struct ctx c = { err, errlen, warn_unknown };
+	struct ctx c = { spec, err, errlen, warn_unknown };
 	const cJSON *v, *deck;
 
 	if (!cJSON_IsObject(spec)) {

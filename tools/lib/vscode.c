@@ -36,6 +36,13 @@ static const char *const terminal_inputs[] = {
 	NULL,
 };
 
+const char *const vscode_caret_targets[] = {
+	VSCODE_CARET, ".editor-group-container.active .monaco-editor .view-lines", NULL
+};
+const char *const vscode_terminal_targets[] = {
+	".terminal-wrapper.active .xterm-screen", ".xterm .xterm-screen", NULL
+};
+
 static const char quick_input[] = ".quick-input-widget";
 static const char quick_input_rows[] = ".quick-input-widget .quick-input-list .monaco-list-row";
 static const char quick_input_busy[] = ".quick-input-widget .monaco-progress-container.active";

@@ -20,6 +20,13 @@ void vscode_highlight_lines(struct capture *cap, const cJSON *a);
 void vscode_hide_secondary_sidebar(struct capture *cap, const cJSON *a);
 void vscode_dismiss_popups(struct capture *cap, const cJSON *a);
 
+/* Where the camera looks in VS Code: the caret in the focused editor (its
+ * line is what is being typed), else the active editor's text; the active
+ * terminal. NULL-terminated selector lists, first match wins. */
+#define VSCODE_CARET ".monaco-editor.focused .cursors-layer .cursor"
+extern const char *const vscode_caret_targets[];
+extern const char *const vscode_terminal_targets[];
+
 /* Before Enter goes to an open quick input (Quick Open, the command
  * palette): wait until it lists results and is no longer searching, within
  * the step's timeout; nothing when no quick input is open. */
