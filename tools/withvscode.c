@@ -229,38 +229,42 @@ static long socket_owner(unsigned long inode)
 	return owner;
 }
 
+/* /proc/PID/NAME into buf, NUL-terminated (it may hold NULs itself);
+ * its length, or -1 when the process or the file is gone. */
+static long read_proc(long pid, const char *name, char *buf, size_t cap)
+{
+	char *path = estrfmt("/proc/%ld/%s", pid, name);
+	FILE *f = fopen(path, "r");
+	size_t n;
+
+	free(path);
+	if (!f)
+		return -1;
+	n = fread(buf, 1, cap - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	return (long)n;
+}
+
 /* --user-data-dir from pid's command line or, for a server code-server
  * forked, its parent's. NULL when neither names one. */
 static char *user_data_dir_of(long pid)
 {
-	char *path, cmdline[16384], *arg, *found = NULL, status[4096], *ppid;
+	char cmdline[16384], *arg, *found = NULL, status[4096], *ppid;
+	long n;
 	int level;
-	size_t n;
-	FILE *f;
 
 	for (level = 0; level < 3 && pid > 1 && !found; level++) {
-		path = estrfmt("/proc/%ld/cmdline", pid);
-		f = fopen(path, "r");
-		free(path);
-		if (!f)
+		if ((n = read_proc(pid, "cmdline", cmdline, sizeof cmdline)) < 0)
 			break;
-		n = fread(cmdline, 1, sizeof cmdline - 1, f);
-		fclose(f);
-		cmdline[n] = '\0';
 		for (arg = cmdline; arg < cmdline + n && !found; arg += strlen(arg) + 1) {
 			if (strncmp(arg, "--user-data-dir=", 16) == 0)
 				found = estrdup(arg + 16);
 			else if (strcmp(arg, "--user-data-dir") == 0 && arg + strlen(arg) + 1 < cmdline + n)
 				found = estrdup(arg + strlen(arg) + 1);
 		}
-		path = estrfmt("/proc/%ld/status", pid);
-		f = fopen(path, "r");
-		free(path);
-		if (!f)
+		if (read_proc(pid, "status", status, sizeof status) < 0)
 			break;
-		n = fread(status, 1, sizeof status - 1, f);
-		fclose(f);
-		status[n] = '\0';
 		ppid = strstr(status, "\nPPid:");
 		pid = ppid ? strtol(ppid + 6, NULL, 10) : 0;
 	}
