@@ -653,7 +653,8 @@ static void aim_camera(struct session *ss, const struct step *s, struct camera *
 
 	camera_init(cam, &ss->page, s->width, s->height,
 		    lround(z->transition_ms * s->fps / 1000));
-	if (!z->on)
+	/* "full" is the whole page: no camera, unless it shows the way back */
+	if (!z->on || (z->focus && !strcmp(z->focus, "full") && !s->from.on))
 		return;
 	cam->enabled = 1;
 	cam->zoom = z->z;
