@@ -501,8 +501,12 @@ static cJSON *meta_json(const struct step *s, long frames, long action_frames,
 	cJSON_AddNumberToObject(m, "screenshot_retries", fr->shot_retries);
 	cJSON_AddNumberToObject(m, "dropped_wait_frames", fr->dropped);
 	cJSON_AddStringToObject(m, "mode", s->mode);
-	if (fr->camera && fr->camera->enabled)
+	if (fr->camera && fr->camera->enabled) {
 		cJSON_AddItemToObject(m, "camera", camera_json(s, fr->camera, frames));
+		/* where the report can draw the camera's path on the page */
+		if (fr->camera->full_frame >= 0)
+			cJSON_AddNumberToObject(m, "camera_full_frame", fr->camera->full_frame);
+	}
 	return m;
 }
 

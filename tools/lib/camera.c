@@ -62,6 +62,7 @@ void camera_init(struct camera *c, struct page *page, int width, int height,
 	c->from.cx = c->to.cx = width / 2.0;
 	c->from.cy = c->to.cy = height / 2.0;
 	c->closer = 1;
+	c->full_frame = -1;
 }
 
 void camera_place(struct camera *c, const struct shot *s)
@@ -301,6 +302,7 @@ int camera_apply(struct camera *c, long frame)
 	camera_shot(c, frame, &s);
 	camera_view(c, &s, &v);
 	if (v.scale == 1) {
+		c->full_frame = frame;
 		if (!c->overridden)
 			return 0;
 		camera_reset(c);

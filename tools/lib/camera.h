@@ -62,6 +62,7 @@ struct camera {
 	long moves;              /* frames whose view differed from the last */
 	struct camera_stop stops[CAMERA_STOPS_MAX];
 	int stop_count;
+	long full_frame;         /* the last frame shown on the full view, or -1 */
 };
 
 /* Ease in and out: 0 at 0, 1 at 1, slow at both ends, monotonic. */
