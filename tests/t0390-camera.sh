@@ -363,6 +363,36 @@ test_expect_success 'make: the report shows where the camera went, a thumbnail p
 	test "$(ffprobe -v error -show_entries stream=width -of csv=p=0 out/report/near-camera-1.jpg)" = 160
 '
 
+# sheet_rows X0 X1 Y: for the contact sheet'"'"'s row Y, the columns from X0
+# to X1 drawn in the camera'"'"'s colour (amber), as runs "from-to"
+sheet_runs() {
+	ffmpeg -v error -i out/contact-sheet.png -f rawvideo -pix_fmt rgb24 - | python3 -c '
+import sys
+x0, x1, y = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+w = int(sys.argv[4])
+px = sys.stdin.buffer.read()
+runs = []; start = None
+for x in range(x0, x1 + 1):
+    r, g, b = px[3 * (y * w + x):3 * (y * w + x) + 3]
+    on = r > 200 and 130 < g < 215 and b < 90
+    if on and start is None: start = x
+    if not on and start is not None: runs.append("%d-%d" % (start, x - 1)); start = None
+if start is not None: runs.append("%d-%d" % (start, x1))
+print(" ".join(runs))
+' "$1" "$2" "$3" "$(ffprobe -v error -show_entries stream=width -of csv=p=0 out/contact-sheet.png)"
+}
+
+test_expect_success 'the contact sheet draws where the camera went, on the page before it zoomed' '
+	# the stop (140, 100, 160x120) on the first tile (at 4, 4): its left
+	# and right sides, two pixels each, at mid height; nothing on the
+	# second tile, whose step has no camera
+	test "$(sheet_runs 4 323 164)" = "144-145 302-303" &&
+	test "$(sheet_runs 328 647 164)" = "" &&
+	# its top edge, beyond the number in its corner
+	test "$(sheet_runs 200 290 104)" = "200-290" &&
+	test "$(jq .camera_full_frame out/clip/near.json)" = 0
+'
+
 test_expect_success 'make ZOOM=auto recaptures only the step whose camera changes' '
 	touch before &&
 	build ZOOM=auto all &&
