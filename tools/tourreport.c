@@ -284,7 +284,7 @@ static void thumbnail(const char *outdir, const struct report *r, const struct r
 static void draw_path(char **filters, size_t n, const struct row *row)
 {
 	struct stop shown;
-	double k, x, y, w, h;
+	double k, x, y, w, h, ly;
 	char *next;
 	int i;
 
@@ -297,11 +297,14 @@ static void draw_path(char **filters, size_t n, const struct row *row)
 		y = round((double)(st->y - shown.y) * k);
 		w = round((double)st->width * k);
 		h = round((double)st->height * k);
+		/* the whole picture: its number in the lower corner, clear of
+		 * the stops that start in the upper one */
+		ly = st->z == 1 ? y + h - PATH_LINE - 18 : y + PATH_LINE + 2;
 		next = estrfmt("%sdrawbox=x=%.0f:y=%.0f:w=%.0f:h=%.0f:color=%s:t=%d:"
 			       "enable='eq(n,%zu)',drawtext=font=Sans:text=%d:x=%.0f:y=%.0f:"
 			       "fontsize=12:fontcolor=black:box=1:boxcolor=%s:boxborderw=2:"
 			       "enable='eq(n,%zu)',", *filters, x, y, w, h, PATH_COLOUR, PATH_LINE,
-			       n, i + 1, x + PATH_LINE + 2, y + PATH_LINE + 2, PATH_COLOUR, n);
+			       n, i + 1, x + PATH_LINE + 2, ly, PATH_COLOUR, n);
 		free(*filters);
 		*filters = next;
 	}
