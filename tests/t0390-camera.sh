@@ -315,6 +315,22 @@ test_expect_success 'auto: a click that loads another page shows it on the full 
 	jq -e "[.camera[] | select(.z == 1 and .frame < $end)] | length == 1" nav.meta
 '
 
+cat >same.html <<'EOF2'
+<!doctype html><body style="margin:0;background:#fff">
+<a id="go" href="#top" style="position:absolute;left:20px;top:20px;width:60px;height:30px;background:#f00;display:block"></a>
+<button id="push" onclick="history.pushState({}, '', '?page=2')"
+  style="position:absolute;left:200px;top:20px;width:60px;height:30px;background:#00f;border:0"></button>
+EOF2
+
+test_expect_success 'auto: a #fragment link or history.pushState loads no page: the camera stays on what was clicked' '
+	frag same "file://$TMP/same.html" "[{\"type\": \"click_selector\", \"selector\": \"#go\"},
+		{\"type\": \"pause\", \"duration\": 1},
+		{\"type\": \"click_selector\", \"selector\": \"#push\"},
+		{\"type\": \"pause\", \"duration\": 1}]" "\"zoom\": {\"auto\": true}" &&
+	$BIN/stepcap -m same.meta -o same.mp4 same.json &&
+	jq -c "[.camera[].z]" same.meta >got && echo "[3,3,1]" >expect && test_cmp expect got
+'
+
 test_expect_success 'continuous: a fixed zoom after another starts where it ended; the same one does not move' '
 	$BIN/spec2req -o ch chain.json &&
 	mkdir -p ch/wav && for id in a b c; do

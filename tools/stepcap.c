@@ -88,7 +88,7 @@ struct events {
 	const char *session;
 	const char *main_frame;  /* the page's own frame id */
 	int loaded;
-	long navigations;        /* the main frame started loading a document */
+	long navigations;        /* requests for a new document in the page */
 	struct netidle *net;
 };
 
@@ -366,6 +366,18 @@ static double narration_seconds(const char *path)
 	return wav_seconds(&w);
 }
 
+/* A request for a new document in the page itself: its navigation's own
+ * request (its id is the loader's). A #fragment or history.pushState
+ * loads nothing, and frames inside the page are not the page. */
+static int is_page_load(const struct events *ev, const cJSON *params)
+{
+	const char *id = json_str(params, "requestId", "");
+
+	return ev->main_frame && !strcmp(json_str(params, "type", ""), "Document") &&
+	       !strcmp(json_str(params, "frameId", ""), ev->main_frame) &&
+	       !strcmp(json_str(params, "loaderId", ""), id);
+}
+
 static void on_event(void *ctx, const char *session, const char *method,
 		     const cJSON *params)
 {
@@ -373,11 +385,10 @@ static void on_event(void *ctx, const char *session, const char *method,
 
 	if (!session || !ev->session || strcmp(session, ev->session))
 		return;
+	if (!strcmp(method, "Network.requestWillBeSent") && is_page_load(ev, params))
+		ev->navigations++;
 	if (!strcmp(method, "Page.loadEventFired"))
 		ev->loaded = 1;
-	else if (!strcmp(method, "Page.frameStartedLoading") && ev->main_frame &&
-		 !strcmp(json_str(params, "frameId", ""), ev->main_frame))
-		ev->navigations++;
 	else if (!strcmp(method, "Inspector.targetCrashed"))
 		die(EXIT_FAIL, "browser: the page crashed");
 	else if (!strncmp(method, "Network.", 8))
@@ -393,8 +404,9 @@ static char *open_target(struct cdp *cdp, const struct step *s, struct events *e
 
 	/* load events, crashes, and the requests wait_for_load counts */
 	cJSON_Delete(cdp_ecall(cdp, session, "Page.enable", NULL));
-	/* a new document loading in it is what the automatic camera shows
-	 * on the full view; frames inside it (VS Code's webviews) are not */
+	/* a new document requested for it is what the automatic camera
+	 * shows on the full view; frames inside it (VS Code's webviews) are
+	 * not */
 	tree = cdp_ecall(cdp, session, "Page.getFrameTree", NULL);
 	free((char *)ev->main_frame);
 	ev->main_frame = estrdup(json_str(cJSON_GetObjectItemCaseSensitive(
