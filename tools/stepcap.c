@@ -628,8 +628,8 @@ static int find_target(struct session *ss, const struct step *s, const char *con
 
 /* Where a fixed camera looks, in viewport pixels: the selector's element,
  * else the focus found on the page, else the given centre (default: the
- * middle). Returns its zoom, 1 (the full view) when there is none. */
-static double fixed_shot(struct session *ss, const struct step *s, const struct zoom *z,
+ * middle); the full view (z 1) when it finds none. */
+static void fixed_shot(struct session *ss, const struct step *s, const struct zoom *z,
 			 const char *path, struct shot *shot)
 {
 	const char *one[2] = { z->selector, NULL };
@@ -641,7 +641,7 @@ static double fixed_shot(struct session *ss, const struct step *s, const struct 
 	shot->z = 1;
 	/* "full" is the whole page, whatever else is given */
 	if (z->focus && !strcmp(z->focus, "full"))
-		return 1;
+		return;
 	snprintf(what, sizeof what, "%s.%s", path, z->selector ? "selector" : "focus");
 	if (z->selector)
 		found = find_target(ss, s, one, what, &shot->cx, &shot->cy);
@@ -649,12 +649,12 @@ static double fixed_shot(struct session *ss, const struct step *s, const struct 
 		found = find_target(ss, s, vscode_caret_targets, what, &shot->cx, &shot->cy);
 	else if (z->focus && !strcmp(z->focus, "terminal"))
 		found = find_target(ss, s, vscode_terminal_targets, what, &shot->cx, &shot->cy);
-	if (!found) {
+	if (found)
+		shot->z = z->z;
+	else {
 		shot->cx = s->width / 2.0;
 		shot->cy = s->height / 2.0;
-		return 1;
 	}
-	return shot->z = z->z;
 }
 
 /* Aim the step's camera, once its page is there. A fixed camera looks at
