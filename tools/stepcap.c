@@ -649,9 +649,9 @@ static void fixed_shot(struct session *ss, const struct step *s, const struct zo
 		found = find_target(ss, s, vscode_caret_targets, what, &shot->cx, &shot->cy);
 	else if (z->focus && !strcmp(z->focus, "terminal"))
 		found = find_target(ss, s, vscode_terminal_targets, what, &shot->cx, &shot->cy);
-	if (found)
+	if (found) {
 		shot->z = z->z;
-	else {
+	} else {
 		shot->cx = s->width / 2.0;
 		shot->cy = s->height / 2.0;
 	}
