@@ -84,11 +84,13 @@ test_expect_success 'spec2req: the mode picks the steps camera; mobile is 15 % c
 	jq -c .zoom m/step/own/cap.json m/step/high/cap.json m/step/plain/cap.json >got &&
 	printf "%s\n" "{\"z\":2,\"cx\":10}" "{\"z\":3.5}" null >expect && test_cmp expect got &&
 	$BIN/spec2req -z auto -o m modes.json &&
-	jq -c .zoom m/step/plain/cap.json >got && echo "{\"auto\":true,\"z\":2}" >expect &&
+	jq -c .zoom m/step/plain/cap.json >got && echo "{\"auto\":true}" >expect &&
 	test_cmp expect got &&
 	$BIN/spec2req -z mobile -o m modes.json &&
-	jq -c .zoom.z m/step/own/cap.json m/step/high/cap.json m/step/plain/cap.json >got &&
-	printf "%s\n" 2.3 3.5 2.3 >expect && test_cmp expect got
+	jq -c .zoom.z m/step/own/cap.json m/step/high/cap.json >got &&
+	printf "%s\n" 2.3 3.5 >expect && test_cmp expect got &&
+	jq -c .zoom m/step/plain/cap.json >got && echo "{\"auto\":true,\"mobile\":true}" >expect &&
+	test_cmp expect got
 '
 
 test_expect_success 'changing one step'"'"'s zoom rewrites that step'"'"'s fragment only' '
@@ -98,6 +100,40 @@ test_expect_success 'changing one step'"'"'s zoom rewrites that step'"'"'s fragm
 	$BIN/spec2req -o m modes.json &&
 	test -n "$(find m/step/own/cap.json -newermt 2001-01-01)" &&
 	test -z "$(find m/step/high/cap.json m/step/plain/cap.json -newermt 2001-01-01)"
+'
+
+cat >chain.json <<'EOF2'
+{"settings": {"mode": "continuous", "viewport": {"width": 320, "height": 240},
+              "lead_in": 0, "tail": 0.5, "cursor": false},
+ "steps": [{"id": "a", "url": "pattern.html", "narration": "A.",
+            "zoom": {"z": 2, "cx": 220, "cy": 160, "transition_ms": 0}},
+           {"id": "b", "url": "pattern.html", "narration": "B.",
+            "zoom": {"z": 2, "cx": 220, "cy": 160, "transition_ms": 600}},
+           {"id": "c", "url": "pattern.html", "narration": "C.",
+            "zoom": {"z": 2, "cx": 160, "cy": 120, "transition_ms": 600}},
+           {"id": "d", "url": "pattern.html", "narration": "D."}]}
+EOF2
+
+test_expect_success 'spec2req: a fixed zoom after another on one page names it, so the two recapture together' '
+	$BIN/spec2req -o ch chain.json &&
+	jq -c .zoom.from ch/step/a/cap.json ch/step/b/cap.json ch/step/c/cap.json ch/step/d/cap.json >got &&
+	printf "%s\n" null "{\"z\":2,\"cx\":220,\"cy\":160}" "{\"z\":2,\"cx\":220,\"cy\":160}" null >expect &&
+	test_cmp expect got &&
+	touch -d "2000-01-01" ch/step/*/cap.json &&
+	jq ".steps[0].zoom.cx = 200" chain.json >ch2.json &&
+	$BIN/spec2req -o ch ch2.json &&
+	test -n "$(find ch/step/a/cap.json -newermt 2001-01-01)" &&
+	test -n "$(find ch/step/b/cap.json -newermt 2001-01-01)" &&
+	test -z "$(find ch/step/c/cap.json ch/step/d/cap.json -newermt 2001-01-01)" &&
+	# its speed is the step before'"'"'s own: no part of where the next starts
+	touch -d "2000-01-01" ch/step/*/cap.json &&
+	jq ".steps[0].zoom.transition_ms = 300" ch2.json >ch3.json &&
+	$BIN/spec2req -o ch ch3.json &&
+	test -z "$(find ch/step/b/cap.json -newermt 2001-01-01)" &&
+	# steps of their own start from a fresh page: nothing to go on from
+	jq ".settings.mode = \"independent\"" chain.json >ind.json &&
+	$BIN/spec2req -o ind ind.json &&
+	test "$(jq -c .zoom.from ind/step/b/cap.json)" = null
 '
 
 if ! have_browser; then
@@ -208,6 +244,117 @@ test_expect_success 'auto: the same frames on every run, also under load' '
 	framesums loaded.mp4 >three && kill $load && test_cmp one three
 '
 
+cat >fit.html <<'EOF2'
+<!doctype html><body style="margin:0;background:#fff">
+<button id="go" style="position:absolute;left:20px;top:20px;width:60px;height:30px;background:#f00;border:0"></button>
+<input id="name" style="position:absolute;left:400px;top:270px;width:160px;height:24px;font:16px sans-serif;
+  border:4px solid #00f;outline:none">
+<div id="wide" style="position:absolute;left:60px;top:150px;width:500px;height:40px;background:#0c0"></div>
+EOF2
+
+test_expect_success 'auto fits its zoom to each target: a small button 3x, a field less, a wide element all of it' '
+	frag fit "file://$TMP/fit.html" "[
+		{\"type\": \"hover\", \"selector\": \"#go\"}, {\"type\": \"pause\", \"duration\": 1},
+		{\"type\": \"type_text\", \"selector\": \"#name\", \"text\": \"fits\"},
+		{\"type\": \"pause\", \"duration\": 1},
+		{\"type\": \"hover\", \"selector\": \"#wide\"}, {\"type\": \"pause\", \"duration\": 1.5}]" \
+		"\"viewport\": {\"width\": 640, \"height\": 360}, \"video_size\": {\"width\": 640, \"height\": 360},
+		 \"cursor\": false, \"zoom\": {\"auto\": true}" &&
+	$BIN/stepcap -m fit.meta -o fit.mp4 fit.json &&
+	# the button (60x30) as close as the camera goes; the field (172 wide
+	# with its border) filling 60 % of the frame; the 500 px wide element
+	# whole, 90 % of the frame; then the full view
+	jq -c "[.camera[].z]" fit.meta >got && echo "[3,2.2,1.15,1]" >expect && test_cmp expect got &&
+	boxes fit.mp4 640 360 red >red && boxes fit.mp4 640 360 blue >blue &&
+	at=$(jq ".camera[0].frame" fit.meta) &&
+	awk -v f="$at" "\$1 == f { w = \$4 - \$2; h = \$5 - \$3 } END {
+		if (w < 178 || w > 182 || h < 88 || h > 92) { print w, h; exit 1 } }" red &&
+	at=$(jq ".camera[1].frame" fit.meta) &&
+	awk -v f="$at" "\$1 == f { w = \$4 - \$2 } END { if (w < 374 || w > 383) { print w; exit 1 } }" blue &&
+	# the wide element fits: none of it is cut
+	at=$(jq ".camera[2].frame" fit.meta) &&
+	ffmpeg -v error -i fit.mp4 -vf "select=eq(n\,$at)" -frames:v 1 -f rawvideo -pix_fmt rgb24 - |
+	python3 -c "
+import sys
+w, h = 640, 360
+px = sys.stdin.buffer.read()
+xs = [x for y in range(h) for x in range(w)
+      if px[3 * (y * w + x) + 1] > 150 and px[3 * (y * w + x)] < 90 and px[3 * (y * w + x) + 2] < 90]
+print(min(xs), max(xs))
+sys.exit(not (min(xs) > 0 and max(xs) < w - 1 and 570 <= max(xs) - min(xs) <= 580))
+" &&
+	# mobile: 15 % closer, at most 3x
+	sed "s/\"auto\": true/&, \"mobile\": true/" fit.json >fitm.json &&
+	$BIN/stepcap -m fitm.meta -o fitm.mp4 fitm.json &&
+	jq -c "[.camera[].z]" fitm.meta >got && echo "[3,2.55,1.15,1]" >expect && test_cmp expect got &&
+	# the same frames every run
+	$BIN/stepcap -o fit2.mp4 fit.json &&
+	framesums fit.mp4 >one && framesums fit2.mp4 >two && test_cmp one two
+'
+
+cat >nav.html <<'EOF2'
+<!doctype html><body style="margin:0;background:#fff">
+<a id="go" href="landed.html" style="position:absolute;left:20px;top:20px;width:60px;height:30px;background:#f00;display:block"></a>
+EOF2
+cat >landed.html <<'EOF2'
+<!doctype html><body style="margin:0;background:#fff">
+<div style="position:absolute;left:100px;top:100px;width:10px;height:10px;background:#00f"></div>
+EOF2
+
+test_expect_success 'auto: a click that loads another page shows it on the full view, with no wait_for_load' '
+	frag nav "file://$TMP/nav.html" "[{\"type\": \"click_selector\", \"selector\": \"#go\"},
+		{\"type\": \"pause\", \"duration\": 2}]" "\"zoom\": {\"auto\": true}" &&
+	$BIN/stepcap -m nav.meta -o nav.mp4 nav.json &&
+	boxes nav.mp4 320 240 blue >blue &&
+	# the new page'"'"'s square at its own size and place once it shows, up
+	# to the end of the pause (the camera would stay zoomed on the link)
+	end=$(jq ".action_frames - 1" nav.meta) &&
+	first=$(awk "\$2 != \"-\" { print \$1; exit }" blue) && test -n "$first" &&
+	test "$first" -le $((end - 20)) &&
+	awk -v f="$first" -v e="$end" "\$1 >= f + 20 && \$1 <= e &&
+		(\$2 < 99 || \$2 > 101 || \$4 < 109 || \$4 > 111) { print; bad = 1 } END { exit bad }" blue &&
+	jq -e "[.camera[] | select(.z == 1 and .frame < $end)] | length == 1" nav.meta
+'
+
+cat >same.html <<'EOF2'
+<!doctype html><body style="margin:0;background:#fff">
+<a id="go" href="#top" style="position:absolute;left:20px;top:20px;width:60px;height:30px;background:#f00;display:block"></a>
+<button id="push" onclick="history.pushState({}, '', '?page=2')"
+  style="position:absolute;left:200px;top:20px;width:60px;height:30px;background:#00f;border:0"></button>
+EOF2
+
+test_expect_success 'auto: a #fragment link or history.pushState loads no page: the camera stays on what was clicked' '
+	frag same "file://$TMP/same.html" "[{\"type\": \"click_selector\", \"selector\": \"#go\"},
+		{\"type\": \"pause\", \"duration\": 1},
+		{\"type\": \"click_selector\", \"selector\": \"#push\"},
+		{\"type\": \"pause\", \"duration\": 1}]" "\"zoom\": {\"auto\": true}" &&
+	$BIN/stepcap -m same.meta -o same.mp4 same.json &&
+	jq -c "[.camera[].z]" same.meta >got && echo "[3,3,1]" >expect && test_cmp expect got
+'
+
+test_expect_success 'continuous: a fixed zoom after another starts where it ended; the same one does not move' '
+	$BIN/spec2req -o ch chain.json &&
+	mkdir -p ch/wav && for id in a b c; do
+		ffmpeg -v error -y -f lavfi -i anullsrc=r=24000:cl=mono -t 0.5 ch/wav/$id.wav || return 1
+	done &&
+	$BIN/stepcap -d ch ch/step/a/cap.json ch/step/b/cap.json ch/step/c/cap.json &&
+	# b: the square at twice its size from its first frame to its last
+	boxes ch/clip/b.mp4 320 240 red >b &&
+	awk "(\$2 < 119 || \$2 > 121 || \$4 < 199 || \$4 > 201) { print; bad = 1 } END { exit bad }" b &&
+	test "$(jq -c ".camera" ch/clip/b.json)" = "[{\"frame\":0,\"z\":2,\"x\":140,\"y\":100,\"width\":160,\"height\":120}]" &&
+	# c: starts there too, and moves (eased, never back) to its own view,
+	# where the square sits at 240, 160
+	boxes ch/clip/c.mp4 320 240 red >c &&
+	awk "NR == 1 && (\$2 < 119 || \$2 > 121 || \$4 - \$2 < 79) { print \"first \" \$0; bad = 1 }
+	     NR > 1 && \$2 < last - 0.5 { print \"back at \" \$0; bad = 1 }
+	     \$1 >= 18 && (\$2 < 239 || \$2 > 241 || \$3 < 159 || \$3 > 161) { print \"not there \" \$0; bad = 1 }
+	     { last = \$2 } END { exit bad }" c &&
+	# on its own the step starts from the step before'"'"'s view as well
+	$BIN/stepcap -o alone.mp4 ch/step/c/cap.json &&
+	boxes alone.mp4 320 240 red >all && head -n 1 all >first &&
+	awk "{ if (\$2 < 119 || \$2 > 121 || \$4 - \$2 < 79) { print; exit 1 } }" first
+'
+
 cat >tour.json <<'EOF2'
 {"settings": {"viewport": {"width": 320, "height": 240}, "lead_in": 0.2, "tail": 0.3},
  "steps": [{"id": "near", "url": "pattern.html", "narration": "Closer.",
@@ -231,6 +378,36 @@ test_expect_success 'make: the report shows where the camera went, a thumbnail p
 	test_grep "camera 2.0&times; at 0:00: 160x120 at (140, 100)" out/report.html &&
 	! grep -q "far-camera" out/report.html &&
 	test "$(ffprobe -v error -show_entries stream=width -of csv=p=0 out/report/near-camera-1.jpg)" = 160
+'
+
+# sheet_rows X0 X1 Y: for the contact sheet'"'"'s row Y, the columns from X0
+# to X1 drawn in the camera'"'"'s colour (amber), as runs "from-to"
+sheet_runs() {
+	ffmpeg -v error -i out/contact-sheet.png -f rawvideo -pix_fmt rgb24 - | python3 -c '
+import sys
+x0, x1, y = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+w = int(sys.argv[4])
+px = sys.stdin.buffer.read()
+runs = []; start = None
+for x in range(x0, x1 + 1):
+    r, g, b = px[3 * (y * w + x):3 * (y * w + x) + 3]
+    on = r > 200 and 130 < g < 215 and b < 90
+    if on and start is None: start = x
+    if not on and start is not None: runs.append("%d-%d" % (start, x - 1)); start = None
+if start is not None: runs.append("%d-%d" % (start, x1))
+print(" ".join(runs))
+' "$1" "$2" "$3" "$(ffprobe -v error -show_entries stream=width -of csv=p=0 out/contact-sheet.png)"
+}
+
+test_expect_success 'the contact sheet draws where the camera went, on the page before it zoomed' '
+	# the stop (140, 100, 160x120) on the first tile (at 4, 4): its left
+	# and right sides, two pixels each, at mid height; nothing on the
+	# second tile, whose step has no camera
+	test "$(sheet_runs 4 323 164)" = "144-145 302-303" &&
+	test "$(sheet_runs 328 647 164)" = "" &&
+	# its top edge, beyond the number in its corner
+	test "$(sheet_runs 200 290 104)" = "200-290" &&
+	test "$(jq .camera_full_frame out/clip/near.json)" = 0
 '
 
 test_expect_success 'make ZOOM=auto recaptures only the step whose camera changes' '

@@ -54,9 +54,10 @@ static const char *spec_path;
 /* -z: the camera mode, over settings.zoom */
 static const char *zoom_mode;
 
-/* The automatic camera's zoom, and mobile's: 15 % closer, at most 3x
- * (never less than the spec asked for). */
-#define AUTO_ZOOM 2.0
+/* A step's zoom object without z zooms this much; mobile comes 15 %
+ * closer, at most 3x (never less than the spec asked for). The automatic
+ * camera fits its zoom to each target, mobile's closer too. */
+#define FIXED_ZOOM 2.0
 #define MOBILE_FACTOR 1.15
 #define MOBILE_MAX 3.0
 /* -b colab-f5: the reference voice, read once */
@@ -144,6 +145,11 @@ static cJSON *video_fragment(const cJSON *spec)
 	return f;
 }
 
+static int is_slides(const cJSON *step)
+{
+	return strcmp(json_str(step, "type", "demo"), "slides") == 0;
+}
+
 static double mobile_zoom(double z)
 {
 	double closer = z * MOBILE_FACTOR, cap = z > MOBILE_MAX ? z : MOBILE_MAX;
@@ -152,11 +158,9 @@ static double mobile_zoom(double z)
 }
 
 /* The step's camera: its own zoom object in every mode; with auto or
- * mobile, the automatic camera for the steps without one. Off by default.
- * Only the steps whose camera changes get a new fragment. */
-static void add_zoom(cJSON *f, const cJSON *step, const cJSON *settings)
+ * mobile, the automatic camera for the steps without one; else NULL. */
+static cJSON *camera_of(const cJSON *step, const char *mode)
 {
-	const char *mode = zoom_mode ? zoom_mode : json_str(settings, "zoom", "off");
 	const cJSON *own = cJSON_GetObjectItemCaseSensitive(step, "zoom");
 	int mobile = !strcmp(mode, "mobile");
 	cJSON *z, *zv;
@@ -167,18 +171,53 @@ static void add_zoom(cJSON *f, const cJSON *step, const cJSON *settings)
 		if (mobile && zv)
 			cJSON_SetNumberValue(zv, mobile_zoom(zv->valuedouble));
 		else if (mobile)
-			cJSON_AddNumberToObject(z, "z", mobile_zoom(AUTO_ZOOM));
+			cJSON_AddNumberToObject(z, "z", mobile_zoom(FIXED_ZOOM));
 	} else if (strcmp(mode, "off")) {
 		z = cJSON_CreateObject();
 		cJSON_AddBoolToObject(z, "auto", 1);
-		cJSON_AddNumberToObject(z, "z", mobile ? mobile_zoom(AUTO_ZOOM) : AUTO_ZOOM);
+		if (mobile)
+			cJSON_AddBoolToObject(z, "mobile", 1);
 	} else
+		return NULL;
+	return z;
+}
+
+/* Whether step goes on from prev's fixed camera: one page across the
+ * tour, both steps with a zoom of their own, and prev's not the full
+ * view (where every clip starts anyway). */
+static int goes_on(const cJSON *step, const cJSON *prev, const cJSON *settings)
+{
+	const cJSON *zoom = cJSON_GetObjectItemCaseSensitive(prev, "zoom");
+
+	return prev && !is_slides(prev) && zoom &&
+	       !strcmp(json_str(settings, "mode", "independent"), "continuous") &&
+	       cJSON_GetObjectItemCaseSensitive(step, "zoom") &&
+	       !strcmp(json_str(step, "url", ""), json_str(prev, "url", "")) &&
+	       strcmp(json_str(zoom, "focus", ""), "full");
+}
+
+/* The step's camera into its fragment. A fixed camera after another on
+ * the same page starts where that one left the picture, so the one
+ * before's camera ("from", less its speed) is part of this step's
+ * fragment: changing it recaptures this step too. Only the steps whose
+ * camera changes get a new fragment. */
+static void add_zoom(cJSON *f, const cJSON *step, const cJSON *prev, const cJSON *settings)
+{
+	const char *mode = zoom_mode ? zoom_mode : json_str(settings, "zoom", "off");
+	cJSON *z = camera_of(step, mode), *from;
+
+	if (!z)
 		return;
+	if (goes_on(step, prev, settings)) {
+		from = camera_of(prev, mode);
+		cJSON_DeleteItemFromObjectCaseSensitive(from, "transition_ms");
+		cJSON_AddItemToObject(z, "from", from);
+	}
 	cJSON_AddItemToObject(f, "zoom", z);
 }
 
-static cJSON *cap_fragment(const cJSON *spec, const cJSON *step, const cJSON *settings,
-			   const char *spec_dir)
+static cJSON *cap_fragment(const cJSON *spec, const cJSON *step, const cJSON *prev,
+			   const cJSON *settings, const char *spec_dir)
 {
 	cJSON *f = cJSON_CreateObject(), *viewport;
 	char *url = url_resolve(json_str(step, "url", ""), spec_dir);
@@ -205,7 +244,7 @@ static cJSON *cap_fragment(const cJSON *spec, const cJSON *step, const cJSON *se
 	add_copy(f, step, "actions");
 	add_copy(f, step, "scroll");
 	add_copy(f, step, "assertions");
-	add_zoom(f, step, settings);
+	add_zoom(f, step, prev, settings);
 	if (!cJSON_GetObjectItemCaseSensitive(f, "actions"))
 		cJSON_AddItemToObject(f, "actions", cJSON_CreateArray());
 	return f;
@@ -260,10 +299,6 @@ struct deck {
 	int npdfs;
 };
 
-static int is_slides(const cJSON *step)
-{
-	return strcmp(json_str(step, "type", "demo"), "slides") == 0;
-}
 
 static cJSON *video_size(const cJSON *settings)
 {
@@ -663,7 +698,7 @@ static void write_outputs(const char *outdir, const cJSON *spec, const char *eng
 			  const char *spec_dir, const struct deck *d)
 {
 	const cJSON *settings = cJSON_GetObjectItemCaseSensitive(spec, "settings");
-	const cJSON *step;
+	const cJSON *step, *prev = NULL;
 	char outdir_abs[PATH_MAX];
 	cJSON *f;
 	char *path;
@@ -687,12 +722,13 @@ static void write_outputs(const char *outdir, const cJSON *spec, const char *eng
 			f = slides_fragment(spec, step, settings, d, outdir_abs);
 			path = estrfmt("%s/step/%s/slides.json", outdir, id);
 		} else {
-			f = cap_fragment(spec, step, settings, spec_dir);
+			f = cap_fragment(spec, step, prev, settings, spec_dir);
 			path = estrfmt("%s/step/%s/cap.json", outdir, id);
 		}
 		write_fragment(path, f);
 		free(path);
 		cJSON_Delete(f);
+		prev = step;
 	}
 	f = pre_setup_fragment(spec);
 	path = estrfmt("%s/pre_setup.json", outdir);

@@ -59,9 +59,13 @@
 /* What a failed attempt printed, kept for its reason file. */
 #define REASON_MAX 8192
 
-/* A step's camera, as the fragment gives it (centre in video pixels). */
+/* The mobile camera comes this much closer than the automatic one. */
+#define MOBILE_CLOSER 1.15
+
+/* A step's camera, as the fragment gives it (centre in video pixels).
+ * The automatic camera's z is 0 when it fits each target. */
 struct zoom {
-	int on, automatic;
+	int on, automatic, mobile;
 	double z, cx, cy, transition_ms;
 	const char *focus, *selector;
 };
@@ -72,6 +76,7 @@ struct step {
 	double lead_in, tail, timeout, max_wait;
 	const cJSON *actions, *scroll, *assertions;
 	struct zoom zoom;
+	struct zoom from;  /* the step before's fixed camera, where this one starts */
 	struct video_settings video;
 	cJSON *root;
 	/* where its outputs go */
@@ -81,7 +86,9 @@ struct step {
 
 struct events {
 	const char *session;
+	const char *main_frame;  /* the page's own frame id */
 	int loaded;
+	long navigations;        /* requests for a new document in the page */
 	struct netidle *net;
 };
 
@@ -190,8 +197,8 @@ static void read_video(const cJSON *root, struct step *s)
 		die(EXIT_USAGE, "steps[%s].video%s", s->id, why);
 }
 
-static double zoom_number(const cJSON *zoom, const struct step *s, const char *name,
-			  double lo, double hi, double fallback)
+static double zoom_number(const cJSON *zoom, const struct step *s, const char *path,
+			  const char *name, double lo, double hi, double fallback)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(zoom, name);
 
@@ -199,41 +206,66 @@ static double zoom_number(const cJSON *zoom, const struct step *s, const char *n
 		return fallback;
 	if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble) || v->valuedouble < lo ||
 	    v->valuedouble > hi)
-		die(EXIT_USAGE, "steps[%s].zoom.%s: must be a number from %g to %g", s->id,
-		    name, lo, hi);
+		die(EXIT_USAGE, "steps[%s].%s.%s: must be a number from %g to %g", s->id,
+		    path, name, lo, hi);
 	return v->valuedouble;
 }
 
-/* The camera: {"z", "cx", "cy", "transition_ms", "focus", "selector"},
- * or {"auto": true, "z"} for the one that follows the actions. */
-static void read_zoom(const cJSON *root, struct step *s)
+static int zoom_flag(const cJSON *zoom, const struct step *s, const char *path,
+		     const char *name)
 {
-	const cJSON *zoom = cJSON_GetObjectItemCaseSensitive(root, "zoom");
-	const cJSON *v;
-	struct zoom *z = &s->zoom;
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(zoom, name);
 
-	if (!zoom || cJSON_IsNull(zoom))
-		return;
-	if (!cJSON_IsObject(zoom))
-		die(EXIT_USAGE, "steps[%s].zoom: must be an object", s->id);
-	z->on = 1;
-	v = cJSON_GetObjectItemCaseSensitive(zoom, "auto");
 	if (v && !cJSON_IsBool(v))
-		die(EXIT_USAGE, "steps[%s].zoom.auto: must be true or false", s->id);
-	z->automatic = cJSON_IsTrue(v);
-	z->z = zoom_number(zoom, s, "z", 1, 4, 2);
-	z->cx = zoom_number(zoom, s, "cx", 0, s->video_width, s->video_width / 2.0);
-	z->cy = zoom_number(zoom, s, "cy", 0, s->video_height, s->video_height / 2.0);
-	z->transition_ms = zoom_number(zoom, s, "transition_ms", 0, 10000, 600);
+		die(EXIT_USAGE, "steps[%s].%s.%s: must be true or false", s->id, path, name);
+	return cJSON_IsTrue(v);
+}
+
+/* One camera: {"z", "cx", "cy", "transition_ms", "focus", "selector"},
+ * or {"auto": true} for the one that follows the actions, its zoom fitted
+ * to each target ("mobile": 15 % closer) unless "z" gives it. */
+static void read_camera(const cJSON *zoom, struct step *s, const char *path,
+			struct zoom *z)
+{
+	const cJSON *v;
+
+	if (!cJSON_IsObject(zoom))
+		die(EXIT_USAGE, "steps[%s].%s: must be an object", s->id, path);
+	z->on = 1;
+	z->automatic = zoom_flag(zoom, s, path, "auto");
+	z->mobile = zoom_flag(zoom, s, path, "mobile");
+	z->z = zoom_number(zoom, s, path, "z", 1, 4, z->automatic ? 0 : 2);
+	z->cx = zoom_number(zoom, s, path, "cx", 0, s->video_width, s->video_width / 2.0);
+	z->cy = zoom_number(zoom, s, path, "cy", 0, s->video_height, s->video_height / 2.0);
+	z->transition_ms = zoom_number(zoom, s, path, "transition_ms", 0, 10000, 600);
 	z->focus = json_str(zoom, "focus", NULL);
 	if (z->focus && strcmp(z->focus, "full") && strcmp(z->focus, "editor") &&
 	    strcmp(z->focus, "terminal"))
-		die(EXIT_USAGE, "steps[%s].zoom.focus: \"%s\" is not full, editor or terminal",
-		    s->id, z->focus);
+		die(EXIT_USAGE, "steps[%s].%s.focus: \"%s\" is not full, editor or terminal",
+		    s->id, path, z->focus);
 	v = cJSON_GetObjectItemCaseSensitive(zoom, "selector");
 	if (v && (!cJSON_IsString(v) || !*v->valuestring))
-		die(EXIT_USAGE, "steps[%s].zoom.selector: must be a CSS selector", s->id);
+		die(EXIT_USAGE, "steps[%s].%s.selector: must be a CSS selector", s->id, path);
 	z->selector = v ? v->valuestring : NULL;
+}
+
+/* The step's camera, and with "from" the fixed camera of the step before
+ * on the same page, where this one's picture starts. */
+static void read_zoom(const cJSON *root, struct step *s)
+{
+	const cJSON *zoom = cJSON_GetObjectItemCaseSensitive(root, "zoom");
+	const cJSON *from;
+
+	if (!zoom || cJSON_IsNull(zoom))
+		return;
+	read_camera(zoom, s, "zoom", &s->zoom);
+	from = cJSON_GetObjectItemCaseSensitive(zoom, "from");
+	if (!from)
+		return;
+	read_camera(from, s, "zoom.from", &s->from);
+	if (s->zoom.automatic || s->from.automatic)
+		die(EXIT_USAGE, "steps[%s].zoom.from: only a fixed camera starts where the one "
+		    "before left it", s->id);
 }
 
 /* Read the fragment spec2req wrote. It was validated there; checking again
@@ -334,6 +366,18 @@ static double narration_seconds(const char *path)
 	return wav_seconds(&w);
 }
 
+/* A request for a new document in the page itself: its navigation's own
+ * request (its id is the loader's). A #fragment or history.pushState
+ * loads nothing, and frames inside the page are not the page. */
+static int is_page_load(const struct events *ev, const cJSON *params)
+{
+	const char *id = json_str(params, "requestId", "");
+
+	return ev->main_frame && !strcmp(json_str(params, "type", ""), "Document") &&
+	       !strcmp(json_str(params, "frameId", ""), ev->main_frame) &&
+	       !strcmp(json_str(params, "loaderId", ""), id);
+}
+
 static void on_event(void *ctx, const char *session, const char *method,
 		     const cJSON *params)
 {
@@ -341,6 +385,8 @@ static void on_event(void *ctx, const char *session, const char *method,
 
 	if (!session || !ev->session || strcmp(session, ev->session))
 		return;
+	if (!strcmp(method, "Network.requestWillBeSent") && is_page_load(ev, params))
+		ev->navigations++;
 	if (!strcmp(method, "Page.loadEventFired"))
 		ev->loaded = 1;
 	else if (!strcmp(method, "Inspector.targetCrashed"))
@@ -349,13 +395,23 @@ static void on_event(void *ctx, const char *session, const char *method,
 		netidle_event(ev->net, method, params, clock_now());
 }
 
-/* A page of the step's size whose frames we draw; returns its session. */
-static char *open_target(struct cdp *cdp, const struct step *s)
+/* A page of the step's size whose frames we draw; returns its session
+ * and sets ev's main frame. */
+static char *open_target(struct cdp *cdp, const struct step *s, struct events *ev)
 {
 	char *session = cdp_open_frame_target(cdp, s->width, s->height);
+	cJSON *tree;
 
 	/* load events, crashes, and the requests wait_for_load counts */
 	cJSON_Delete(cdp_ecall(cdp, session, "Page.enable", NULL));
+	/* a new document requested for it is what the automatic camera
+	 * shows on the full view; frames inside it (VS Code's webviews) are
+	 * not */
+	tree = cdp_ecall(cdp, session, "Page.getFrameTree", NULL);
+	free((char *)ev->main_frame);
+	ev->main_frame = estrdup(json_str(cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(tree, "frameTree"), "frame"), "id", ""));
+	cJSON_Delete(tree);
 	cJSON_Delete(cdp_ecall(cdp, session, "Inspector.enable", NULL));
 	cJSON_Delete(cdp_ecall(cdp, session, "Network.enable", NULL));
 	caret_install(cdp, session);
@@ -457,8 +513,12 @@ static cJSON *meta_json(const struct step *s, long frames, long action_frames,
 	cJSON_AddNumberToObject(m, "screenshot_retries", fr->shot_retries);
 	cJSON_AddNumberToObject(m, "dropped_wait_frames", fr->dropped);
 	cJSON_AddStringToObject(m, "mode", s->mode);
-	if (fr->camera && fr->camera->enabled)
+	if (fr->camera && fr->camera->enabled) {
 		cJSON_AddItemToObject(m, "camera", camera_json(s, fr->camera, frames));
+		/* where the report can draw the camera's path on the page */
+		if (fr->camera->full_frame >= 0)
+			cJSON_AddNumberToObject(m, "camera_full_frame", fr->camera->full_frame);
+	}
 	return m;
 }
 
@@ -496,6 +556,8 @@ struct session {
 	struct page page;
 	struct capture cap;
 	struct camera camera;
+	struct shot left;       /* where the last clip's camera left the picture */
+	int recorded_clips;
 	struct cdp *cdp;
 	const char *faildir;
 	int attempt;
@@ -525,7 +587,7 @@ static void open_browser(struct session *ss, const struct step *s)
 		browser_start(&browser, s->width, s->height);
 		ss->cdp = cdp_open(browser.wfd, browser.rfd, (int)(s->timeout * 1000), on_event,
 				   &ss->ev);
-		ss->ev.session = open_target(ss->cdp, s);
+		ss->ev.session = open_target(ss->cdp, s, &ss->ev);
 		frames_init(&ss->frames, ss->cdp, ss->ev.session, s->fps, NULL);
 		ss->page.cdp = ss->cdp;
 		ss->page.session = ss->ev.session;
@@ -553,10 +615,9 @@ static int find_target(struct session *ss, const struct step *s, const char *con
 	int found = camera_find(&ss->page, sels, box);
 
 	if (found < 0)
-		die(EXIT_USAGE, "step %s: zoom.%s: invalid selector: %s", s->id, what,
-		    ss->page.err);
+		die(EXIT_USAGE, "step %s: %s: invalid selector: %s", s->id, what, ss->page.err);
 	if (!found) {
-		warn("step %s: zoom.%s: nothing on the page matches; showing the full view",
+		warn("step %s: %s: nothing on the page matches; showing the full view",
 		     s->id, what);
 		return 0;
 	}
@@ -565,34 +626,72 @@ static int find_target(struct session *ss, const struct step *s, const char *con
 	return 1;
 }
 
+/* Where a fixed camera looks, in viewport pixels: the selector's element,
+ * else the focus found on the page, else the given centre (default: the
+ * middle); the full view (z 1) when it finds none. */
+static void fixed_shot(struct session *ss, const struct step *s, const struct zoom *z,
+			 const char *path, struct shot *shot)
+{
+	const char *one[2] = { z->selector, NULL };
+	char what[32];
+	int found = 1;
+
+	shot->cx = z->cx * s->width / s->video_width;
+	shot->cy = z->cy * s->height / s->video_height;
+	shot->z = 1;
+	/* "full" is the whole page, whatever else is given */
+	if (z->focus && !strcmp(z->focus, "full"))
+		return;
+	snprintf(what, sizeof what, "%s.%s", path, z->selector ? "selector" : "focus");
+	if (z->selector)
+		found = find_target(ss, s, one, what, &shot->cx, &shot->cy);
+	else if (z->focus && !strcmp(z->focus, "editor"))
+		found = find_target(ss, s, vscode_caret_targets, what, &shot->cx, &shot->cy);
+	else if (z->focus && !strcmp(z->focus, "terminal"))
+		found = find_target(ss, s, vscode_terminal_targets, what, &shot->cx, &shot->cy);
+	if (found) {
+		shot->z = z->z;
+	} else {
+		shot->cx = s->width / 2.0;
+		shot->cy = s->height / 2.0;
+	}
+}
+
 /* Aim the step's camera, once its page is there. A fixed camera looks at
- * the selector's element, else the focus found on the page, else the
- * given centre (default: the middle), from the clip's first frame on; the
- * automatic one follows the actions (actions_run). */
+ * its target from the clip's first frame on; after the fixed camera of
+ * the step before on the same page (zoom.from) it starts where that one
+ * left the picture and moves from there. The automatic one follows the
+ * actions (actions_run). */
 static void aim_camera(struct session *ss, const struct step *s, struct camera *cam)
 {
 	const struct zoom *z = &s->zoom;
-	const char *one[2] = { z->selector, NULL };
-	double cx = z->cx * s->width / s->video_width, cy = z->cy * s->height / s->video_height;
-	int found = 1;
+	struct shot target, start;
 
 	camera_init(cam, &ss->page, s->width, s->height,
 		    lround(z->transition_ms * s->fps / 1000));
-	/* "full" is the whole page, whatever else is given */
-	if (!z->on || (z->focus && !strcmp(z->focus, "full")))
+	/* "full" is the whole page: no camera, unless it shows the way back */
+	if (!z->on || (z->focus && !strcmp(z->focus, "full") && !s->from.on))
 		return;
 	cam->enabled = 1;
 	cam->zoom = z->z;
-	if ((cam->follows = z->automatic))
+	if ((cam->follows = z->automatic)) {
+		cam->closer = z->mobile ? MOBILE_CLOSER : 1;
+		cam->navigations = &ss->ev.navigations;
+		cam->navigations_seen = ss->ev.navigations;
 		return;
-	if (z->selector)
-		found = find_target(ss, s, one, "selector", &cx, &cy);
-	else if (z->focus && !strcmp(z->focus, "editor"))
-		found = find_target(ss, s, vscode_caret_targets, "focus", &cx, &cy);
-	else if (z->focus && !strcmp(z->focus, "terminal"))
-		found = find_target(ss, s, vscode_terminal_targets, "focus", &cx, &cy);
-	if (found)
-		camera_aim(cam, 0, z->z, cx, cy);
+	}
+	if (s->from.on) {
+		/* on its own, the step's page is new: the step before's
+		 * camera is found on it as that step found it */
+		if (ss->recorded_clips > 0)
+			start = ss->left;
+		else
+			fixed_shot(ss, s, &s->from, "zoom.from", &start);
+		camera_place(cam, &start);
+	}
+	fixed_shot(ss, s, z, "zoom", &target);
+	if (target.z > 1 || s->from.on)
+		camera_aim(cam, 0, target.z, target.cx, target.cy);
 }
 
 /* Record one step into enc, its page already loaded; returns its meta. */
@@ -604,7 +703,9 @@ static cJSON *record_step(struct session *ss, const struct step *s, struct encod
 	encoder_start(enc, s->clip, s->fps, &s->video, s->video_width != s->width ||
 		      s->video_height != s->height, s->video_width, s->video_height);
 	frames_begin_clip(&ss->frames, enc);
-	if (ss->camera.page)
+	/* every clip starts on the full view, but one that goes on from
+	 * where the clip before left the picture */
+	if (ss->camera.page && !s->from.on)
 		camera_reset(&ss->camera);
 	aim_camera(ss, s, &ss->camera);
 	ss->frames.camera = &ss->camera;
@@ -627,6 +728,8 @@ static cJSON *record_step(struct session *ss, const struct step *s, struct encod
 		camera_end(&ss->camera, ss->frames.recorded, total, s->fps / 2);
 	record_until(cap, total);
 	encoder_finish(enc);
+	camera_shot(&ss->camera, total, &ss->left);
+	ss->recorded_clips++;
 	return meta_json(s, total, action_frames, &ss->frames);
 }
 
@@ -673,6 +776,7 @@ static void run_attempt(struct step *steps, int n, const char *faildir, int atte
 	frames_free(&ss.frames);
 	netidle_reset(&ss.net, 0);
 	free((char *)ss.ev.session);
+	free((char *)ss.ev.main_frame);
 }
 
 /* run_attempt's arguments, through child_run */

@@ -6,7 +6,10 @@
  *
  * Reads what the build left in outdir (clip/ID.mp4 and clip/ID.json,
  * wav/ID.wav) and writes outdir/report.html, its thumbnails
- * outdir/report/ID.jpg and outdir/contact-sheet.png; the page links to
+ * outdir/report/ID.jpg (and ID-camera-N.jpg, one per place the step's
+ * camera went) and outdir/contact-sheet.png, on which each step's camera
+ * stops are drawn as numbered frames (over report/path/ID.jpg, a picture
+ * of the step on the full view); the page links to
  * them and to the video by relative paths, so the folder can be moved or
  * served as it is. Where each narration came from is read from the record
  * the TTS step left beside its WAV (wav/ID.wav.json, tools/lib/ttsrecord.h):
@@ -35,6 +38,10 @@
 #define SHEET_COLUMNS 5
 /* camera stops shown per step, at most (stepcap lists up to 16) */
 #define CAMERA_STOPS 16
+/* The camera's stops on the contact sheet: a frame this colour, this
+ * thick, numbered in order. */
+#define PATH_COLOUR "0xFFB000"
+#define PATH_LINE 2
 
 /* Where a step's camera went (its clip's meta file): the frame it
  * arrived, the zoom, the region of the video it showed. */
@@ -47,6 +54,8 @@ struct stop {
 struct row {
 	const char *id, *title, *narration;
 	long frames, narration_start, reused;
+	long width, height;     /* the video's */
+	long full_frame;        /* a frame on the full view, or -1 */
 	double audio_seconds;   /* -1: no WAV */
 	const char *cache;      /* "hit", "made", "not cached", "n/a" */
 	struct stop stops[CAMERA_STOPS];
@@ -154,7 +163,15 @@ static void load(const char *path, const char *outdir, cJSON **root,
 		row->frames = meta_long(meta, "frames", 0);
 		row->narration_start = meta_long(meta, "narration_start_frame", 0);
 		row->reused = meta_long(meta, "reused_frames", -1);
+		row->width = meta_long(meta, "width", 0);
+		row->height = meta_long(meta, "height", 0);
+		row->full_frame = meta_long(meta, "camera_full_frame", -1);
+		if (row->full_frame >= row->frames)
+			die(EXIT_USAGE, "%s: camera_full_frame: not a frame of the clip", meta_path);
 		load_stops(meta, meta_path, row);
+		if (row->stop_count && (row->width <= 0 || row->height <= 0))
+			die(EXIT_USAGE, "%s: width and height: needed to draw the camera's stops",
+			    meta_path);
 		cJSON_Delete(meta);
 		free(meta_path);
 		row->audio_seconds = -1;
@@ -226,18 +243,70 @@ static void frame_thumb(const char *outdir, const struct report *r, const struct
 	free(scale);
 }
 
+/* The contact sheet's picture of a step whose camera moved: a frame on
+ * the full view, where every stop can be drawn; else the last frame,
+ * which shows the last stop's region. */
+static long sheet_frame(const struct row *row, struct stop *shown)
+{
+	if (row->full_frame >= 0) {
+		*shown = (struct stop){ row->full_frame, 1, 0, 0, row->width, row->height };
+		return row->full_frame;
+	}
+	*shown = row->stops[row->stop_count - 1];
+	return row->frames - 1;
+}
+
 /* The step's last frame, where its actions have left the page; and one
- * for each place its camera went. */
+ * for each place its camera went, and the sheet's picture for those. */
 static void thumbnail(const char *outdir, const struct report *r, const struct row *row)
 {
+	struct stop shown;
 	char *name;
 	int i;
 
 	frame_thumb(outdir, r, row, row->frames - 1, row->id, THUMB_WIDTH);
+	if (row->stop_count) {
+		/* a folder of its own: no step id can name the same file */
+		name = estrfmt("path/%s", row->id);
+		frame_thumb(outdir, r, row, sheet_frame(row, &shown), name, THUMB_WIDTH);
+		free(name);
+	}
 	for (i = 0; i < row->stop_count; i++) {
 		name = estrfmt("%s-camera-%d", row->id, i + 1);
 		frame_thumb(outdir, r, row, row->stops[i].frame, name, CAMERA_THUMB_WIDTH);
 		free(name);
+	}
+}
+
+/* Filters drawing, on the sheet's picture n, each stop of row as a frame
+ * numbered in order; the picture shows the region shown (the full view,
+ * or a zoomed one), scaled to THUMB_WIDTH. */
+static void draw_path(char **filters, size_t n, const struct row *row)
+{
+	struct stop shown;
+	double k, x, y, w, h, ly;
+	char *next;
+	int i;
+
+	sheet_frame(row, &shown);
+	k = (double)THUMB_WIDTH / (double)shown.width;
+	for (i = 0; i < row->stop_count; i++) {
+		const struct stop *st = &row->stops[i];
+
+		x = round((double)(st->x - shown.x) * k);
+		y = round((double)(st->y - shown.y) * k);
+		w = round((double)st->width * k);
+		h = round((double)st->height * k);
+		/* the whole picture: its number in the lower corner, clear of
+		 * the stops that start in the upper one */
+		ly = st->z == 1 ? y + h - PATH_LINE - 18 : y + PATH_LINE + 2;
+		next = estrfmt("%sdrawbox=x=%.0f:y=%.0f:w=%.0f:h=%.0f:color=%s:t=%d:"
+			       "enable='eq(n,%zu)',drawtext=font=Sans:text=%d:x=%.0f:y=%.0f:"
+			       "fontsize=12:fontcolor=black:box=1:boxcolor=%s:boxborderw=2:"
+			       "enable='eq(n,%zu)',", *filters, x, y, w, h, PATH_COLOUR, PATH_LINE,
+			       n, i + 1, x + PATH_LINE + 2, ly, PATH_COLOUR, n);
+		free(*filters);
+		*filters = next;
 	}
 }
 
@@ -247,18 +316,24 @@ static void contact_sheet(const char *outdir, const struct report *r)
 	char *out = estrfmt("%s/contact-sheet.png", outdir), *tmp = tmp_path_for(out);
 	size_t cols = r->count < SHEET_COLUMNS ? r->count : SHEET_COLUMNS;
 	size_t rows = (r->count + cols - 1) / cols, i;
-	char *tile = estrfmt("tile=%zux%zu:padding=4:margin=4:color=white", cols, rows);
+	char *filters = estrdup(""), *tile;
 	char *text = estrdup("ffconcat version 1.0\n");
 	char *argv[] = { "ffmpeg", "-nostdin", "-v", "error", "-y", "-f", "concat", "-safe", "0",
-			 "-i", listtmp, "-vf", tile, "-frames:v", "1", "-f", "image2",
+			 "-i", listtmp, "-vf", NULL, "-frames:v", "1", "-f", "image2",
 			 "-c:v", "png", tmp, NULL };
 
+	/* a step whose camera moved: where it went, drawn on the page */
 	for (i = 0; i < r->count; i++) {
-		char *next = estrfmt("%sfile '%s.jpg'\n", text, r->rows[i].id);
+		const struct row *row = &r->rows[i];
+		char *next = estrfmt("%sfile '%s%s.jpg'\n", text,
+				     row->stop_count ? "path/" : "", row->id);
 
 		free(text);
 		text = next;
+		draw_path(&filters, i, row);
 	}
+	tile = estrfmt("%stile=%zux%zu:padding=4:margin=4:color=white", filters, cols, rows);
+	argv[12] = tile;
 	if (write_file_atomic(listtmp, text, strlen(text)) < 0)
 		die(EXIT_SYS, "%s:", listtmp);
 	ffmpeg_into(argv, listtmp, tmp, out, out);
@@ -267,6 +342,7 @@ static void contact_sheet(const char *outdir, const struct report *r)
 	free(out);
 	free(tmp);
 	free(tile);
+	free(filters);
 	free(text);
 }
 

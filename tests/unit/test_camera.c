@@ -57,9 +57,13 @@ int main(void)
 	camera_view(&c, &s, &v);
 	CHECK(near(v.x, 240) && near(v.y, 180) && near(v.width, 80));
 
-	/* a target inside the view: a plain move */
+	/* a target inside the view: a plain move; one whose view the
+	 * camera already shows: none */
 	camera_aim(&c, 90, 4, 300, 230);
+	CHECK(!c.dip && c.duration == 0 && c.stops[c.stop_count - 1].frame == 90);
+	camera_aim(&c, 90, 3, 300, 230);
 	CHECK(!c.dip && c.duration == 30);
+	camera_aim(&c, 90, 4, 300, 230);
 
 	/* a new aim starts from where the picture is: no jump at its frame */
 	camera_aim(&c, 120, 2, 0, 0);
@@ -70,5 +74,29 @@ int main(void)
 	camera_aim(&c, 5, 3, 100, 100);
 	camera_shot(&c, 5, &s);
 	CHECK(near(s.z, 3));
+
+	/* placed where the last clip left the picture: there from frame 0 */
+	camera_init(&c, NULL, 320, 240, 30);
+	s.z = 2;
+	s.cx = 220;
+	s.cy = 160;
+	camera_place(&c, &s);
+	camera_shot(&c, 0, &s);
+	CHECK(near(s.z, 2) && near(s.cx, 220) && c.stop_count == 0);
+	camera_aim(&c, 0, 2, 220, 160);
+	CHECK(c.duration == 0 && c.stop_count == 1 && c.stops[0].frame == 0);
+
+	/* the fitted zoom: a small button as close as it goes, a field to
+	 * 60 % of the frame, a wide element whole, rounded down to 0.05 */
+	camera_init(&c, NULL, 640, 360, 18);
+	CHECK(near(camera_fit(&c, (double[]){ 20, 20, 60, 30 }, FRAME_WHOLE), 3));
+	CHECK(near(camera_fit(&c, (double[]){ 400, 270, 172, 32 }, FRAME_WHOLE), 2.2));
+	CHECK(near(camera_fit(&c, (double[]){ 60, 150, 500, 40 }, FRAME_WHOLE), 1.15));
+	CHECK(near(camera_fit(&c, (double[]){ 0, 0, 640, 360 }, FRAME_WHOLE), 1));
+	/* framed by its start, a wide terminal counts by its height */
+	CHECK(near(camera_fit(&c, (double[]){ 0, 240, 640, 120 }, FRAME_START), 1.8));
+	c.closer = 1.15;
+	CHECK(near(camera_fit(&c, (double[]){ 400, 270, 172, 32 }, FRAME_WHOLE), 2.55));
+	CHECK(near(camera_fit(&c, (double[]){ 20, 20, 60, 30 }, FRAME_WHOLE), 3));
 	return check_done();
 }

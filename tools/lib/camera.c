@@ -20,6 +20,13 @@
 #define DIP_SHARE 0.6
 /* A tracked element fills at most this share of the view. */
 #define FIT_SHARE 0.9
+/* The automatic zoom makes its target fill this share of the frame, in
+ * the direction it is tighter in; a zoom within ZOOM_SLACK of the one the
+ * camera has is kept, so a field growing as it is typed into does not
+ * make the picture breathe. Zooms are multiples of ZOOM_STEP. */
+#define FILL_SHARE 0.6
+#define ZOOM_SLACK 0.15
+#define ZOOM_STEP 0.05
 
 double camera_ease(double t)
 {
@@ -40,8 +47,13 @@ void camera_init(struct camera *c, struct page *page, int width, int height,
 		 long transition_frames)
 {
 	/* a camera is zeroed before its first use, then reused */
+	struct view shown = c->shown;
+	int overridden = c->overridden;
+
 	free(c->selector[0]);
 	memset(c, 0, sizeof *c);
+	c->shown = shown;
+	c->overridden = overridden;
 	c->page = page;
 	c->width = width;
 	c->height = height;
@@ -49,6 +61,16 @@ void camera_init(struct camera *c, struct page *page, int width, int height,
 	c->from.z = c->to.z = 1;
 	c->from.cx = c->to.cx = width / 2.0;
 	c->from.cy = c->to.cy = height / 2.0;
+	c->closer = 1;
+	c->full_frame = -1;
+}
+
+void camera_place(struct camera *c, const struct shot *s)
+{
+	c->from = c->to = *s;
+	c->start = 0;
+	c->duration = 0;
+	c->dip = 0;
 }
 
 void camera_shot(const struct camera *c, long frame, struct shot *s)
@@ -73,6 +95,12 @@ void camera_view(const struct camera *c, const struct shot *s, struct view *v)
 	v->y = clamp(s->cy - v->height / 2, 0, c->height - v->height);
 }
 
+static int same_view(const struct view *a, const struct view *b)
+{
+	return fabs(a->x - b->x) < 1e-6 && fabs(a->y - b->y) < 1e-6 &&
+	       fabs(a->scale - b->scale) < 1e-9;
+}
+
 static void log_stop(struct camera *c)
 {
 	struct camera_stop *last;
@@ -90,7 +118,7 @@ static void log_stop(struct camera *c)
 void camera_aim(struct camera *c, long frame, double z, double cx, double cy)
 {
 	struct shot now;
-	struct view v;
+	struct view v, there;
 
 	camera_shot(c, frame, &now);
 	/* from where the picture is, not from an unreachable centre past
@@ -106,6 +134,9 @@ void camera_aim(struct camera *c, long frame, double z, double cx, double cy)
 	c->dip = now.z > 1 && c->to.z > 1 &&
 		 (cx < v.x || cx > v.x + v.width || cy < v.y || cy > v.y + v.height);
 	c->duration = c->dip ? 2 * c->transition_frames : c->transition_frames;
+	camera_view(c, &c->to, &there);
+	if (same_view(&v, &there))
+		c->duration = 0;
 	log_stop(c);
 }
 
@@ -114,6 +145,7 @@ void camera_track(struct camera *c, long frame, const char *const *selectors,
 {
 	c->track = selectors;
 	c->framing = framing;
+	c->fitted = 0;
 	c->track_due = frame;
 }
 
@@ -147,11 +179,51 @@ int camera_find(struct page *page, const char *const *selectors, double box[4])
 	return found;
 }
 
+double camera_fit(const struct camera *c, const double box[4], enum framing framing)
+{
+	double z = c->height * FILL_SHARE / box[3], whole = c->height * FIT_SHARE / box[3];
+
+	if (framing == FRAME_WHOLE) {
+		z = fmin(z, c->width * FILL_SHARE / box[2]);
+		whole = fmin(whole, c->width * FIT_SHARE / box[2]);
+	}
+	z = clamp(z * c->closer, CAMERA_FIT_MIN, CAMERA_FIT_MAX);
+	/* whole beats close: a wide element gets what shows all of it */
+	z = fmin(z, whole);
+	/* in steps, rounded down: a box a hair different is the same zoom */
+	z = floor(z / ZOOM_STEP + 1e-9) * ZOOM_STEP;
+	return z < 1 ? 1 : z;
+}
+
+/* The zoom for a tracked element: the camera's own, less when the
+ * element would not fit; else fitted to it. */
+static double zoom_for(const struct camera *c, const double box[4])
+{
+	double z, fit;
+
+	if (c->zoom <= 0) {
+		z = camera_fit(c, box, c->framing);
+		/* the same target, close to the zoom it has, and it fits */
+		if (c->fitted && c->to.z > 1 && fabs(z - c->to.z) <= ZOOM_SLACK * c->to.z &&
+		    box[3] * c->to.z <= c->height * FIT_SHARE &&
+		    (c->framing == FRAME_START || box[2] * c->to.z <= c->width * FIT_SHARE))
+			z = c->to.z;
+		return z;
+	}
+	z = c->zoom;
+	fit = c->height * FIT_SHARE / box[3];
+	if (c->framing == FRAME_WHOLE && c->width * FIT_SHARE / box[2] < fit)
+		fit = c->width * FIT_SHARE / box[2];
+	if (fit < z)
+		z = fit < 1 ? 1 : fit;
+	return z;
+}
+
 /* Look for the tracked element; aim at it when it is not in the middle of
  * where the camera is going. */
 static void follow(struct camera *c, long frame)
 {
-	double box[4], z, fit, cx, cy, w, span;
+	double box[4], z, cx, cy, w, span;
 	struct view v;
 
 	c->track_due = frame + TRACK_EVERY;
@@ -159,12 +231,7 @@ static void follow(struct camera *c, long frame)
 	 * parse: the camera stays where it is */
 	if (camera_find(c->page, c->track, box) <= 0)
 		return;
-	z = c->zoom;
-	fit = c->height * FIT_SHARE / box[3];
-	if (c->framing == FRAME_WHOLE && c->width * FIT_SHARE / box[2] < fit)
-		fit = c->width * FIT_SHARE / box[2];
-	if (fit < z)
-		z = fit < 1 ? 1 : fit;
+	z = zoom_for(c, box);
 	cy = box[1] + box[3] / 2;
 	cx = box[0] + box[2] / 2;
 	if (c->framing == FRAME_START) {
@@ -178,6 +245,7 @@ static void follow(struct camera *c, long frame)
 	    fabs(cy - (v.y + v.height / 2)) <= v.height * span)
 		return;
 	camera_aim(c, frame, z, cx, cy);
+	c->fitted = 1;
 }
 
 void camera_end(struct camera *c, long now, long total, long hold)
@@ -212,12 +280,6 @@ static void page_scroll(struct camera *c, double *x, double *y)
 	cJSON_Delete(r);
 }
 
-static int same(const struct view *a, const struct view *b)
-{
-	return fabs(a->x - b->x) < 1e-6 && fabs(a->y - b->y) < 1e-6 &&
-	       fabs(a->scale - b->scale) < 1e-9;
-}
-
 int camera_apply(struct camera *c, long frame)
 {
 	struct shot s;
@@ -227,11 +289,20 @@ int camera_apply(struct camera *c, long frame)
 
 	if (!c->enabled)
 		return 0;
+	/* a new document on its way (a click on a link, Enter in a form):
+	 * the full page while it loads, until an action aims elsewhere */
+	if (c->follows && c->navigations && *c->navigations != c->navigations_seen) {
+		c->navigations_seen = *c->navigations;
+		c->track = NULL;
+		if (c->to.z != 1)
+			camera_aim(c, frame, 1, c->width / 2.0, c->height / 2.0);
+	}
 	if (c->track && frame >= c->track_due)
 		follow(c, frame);
 	camera_shot(c, frame, &s);
 	camera_view(c, &s, &v);
 	if (v.scale == 1) {
+		c->full_frame = frame;
 		if (!c->overridden)
 			return 0;
 		camera_reset(c);
@@ -241,7 +312,7 @@ int camera_apply(struct camera *c, long frame)
 	page_scroll(c, &sx, &sy);
 	v.x += sx;
 	v.y += sy;
-	if (c->overridden && same(&v, &c->shown))
+	if (c->overridden && same_view(&v, &c->shown))
 		return 0;
 	p = cJSON_CreateObject();
 	/* zero: the window's own size and density stay */

@@ -41,13 +41,20 @@ struct camera {
 	long duration;           /* frames the move under way takes */
 	int dip;                 /* it zooms out on the way (a distant target) */
 	long transition_frames;  /* frames one move takes */
-	double zoom;             /* the automatic camera's zoom */
+	double zoom;             /* the automatic camera's zoom; 0: fit to each target */
+	double closer;           /* the fitted zoom times this (mobile: 1.15) */
+	/* the page's main-frame navigations, counted as the browser reports
+	 * them, and the count the camera has acted on: the automatic camera
+	 * shows the full view while a new page loads */
+	const long *navigations;
+	long navigations_seen;
 	/* the automatic camera: the first of these selectors with a box is
 	 * looked for every few frames and followed when it leaves the middle
 	 * of the view */
 	const char *const *track;
 	char *selector[2];       /* a one-selector list for track, owned */
 	enum framing framing;
+	int fitted;              /* the camera is aimed at what it tracks */
 	long track_due;
 	struct page *page;
 	struct view shown;       /* the view last given to the browser */
@@ -55,15 +62,29 @@ struct camera {
 	long moves;              /* frames whose view differed from the last */
 	struct camera_stop stops[CAMERA_STOPS_MAX];
 	int stop_count;
+	long full_frame;         /* the last frame shown on the full view, or -1 */
 };
 
 /* Ease in and out: 0 at 0, 1 at 1, slow at both ends, monotonic. */
 double camera_ease(double t);
 
 /* A camera for a viewport of width x height on page, at the full view,
- * moving in transition_frames. */
+ * moving in transition_frames. What the browser shows is kept: a camera
+ * placed where the last clip ended need not draw it again. */
 void camera_init(struct camera *c, struct page *page, int width, int height,
 		 long transition_frames);
+
+/* The automatic camera's zoom for a target of box [x, y, width, height]:
+ * enough for it to fill a good part of the frame, times closer, within
+ * CAMERA_FIT_MIN..CAMERA_FIT_MAX, but never so much that it is cut (by
+ * its height alone when framed by its start), and at least 1. */
+#define CAMERA_FIT_MIN 1.25
+#define CAMERA_FIT_MAX 3.0
+double camera_fit(const struct camera *c, const double box[4], enum framing framing);
+
+/* Start at shot at once, where the clip before left the picture (one
+ * page, several clips): no move, and the browser's view kept. */
+void camera_place(struct camera *c, const struct shot *s);
 
 /* The shot at recorded frame: the move under way, eased. */
 void camera_shot(const struct camera *c, long frame, struct shot *s);
@@ -73,8 +94,9 @@ void camera_view(const struct camera *c, const struct shot *s, struct view *v);
 
 /* Move to shot, starting at frame from wherever the camera is then. A
  * zoomed camera going to a target outside its view zooms out on the way
- * and back in, over twice the time, so the viewer sees where it goes. The
- * move is logged in stops, replacing the last when it had not arrived. */
+ * and back in, over twice the time, so the viewer sees where it goes; one
+ * already showing that view does not move. The move is logged in stops,
+ * replacing the last when it had not arrived. */
 void camera_aim(struct camera *c, long frame, double z, double cx, double cy);
 
 /* Follow the first element of selectors (NULL-terminated; NULL: stop
