@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <sys/types.h>
 
+#include "feeder.h"
+
 /* The codec parameters when the spec's output names none. */
 #define CLIP_CODEC "libx264"
 #define CLIP_PRESET "veryfast"
@@ -35,6 +37,7 @@ const char *video_settings_read(struct video_settings *v, const cJSON *video);
 
 struct encoder {
 	FILE *in;       /* ffmpeg's stdin; NULL when not running */
+	struct feeder feeder;  /* writes to in, so frames never wait on ffmpeg */
 	pid_t pid;
 	char *tmp;      /* where ffmpeg writes; renamed to out when done */
 	char *out;
