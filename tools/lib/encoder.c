@@ -216,6 +216,7 @@ void encoder_start(struct encoder *e, const char *out, int fps, const struct vid
 	e->fps = fps;
 	e->frames = 0;
 	e->last_len = 0;
+	e->ended = 0;
 	write_header(e, fps, width, height);
 	free(rate);
 	free(gop);
@@ -238,15 +239,26 @@ void encoder_write(struct encoder *e, const void *image, size_t len, int repeat)
 	e->frames++;
 }
 
+void encoder_end(struct encoder *e)
+{
+	if (!e->in || e->ended)
+		return;
+	/* the last frame is stamped too, or the repeats before it would be
+	 * lost: nothing would say how long the picture before them lasts */
+	if (e->frames && e->written != e->frames - 1)
+		write_picture(e, e->frames - 1, e->last, e->last_len);
+	feeder_close(&e->feeder);
+	e->ended = 1;
+}
+
 void encoder_finish(struct encoder *e)
 {
 	FILE *in = e->in;
 	int status;
 
-	/* the last frame is stamped too, or the repeats before it would be
-	 * lost: nothing would say how long the picture before them lasts */
-	if (e->frames && e->written != e->frames - 1)
-		write_picture(e, e->frames - 1, e->last, e->last_len);
+	if (!in)
+		return;
+	encoder_end(e);
 	if (feeder_finish(&e->feeder) < 0)
 		die(EXIT_SYS, "ffmpeg: stopped taking frames:");
 	e->in = NULL;

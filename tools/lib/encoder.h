@@ -44,6 +44,7 @@ struct encoder {
 	int fps;
 	long frames;    /* frames of the clip so far */
 	long written;   /* the frame whose picture was sent last */
+	int ended;      /* no more frames: ffmpeg is finishing on its own */
 	unsigned char *last;  /* that picture */
 	size_t last_len, last_cap;
 };
@@ -61,7 +62,12 @@ void encoder_start(struct encoder *e, const char *out, int fps, const struct vid
  * EXIT_SYS when ffmpeg has gone away. */
 void encoder_write(struct encoder *e, const void *image, size_t len, int repeat);
 
-/* Let ffmpeg finish the clip, still under its temporary name. Dies with
+/* No more frames: ffmpeg goes on encoding what it has while the caller
+ * does something else (records the next clip). */
+void encoder_end(struct encoder *e);
+
+/* End, and wait until ffmpeg has finished the clip, still under its
+ * temporary name; nothing when it is finished already. Dies with
  * EXIT_FAIL when ffmpeg reports an error. */
 void encoder_finish(struct encoder *e);
 

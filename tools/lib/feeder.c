@@ -121,14 +121,21 @@ int feeder_put(struct feeder *f, const void *a, size_t alen, const void *b, size
 	return 0;
 }
 
-int feeder_finish(struct feeder *f)
+void feeder_close(struct feeder *f)
 {
 	if (!f->running)
-		return 0;
+		return;
 	pthread_mutex_lock(&f->lock);
 	f->closing = 1;
 	pthread_cond_broadcast(&f->changed);
 	pthread_mutex_unlock(&f->lock);
+}
+
+int feeder_finish(struct feeder *f)
+{
+	if (!f->running)
+		return 0;
+	feeder_close(f);
 	pthread_join(f->thread, NULL);
 	f->running = 0;
 	pthread_mutex_destroy(&f->lock);

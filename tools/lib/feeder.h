@@ -32,8 +32,12 @@ int feeder_start(struct feeder *f, int fd, size_t max);
  * stopped (the reader went away): nothing more can go through. */
 int feeder_put(struct feeder *f, const void *a, size_t alen, const void *b, size_t blen);
 
-/* Write everything queued, then stop the thread; fd stays open. Returns
- * -1 with errno set when a write failed. */
+/* Nothing more will be put: the thread writes what is queued and stops,
+ * without anyone waiting for it. */
+void feeder_close(struct feeder *f);
+
+/* Close, and wait until everything queued is written and the thread has
+ * stopped; fd stays open. Returns -1 with errno set when a write failed. */
 int feeder_finish(struct feeder *f);
 
 #endif
