@@ -85,11 +85,22 @@ done
 # What a held frame costs, without what every clip costs once (a browser
 # started, the page loaded, the encoder started and finished): the same
 # hold under 40 s of narration rather than 10, its 30 s more of video over
-# the wall time they added.
+# the wall time they added. Each hold is the faster of two runs: a
+# browser restarted once (a stalled renderer) would swamp the difference.
+fastest() {
+	local a b
+	a=$(measure "$@")
+	b=$(measure "$@")
+	if awk -v a="${a#* }" -v b="${b#* }" 'BEGIN { exit !(a + 0 <= b + 0) }'; then
+		echo "$a"
+	else
+		echo "$b"
+	fi
+}
 for size in 720 1080; do
 	cp "$WORK/hold-$size.json" "$WORK/hold-$size-long.json"
-	read -r short_video short_wall _ <<<"$(measure "hold-$size")"
-	read -r long_video long_wall _ <<<"$(measure "hold-$size-long" "$WORK/narration-long.wav")"
+	read -r short_video short_wall _ <<<"$(fastest "hold-$size")"
+	read -r long_video long_wall _ <<<"$(fastest "hold-$size-long" "$WORK/narration-long.wav")"
 	speed=$(calc "($long_video - $short_video) / ($long_wall - $short_wall)")
 	printf '  %-14s %6.2f video s per wall s (%4.1f s more in %5.2f s more)  held frames only  ratio %.4f\n' \
 		"held-$size" "$speed" "$(calc "$long_video - $short_video")" \
