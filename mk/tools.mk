@@ -6,7 +6,7 @@ CFLAGS  ?= -O2 -g
 # Truncated diagnostics are acceptable; silent overflow is not (snprintf everywhere).
 WARN    := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	   -Wno-unused-parameter -Wno-format-truncation
-LIBS    := -lcjson -lespeak-ng -lcrypto -lebur128 -lm
+LIBS    := -lcjson -lespeak-ng -lcrypto -lebur128 -lm -pthread
 TOOLS   := $(patsubst tools/%.c,%,$(wildcard tools/*.c))
 LIBSRC  := $(wildcard tools/lib/*.c)
 LIBOBJ  := $(patsubst tools/lib/%.c,out/obj/lib/%.o,$(LIBSRC))

@@ -1,6 +1,7 @@
 #!/bin/sh
 # stepcap against a local HTTP server: wait_for_load waits for the network
-# to go quiet (bounded), long waits do not become frozen video, and a step
+# to go quiet (bounded), a pause keeps to the wall clock while a WebSocket
+# is open, long waits do not become frozen video, and a step
 # that fails once is retried into success.
 . "$(dirname "$0")/test-lib.sh"
 . "$ROOT/tests/capture-lib.sh"
@@ -33,6 +34,17 @@ test_expect_success 'wait_for_load waits for requests a click started' '
 		{\"type\": \"element_visible\", \"selector\": \".answered\", \"timeout\": 1}]" &&
 	$BIN/stepcap -m click.meta -o click.mp4 click.json &&
 	is green "$(rgb click.mp4 -1 170 50)"
+'
+
+# the server pushes 1.5 s after the socket opens; the pause's 90 frames
+# take far less than that to draw, unless they keep to the wall clock
+test_expect_success 'while a WebSocket is open a pause keeps to the wall clock: what the server pushes is in it' '
+	frag socket "$URL/socket.html?ms=1500" "[{\"type\": \"wait_for_load\"},
+		{\"type\": \"pause\", \"duration\": 3}]" "\"cursor\": false" &&
+	$BIN/stepcap -m socket.meta -o socket.mp4 socket.json &&
+	test "$(frames socket.mp4)" = 105 &&
+	is red "$(rgb socket.mp4 0 170 50)" &&
+	is green "$(rgb socket.mp4 89 170 50)"
 '
 
 test_expect_success 'a long wait shows at most max_wait of video; the rest is counted, not recorded' '

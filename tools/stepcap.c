@@ -59,6 +59,11 @@
 /* What a failed attempt printed, kept for its reason file. */
 #define REASON_MAX 8192
 
+/* A clip's ffmpeg finishes encoding while the next clip records, not
+ * holding it up; this many clips back, the capture waits for it (each
+ * 1080p x264 holds some 500 MB). */
+#define ENCODERS_BEHIND 2
+
 /* The mobile camera comes this much closer than the automatic one. */
 #define MOBILE_CLOSER 1.15
 
@@ -695,13 +700,19 @@ static void aim_camera(struct session *ss, const struct step *s, struct camera *
 }
 
 /* Record one step into enc, its page already loaded; returns its meta. */
+static void start_encoder(const struct step *s, struct encoder *enc)
+{
+	encoder_start(enc, s->clip, s->fps, &s->video, s->video_width != s->width ||
+		      s->video_height != s->height, s->video_width, s->video_height);
+}
+
 static cJSON *record_step(struct session *ss, const struct step *s, struct encoder *enc)
 {
 	struct capture *cap = &ss->cap;
 	long total, action_frames;
 
-	encoder_start(enc, s->clip, s->fps, &s->video, s->video_width != s->width ||
-		      s->video_height != s->height, s->video_width, s->video_height);
+	if (!enc->in)
+		start_encoder(s, enc);
 	frames_begin_clip(&ss->frames, enc);
 	/* every clip starts on the full view, but one that goes on from
 	 * where the clip before left the picture */
@@ -727,7 +738,7 @@ static cJSON *record_step(struct session *ss, const struct step *s, struct encod
 	if (ss->camera.follows)
 		camera_end(&ss->camera, ss->frames.recorded, total, s->fps / 2);
 	record_until(cap, total);
-	encoder_finish(enc);
+	encoder_end(enc);
 	camera_shot(&ss->camera, total, &ss->left);
 	ss->recorded_clips++;
 	return meta_json(s, total, action_frames, &ss->frames);
@@ -755,14 +766,20 @@ static void run_attempt(struct step *steps, int n, const char *faildir, int atte
 	ss.cap.net = &ss.net;
 	ss.cap.cursor.enabled = steps[0].cursor;
 	enter_step(&ss, &steps[0]);
+	/* ffmpeg loads while the browser starts */
+	start_encoder(&steps[0], &encoders[0]);
 	open_browser(&ss, &steps[0]);
 	for (i = 0; i < n; i++) {
 		enter_step(&ss, &steps[i]);
 		/* a continuous tour goes somewhere else only when its URL does */
 		if (i > 0 && strcmp(steps[i].url, steps[i - 1].url))
 			load_page(&steps[i], &ss.cap, &ss.ev);
+		if (i >= ENCODERS_BEHIND)
+			encoder_finish(&encoders[i - ENCODERS_BEHIND]);
 		metas[i] = record_step(&ss, &steps[i], &encoders[i]);
 	}
+	for (i = 0; i < n; i++)
+		encoder_finish(&encoders[i]);
 	for (i = 0; i < n; i++) {
 		encoder_commit(&encoders[i]);
 		if (steps[i].meta)

@@ -1,4 +1,5 @@
-/* test_netidle.c - requests in flight (tools/lib/netidle.c) */
+/* test_netidle.c - requests in flight and WebSockets open
+ * (tools/lib/netidle.c) */
 #include "check.h"
 #include "netidle.h"
 
@@ -49,8 +50,18 @@ int main(void)
 		CHECK(n.count == 0 && n.last_change == 2);
 	}
 
+	/* a WebSocket makes the page live, but not busy loading */
+	CHECK(!netidle_live(&n));
+	event(&n, "Network.webSocketCreated", "7", 3.6);
+	CHECK(netidle_live(&n));
+	CHECK(netidle_quiet(&n, 0.5, 3.6) && n.last_change == 2);
+	event(&n, "Network.webSocketClosed", "7", 3.7);
+	CHECK(!netidle_live(&n));
+
 	event(&n, "Network.requestWillBeSent", "4", 4);
+	CHECK(netidle_live(&n));
+	event(&n, "Network.webSocketCreated", "8", 4);
 	netidle_reset(&n, 4);
-	CHECK(n.count == 0 && netidle_quiet(&n, 0, 4));
+	CHECK(n.count == 0 && netidle_quiet(&n, 0, 4) && !netidle_live(&n));
 	return check_done();
 }

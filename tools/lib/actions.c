@@ -51,7 +51,7 @@ void capture_fail(struct capture *cap, int code, const char *fmt, ...)
 void record_until(struct capture *cap, long frame_count)
 {
 	while (cap->frames->recorded < frame_count) {
-		if (cap->real_time)
+		if (cap->real_time && netidle_live(cap->net))
 			frames_pace(cap->frames);
 		frames_step(cap->frames, 1);
 	}
@@ -216,8 +216,10 @@ static const char *check_pause(const cJSON *a, const char **member)
 
 /* A pause is how a spec waits for what runs outside the page (a compiler
  * in VS Code's terminal, a server's answer), and those run on the wall
- * clock: the pause lasts at least as long there, however fast the capture
- * is, so what they show is in the video. */
+ * clock: while the page is connected to anything outside (a WebSocket
+ * open, a request in flight), the pause lasts at least as long there,
+ * however fast the capture is, so what they show is in the video. A page
+ * that only the frame clock moves records its pause as fast as it draws. */
 static void run_pause(struct capture *cap, const cJSON *a)
 {
 	cap->real_time = 1;

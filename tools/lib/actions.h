@@ -23,7 +23,8 @@ struct capture {
 	struct netidle *net;    /* the page's requests, fed by the event handler */
 	const char *fail_png;   /* where a failure leaves its screenshot, or NULL */
 	char where[64];         /* "actions[2] (click_selector)", for messages */
-	int real_time;          /* record no faster than the wall clock */
+	int real_time;          /* record no faster than the wall clock while
+				 * the page is live (netidle_live) */
 };
 
 /* Check every action of the list (types known and implemented, required
@@ -42,7 +43,7 @@ void actions_run(struct capture *cap, const cJSON *actions);
 void scroll_run(struct capture *cap, const cJSON *scroll);
 
 /* Record frames until the video holds frame_count frames; with
- * cap->real_time set, no faster than the wall clock. */
+ * cap->real_time set and the page live, no faster than the wall clock. */
 void record_until(struct capture *cap, long frame_count);
 
 /* --- pieces the actions are built from ------------------------------ */

@@ -3,7 +3,10 @@
  * ffmpeg's fps filter makes the constant frame rate: a frame that repeats
  * the last picture is not sent at all, the filter repeats the decoded
  * picture for it, so a still page costs neither a screenshot nor a JPEG
- * decode, only the encoder's work on a frame like the one before. */
+ * decode, only the encoder's work on a frame like the one before. A
+ * thread writes the stream: ffmpeg reads its input only between encoding
+ * frames, and a picture bigger than the pipe would otherwise hold the
+ * capture until then. */
 #include <errno.h>
 #include <math.h>
 #include <stdint.h>
@@ -15,9 +18,14 @@
 #include <unistd.h>
 
 #include "encoder.h"
+#include "feeder.h"
 #include "file.h"
 #include "run.h"
 #include "util.h"
+
+/* Pictures queued for ffmpeg at most: a few seconds of busy 1080p video,
+ * enough to ride out an encoder slower than the capture for a while. */
+#define FEEDER_MAX (64u << 20)
 
 /* EBML, as Matroska writes it: an element is its id, its size as a
  * variable-length number (here always 8 bytes long), then its body. */
@@ -108,7 +116,7 @@ static void write_header(struct encoder *e, int fps, int width, int height)
 	n += put_master(out + n, 0x1654AE6B, nk);
 	memcpy(out + n, tracks, nk);
 	n += nk;
-	if (fwrite(out, 1, n, e->in) != n)
+	if (feeder_put(&e->feeder, out, n, NULL, 0) < 0)
 		die(EXIT_SYS, "ffmpeg: stopped taking frames:");
 }
 
@@ -127,7 +135,7 @@ static void write_picture(struct encoder *e, long index, const void *image, size
 	head[n++] = 0;     /* no offset from the cluster's time */
 	head[n++] = 0;
 	head[n++] = 0x80;  /* keyframe */
-	if (fwrite(head, 1, n, e->in) != n || fwrite(image, 1, len, e->in) != len)
+	if (feeder_put(&e->feeder, head, n, image, len) < 0)
 		die(EXIT_SYS, "ffmpeg: stopped taking frames:");
 }
 
@@ -203,9 +211,12 @@ void encoder_start(struct encoder *e, const char *out, int fps, const struct vid
 	e->in = run_pipe(argv, "w", &e->pid);
 	if (!e->in)
 		run_die_unstarted("ffmpeg");
+	if (feeder_start(&e->feeder, fileno(e->in), FEEDER_MAX) < 0)
+		die(EXIT_SYS, "ffmpeg: cannot start the thread writing its frames:");
 	e->fps = fps;
 	e->frames = 0;
 	e->last_len = 0;
+	e->ended = 0;
 	write_header(e, fps, width, height);
 	free(rate);
 	free(gop);
@@ -228,15 +239,28 @@ void encoder_write(struct encoder *e, const void *image, size_t len, int repeat)
 	e->frames++;
 }
 
+void encoder_end(struct encoder *e)
+{
+	if (!e->in || e->ended)
+		return;
+	/* the last frame is stamped too, or the repeats before it would be
+	 * lost: nothing would say how long the picture before them lasts */
+	if (e->frames && e->written != e->frames - 1)
+		write_picture(e, e->frames - 1, e->last, e->last_len);
+	feeder_close(&e->feeder);
+	e->ended = 1;
+}
+
 void encoder_finish(struct encoder *e)
 {
 	FILE *in = e->in;
 	int status;
 
-	/* the last frame is stamped too, or the repeats before it would be
-	 * lost: nothing would say how long the picture before them lasts */
-	if (e->frames && e->written != e->frames - 1)
-		write_picture(e, e->frames - 1, e->last, e->last_len);
+	if (!in)
+		return;
+	encoder_end(e);
+	if (feeder_finish(&e->feeder) < 0)
+		die(EXIT_SYS, "ffmpeg: stopped taking frames:");
 	e->in = NULL;
 	status = run_pipe_close(in, e->pid);
 	e->pid = 0;
@@ -260,10 +284,11 @@ void encoder_abort(struct encoder *e)
 			;
 		e->pid = 0;
 	}
-	if (e->in) {
+	/* a writer still running gets EPIPE now that ffmpeg is gone, and
+	 * ends with the process; its pipe is left to it */
+	if (e->in && !e->feeder.running)
 		fclose(e->in);
-		e->in = NULL;
-	}
+	e->in = NULL;
 	if (e->tmp) {
 		unlink(e->tmp);
 		free(e->tmp);

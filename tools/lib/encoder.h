@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <sys/types.h>
 
+#include "feeder.h"
+
 /* The codec parameters when the spec's output names none. */
 #define CLIP_CODEC "libx264"
 #define CLIP_PRESET "veryfast"
@@ -35,12 +37,14 @@ const char *video_settings_read(struct video_settings *v, const cJSON *video);
 
 struct encoder {
 	FILE *in;       /* ffmpeg's stdin; NULL when not running */
+	struct feeder feeder;  /* writes to in, so frames never wait on ffmpeg */
 	pid_t pid;
 	char *tmp;      /* where ffmpeg writes; renamed to out when done */
 	char *out;
 	int fps;
 	long frames;    /* frames of the clip so far */
 	long written;   /* the frame whose picture was sent last */
+	int ended;      /* no more frames: ffmpeg is finishing on its own */
 	unsigned char *last;  /* that picture */
 	size_t last_len, last_cap;
 };
@@ -58,7 +62,12 @@ void encoder_start(struct encoder *e, const char *out, int fps, const struct vid
  * EXIT_SYS when ffmpeg has gone away. */
 void encoder_write(struct encoder *e, const void *image, size_t len, int repeat);
 
-/* Let ffmpeg finish the clip, still under its temporary name. Dies with
+/* No more frames: ffmpeg goes on encoding what it has while the caller
+ * does something else (records the next clip). */
+void encoder_end(struct encoder *e);
+
+/* End, and wait until ffmpeg has finished the clip, still under its
+ * temporary name; nothing when it is finished already. Dies with
  * EXIT_FAIL when ffmpeg reports an error. */
 void encoder_finish(struct encoder *e);
 

@@ -253,16 +253,24 @@ void frames_begin_clip(struct frames *f, struct encoder *encoder)
 	f->stale = 1;
 }
 
+double frames_pace_delay(const struct frames *f, double now)
+{
+	double due = f->paced_ms + f->interval_ms;
+
+	return now < due ? due - now : 0;
+}
+
 void frames_pace(struct frames *f)
 {
-	double ahead = f->clock_ms + f->interval_ms - CLOCK_MARGIN_MS - now_ms();
+	double now = now_ms(), delay = frames_pace_delay(f, now);
 	struct timespec ts;
 
-	if (ahead <= 0)
-		return;
-	ts.tv_sec = (time_t)(ahead / 1000);
-	ts.tv_nsec = (long)((ahead - ts.tv_sec * 1000.0) * 1e6);
-	nanosleep(&ts, NULL);
+	if (delay > 0) {
+		ts.tv_sec = (time_t)(delay / 1000);
+		ts.tv_nsec = (long)((delay - ts.tv_sec * 1000.0) * 1e6);
+		nanosleep(&ts, NULL);
+	}
+	f->paced_ms = now + delay;
 }
 
 unsigned char *frames_png(struct frames *f, size_t *len)

@@ -14,6 +14,7 @@ struct frames {
 	const char *session;
 	double clock_ms;       /* frame time of the latest frame */
 	double interval_ms;
+	double paced_ms;       /* wall clock of the last paced frame */
 	long recorded;         /* frames sent to the encoder */
 	long reused;           /* of those, frames that repeat the last picture */
 	long clock_jumps;      /* times the wall clock caught up with frame times */
@@ -55,9 +56,16 @@ void frames_deliver(struct frames *f, int id);
  * its first frame gets a fresh picture. */
 void frames_begin_clip(struct frames *f, struct encoder *encoder);
 
-/* Sleep until the wall clock is near the next frame's time: frames that
- * are not recorded need not run ahead of it, burning CPU. */
+/* Sleep until a frame interval has passed on the wall clock since the
+ * last paced frame: frames that are not recorded need not run faster,
+ * burning CPU, and a pause lasts its length. Only the interval counts,
+ * not where the frame clock is: after a hold recorded faster than real
+ * time, the frame clock is far ahead of the wall clock, and waiting for
+ * the wall clock to catch up with it would waste all of that lead. */
 void frames_pace(struct frames *f);
+
+/* How long frames_pace would sleep at wall-clock time now (ms). */
+double frames_pace_delay(const struct frames *f, double now);
 
 /* Draw one unrecorded frame and return its picture as PNG bytes (caller
  * frees), or NULL when the browser gave none. */

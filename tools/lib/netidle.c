@@ -1,19 +1,50 @@
-/* netidle.c - requests in flight, keyed by requestId: a redirect reuses
- * its request's id, so counting events alone would drift */
+/* netidle.c - requests in flight and WebSockets open, keyed by
+ * requestId: a redirect reuses its request's id, so counting events alone
+ * would drift */
 #include <stdlib.h>
 #include <string.h>
 
 #include "netidle.h"
 #include "util.h"
 
-static int find(const struct netidle *n, const char *id)
+static int find(char *const *ids, int count, const char *id)
 {
 	int i;
 
-	for (i = 0; i < n->count; i++)
-		if (!strcmp(n->ids[i], id))
+	for (i = 0; i < count; i++)
+		if (!strcmp(ids[i], id))
 			return i;
 	return -1;
+}
+
+static void add(char ***ids, int *count, int *cap, const char *id)
+{
+	if (find(*ids, *count, id) >= 0)
+		return;
+	if (*count == *cap) {
+		*cap = *cap ? *cap * 2 : 16;
+		*ids = erealloc(*ids, *cap * sizeof **ids);
+	}
+	(*ids)[(*count)++] = estrdup(id);
+}
+
+static void drop(char **ids, int *count, const char *id)
+{
+	int i = find(ids, *count, id);
+
+	if (i >= 0) {
+		free(ids[i]);
+		ids[i] = ids[--*count];
+	}
+}
+
+static void drop_all(char ***ids, int *count, int *cap)
+{
+	while (*count > 0)
+		free((*ids)[--*count]);
+	free(*ids);
+	*ids = NULL;
+	*cap = 0;
 }
 
 /* blob: and data: URLs are read from memory, not the network; a worker's
@@ -32,28 +63,24 @@ void netidle_event(struct netidle *n, const char *method, const cJSON *params,
 {
 	const char *id = cJSON_GetStringValue(
 		cJSON_GetObjectItemCaseSensitive(params, "requestId"));
-	int i;
 
 	if (!id || !method)
 		return;
 	if (!strcmp(method, "Network.requestWillBeSent")) {
 		if (in_memory(params))
 			return;
-		if (find(n, id) < 0) {
-			if (n->count == n->cap) {
-				n->cap = n->cap ? n->cap * 2 : 16;
-				n->ids = erealloc(n->ids, n->cap * sizeof *n->ids);
-			}
-			n->ids[n->count++] = estrdup(id);
-		}
+		add(&n->ids, &n->count, &n->cap, id);
 		n->last_change = now;
 	} else if (!strcmp(method, "Network.loadingFinished") ||
 		   !strcmp(method, "Network.loadingFailed")) {
-		if ((i = find(n, id)) >= 0) {
-			free(n->ids[i]);
-			n->ids[i] = n->ids[--n->count];
-		}
+		drop(n->ids, &n->count, id);
 		n->last_change = now;
+	} else if (!strcmp(method, "Network.webSocketCreated")) {
+		/* not a request in flight: VS Code keeps its sockets open for
+		 * ever, and its page is loaded all the same */
+		add(&n->sockets, &n->socket_count, &n->socket_cap, id);
+	} else if (!strcmp(method, "Network.webSocketClosed")) {
+		drop(n->sockets, &n->socket_count, id);
 	}
 }
 
@@ -62,12 +89,14 @@ int netidle_quiet(const struct netidle *n, double quiet, double now)
 	return n->count == 0 && now - n->last_change >= quiet;
 }
 
+int netidle_live(const struct netidle *n)
+{
+	return n->count > 0 || n->socket_count > 0;
+}
+
 void netidle_reset(struct netidle *n, double now)
 {
-	while (n->count > 0)
-		free(n->ids[--n->count]);
-	free(n->ids);
-	n->ids = NULL;
-	n->cap = 0;
+	drop_all(&n->ids, &n->count, &n->cap);
+	drop_all(&n->sockets, &n->socket_count, &n->socket_cap);
 	n->last_change = now;
 }
