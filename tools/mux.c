@@ -921,6 +921,13 @@ static void encode(const struct tour *t, const struct encode_inputs *in, const c
 	ARG("-map_metadata"); ARG("2"); ARG("-map_chapters"); ARG("2");
 	ARG("-c:v"); ARG("copy");
 	ARG("-c:a"); ARG(t->audio_codec); ARG("-b:a"); ARG(t->audio_bitrate);
+	/* The whole track is encoded again on every edit. ffmpeg's AAC
+	 * encoder's fast coder takes half the time of its default search;
+	 * on a narrated tour at 192k its signal-to-noise ratio was 49 dB,
+	 * against 51. */
+	if (!strcmp(t->audio_codec, "aac")) {
+		ARG("-aac_coder"); ARG("fast");
+	}
 	ARG("-movflags"); ARG("+faststart"); ARG("-f"); ARG("mp4"); ARG(out);
 	ARG(NULL);
 #undef ARG
