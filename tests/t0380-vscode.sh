@@ -152,7 +152,10 @@ test_expect_success 'withvscode: a code-server already there is used as is, with
 	! grep "autoClosingQuotes" err &&
 	! grep "started code-server" err &&
 	listening $PORT &&
-	kill -- -$theirs
+	kill -- -$theirs &&
+	# gone before the next test, which must find the port free
+	for i in $(seq 600); do listening $PORT || break; sleep 0.1; done &&
+	! listening $PORT
 '
 
 test_expect_success 'withvscode: code-server missing, dying or silent is exit 4 with its log' '
