@@ -166,8 +166,9 @@ test_expect_success 'withvscode: code-server missing, dying or silent is exit 4 
 	test_grep "code-server is not installed.*make deps-vscode" err &&
 	test_must_fail 4 "$BIN/withvscode" -b "$TMP/dies" -d state "$VSJSON" true 2>err &&
 	test_grep "cannot bind: address in use" err &&
-	test_must_fail 4 "$BIN/withvscode" -t 1 -b "$TMP/silent" -d state "$VSJSON" true 2>err &&
-	test_grep "did not answer on 127.0.0.1:$PORT within 1 s" err &&
+	# long enough for the stand-in to have said "starting" on a busy machine
+	test_must_fail 4 "$BIN/withvscode" -t 3 -b "$TMP/silent" -d state "$VSJSON" true 2>err &&
+	test_grep "did not answer on 127.0.0.1:$PORT within 3 s" err &&
 	test_grep "starting" err &&
 	! kill -0 "$(cat silent.pid)" 2>/dev/null
 '
