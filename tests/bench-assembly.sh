@@ -41,8 +41,12 @@ steps_json=""
 for ((i = 1; i <= STEPS; i++)); do
 	k=$((i % 4))
 	cp "$WORK/base-$k.mp4" "$WORK/o/clip/s$i.mp4"
-	printf '{"fps":30,"frames":%d,"narration_start_frame":15}\n' \
-		"$(cat "$WORK/base-$k.frames")" >"$WORK/o/clip/s$i.json"
+	# the meta stepcap writes beside a clip: mux takes its size and codec
+	# parameters from here rather than probing the clip
+	printf '{"fps":30,"frames":%d,"narration_start_frame":15,"width":%d,"height":%d,%s}\n' \
+		"$(cat "$WORK/base-$k.frames")" "${SIZE%x*}" "${SIZE#*x}" \
+		'"video_codec":"libx264","video_crf":20,"video_preset":"veryfast"' \
+		>"$WORK/o/clip/s$i.json"
 	text="Step $i. Here we open the page, look at what it shows, and explain each part of it in turn, slowly, so that nobody watching is left behind."
 	espeak-ng -w "$WORK/o/wav/s$i.wav" "$text"
 	steps_json="$steps_json${steps_json:+,}{\"id\":\"s$i\",\"title\":\"Step $i\",\"narration\":\"$text\"}"
