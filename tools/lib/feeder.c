@@ -59,7 +59,7 @@ static void *writer(void *arg)
 			f->tail = NULL;
 		pthread_mutex_unlock(&f->lock);
 		if (!c)
-			return NULL;
+			break;
 		failed = write_all(f->fd, c->data, c->len) < 0;
 		pthread_mutex_lock(&f->lock);
 		f->queued -= c->len;
@@ -71,8 +71,12 @@ static void *writer(void *arg)
 		pthread_mutex_unlock(&f->lock);
 		free(c);
 		if (failed)
-			return NULL;
+			break;
 	}
+	/* the reader sees the end as soon as the last byte is written, not
+	 * when someone gets round to waiting for the thread */
+	close(f->fd);
+	return NULL;
 }
 
 int feeder_start(struct feeder *f, int fd, size_t max)

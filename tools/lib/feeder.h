@@ -23,8 +23,8 @@ struct feeder {
 };
 
 /* Start writing to fd, holding at most max bytes in memory (a single
- * larger put still goes through). Returns -1 with errno set when no
- * thread could start. */
+ * larger put still goes through); the thread closes fd when it stops.
+ * Returns -1 with errno set when no thread could start (fd still open). */
 int feeder_start(struct feeder *f, int fd, size_t max);
 
 /* Queue a's alen bytes then b's blen bytes (b may be NULL), copied.
@@ -37,7 +37,7 @@ int feeder_put(struct feeder *f, const void *a, size_t alen, const void *b, size
 void feeder_close(struct feeder *f);
 
 /* Close, and wait until everything queued is written and the thread has
- * stopped; fd stays open. Returns -1 with errno set when a write failed. */
+ * stopped. Returns -1 with errno set when a write failed. */
 int feeder_finish(struct feeder *f);
 
 #endif
