@@ -5,8 +5,9 @@
 # tour) and a busy step (clicks, typing, scrolling), at 1280x720 and
 # 1920x1080, each with the camera off and on (the hold zoomed 2x, the busy
 # step followed by the automatic camera); what a held frame alone costs,
-# past what every clip costs once; and, as the floor a hold cannot beat,
-# ffmpeg alone encoding the hold's frames with the same parameters. Every
+# past what every clip costs once; and, for scale, ffmpeg alone encoding
+# every frame of the hold with the same parameters, which is what a held
+# frame cost before clips showed one by a repeat frame. Every
 # figure is printed beside its ratio to the 1280x720 hold measured in this
 # same run, never against a number from elsewhere.
 set -euo pipefail
@@ -107,8 +108,8 @@ for size in 720 1080; do
 		"$(calc "$long_wall - $short_wall")" "$(calc "$speed / $base")"
 done
 
-# the floor: the 1280x720 hold's picture, as many times as it has frames,
-# through the encoder alone (what stepcap's ffmpeg does with them)
+# for scale: the 1280x720 hold's picture, as many times as it has frames,
+# through the encoder alone, each frame encoded
 ffmpeg -v error -i "$WORK/hold-720.mp4" -frames:v 1 -q:v 2 "$WORK/still.jpg"
 count=$(jq .frames "$WORK/hold-720.meta")
 t0=$(now)

@@ -80,6 +80,30 @@ test_expect_success 'the narration sets the length: lead-in + WAV + tail' '
 	grep -q "\"narration_seconds\":	2.3" narr.meta
 '
 
+test_expect_success 'a held picture is repeat frames: a few bytes each, the picture before' '
+	# 114 frames of a still page: the picture at the start, again 1, 2,
+	# 4, 8 and 16 frames on (brought up to the quality of a still one),
+	# and at the two-second keyframe; every other frame a repeat
+	ffmpeg -v warning -i narr.mp4 -f null - 2>err &&
+	test ! -s err &&
+	ffprobe -v error -select_streams v:0 -show_entries packet=size,pts_time,flags \
+		-of csv=p=0 narr.mp4 >packets &&
+	test "$(wc -l <packets)" = 114 &&
+	test "$(awk -F, "\$2 > 16 { print NR - 1 }" packets | xargs)" = "0 1 2 4 8 16 60" &&
+	test "$(awk -F, "\$3 ~ /K/ { print \$1 + 0 }" packets | xargs)" = "0 2" &&
+	framesums narr.mp4 | cut -d, -f6 >sums &&
+	paste -d, packets sums | awk -F, "
+		NR > 1 && \$2 <= 16 && \$4 != last { bad++ } { last = \$4 } END { exit bad > 0 }"
+'
+
+test_expect_success 'another encoder than x264 encodes each held frame' '
+	cap mp4v box.html 30 0 1.0 "[]" "\"video\": {\"codec\": \"mpeg4\"}" &&
+	$BIN/stepcap -o mp4v.mp4 mp4v.json &&
+	test "$(ffprobe -v error -show_entries stream=codec_name -of csv=p=0 mp4v.mp4)" = mpeg4 &&
+	test "$(frames mp4v.mp4)" = 30 &&
+	test "$(framesums mp4v.mp4 | cut -d, -f6 | sort -u | wc -l)" = 1
+'
+
 test_expect_success 'typing takes delay per character, at any frame rate' '
 	cap typing box.html 24 0 0.5 \
 		"[{\"type\": \"type_text\", \"text\": \"abcde\", \"delay\": 100}]" &&

@@ -380,14 +380,9 @@ static void convert_edge(struct tour *t, struct edge *e)
 			       t->width, t->height, t->width, t->height, t->fps);
 	char *rate = estrfmt("%ld", t->fps), *gop = estrfmt("%ld", 2 * t->fps);
 	char *crf = estrfmt("%d", t->video.crf);
-	char *argv[] = { "ffmpeg", "-nostdin", "-v", "error", "-y", "-i", e->source,
-			 "-map", "0:v:0", "-an", "-vf", filter,
-			 "-c:v", (char *)t->video.codec, "-preset", (char *)t->video.preset,
-			 "-crf", crf,
-			 "-pix_fmt", "yuv420p", "-colorspace", "bt470bg", "-color_range", "tv",
-			 "-chroma_sample_location", "center", "-r", rate, "-g", gop,
-			 "-map_metadata", "-1", "-fflags", "+bitexact", "-flags:v", "+bitexact",
-			 "-movflags", "+faststart", "-f", "mp4", e->converted, NULL };
+	char *argv[48];
+	const char *why = NULL;
+	int n = 0;
 	char *probe[] = { "ffprobe", "-v", "error", "-select_streams", "a", "-show_entries",
 			  "stream=index", "-of", "csv=p=0", e->source, NULL };
 	struct video_info v;
@@ -396,9 +391,32 @@ static void convert_edge(struct tour *t, struct edge *e)
 	FILE *f;
 	int status, has_audio;
 
-	status = run_wait(argv);
-	if (status < 0)
-		run_die_unstarted("ffmpeg");
+#define ARG(s) (argv[n++] = (char *)(s))
+	ARG("ffmpeg"); ARG("-nostdin"); ARG("-v"); ARG("error"); ARG("-y"); ARG("-i"); ARG(e->source);
+	ARG("-map"); ARG("0:v:0"); ARG("-an"); ARG("-vf"); ARG(filter);
+	ARG("-c:v"); ARG(t->video.codec); ARG("-preset"); ARG(t->video.preset); ARG("-crf"); ARG(crf);
+	ARG("-pix_fmt"); ARG("yuv420p"); ARG("-colorspace"); ARG("bt470bg");
+	ARG("-color_range"); ARG("tv"); ARG("-chroma_sample_location"); ARG("center");
+	ARG("-r"); ARG(rate); ARG("-g"); ARG(gop);
+	ARG("-map_metadata"); ARG("-1"); ARG("-fflags"); ARG("+bitexact");
+	ARG("-flags:v"); ARG("+bitexact");
+	if (video_repeats(&t->video)) {
+		/* clips with repeat frames have no B frames, one reference
+		 * frame, and the repeats' parameter sets: made the same way,
+		 * the edge has the same */
+		ARG("-bf"); ARG("0"); ARG("-refs"); ARG("1");
+		ARG("-f"); ARG("h264"); ARG("-"); ARG(NULL);
+		status = encoder_remux(argv, e->converted, (int)t->fps, &why);
+		if (status < 0)
+			die(EXIT_FAIL, "output.%s: %s: ffmpeg: %s", e->key, e->source, why);
+	} else {
+		ARG("-movflags"); ARG("+faststart"); ARG("-f"); ARG("mp4"); ARG(e->converted);
+		ARG(NULL);
+		status = run_wait(argv);
+		if (status < 0)
+			run_die_unstarted("ffmpeg");
+	}
+#undef ARG
 	if (status != 0 || probe_video(e->converted, &v) < 0 || v.packets <= 0)
 		die(EXIT_FAIL, "output.%s: %s: ffmpeg cannot read its video (exit %d)", e->key,
 		    e->source, status);

@@ -711,7 +711,7 @@ static cJSON *record_step(struct session *ss, const struct step *s, struct encod
 	struct capture *cap = &ss->cap;
 	long total, action_frames;
 
-	if (!enc->in)
+	if (!enc->running)
 		start_encoder(s, enc);
 	frames_begin_clip(&ss->frames, enc);
 	/* every clip starts on the full view, but one that goes on from

@@ -1,13 +1,16 @@
 /* encoder.c - the ffmpeg end of a capture. Frames reach ffmpeg in a
- * minimal Matroska stream, each picture stamped with its frame's time, and
- * ffmpeg's fps filter makes the constant frame rate: a frame that repeats
- * the last picture is not sent at all, the filter repeats the decoded
- * picture for it, so a still page costs neither a screenshot nor a JPEG
- * decode, only the encoder's work on a frame like the one before. A
- * thread writes the stream: ffmpeg reads its input only between encoding
+ * minimal Matroska stream, each picture stamped with its frame's time; a
+ * frame that repeats the last picture is not sent at all, so a still page
+ * costs neither a screenshot nor a JPEG decode. With x264, ffmpeg encodes
+ * only the pictures sent, and a second ffmpeg writes the MP4 from its
+ * stream once a repeater thread has put a repeat frame in for each frame
+ * between them: a held frame costs no encode either. Another encoder gets
+ * the repeats made by ffmpeg's fps filter, and encodes each. A thread
+ * writes the pictures: ffmpeg reads its input only between encoding
  * frames, and a picture bigger than the pipe would otherwise hold the
  * capture until then. */
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdint.h>
 #include <signal.h>
@@ -20,6 +23,7 @@
 #include "encoder.h"
 #include "feeder.h"
 #include "file.h"
+#include "repeater.h"
 #include "run.h"
 #include "util.h"
 
@@ -76,6 +80,20 @@ static size_t put_master(unsigned char *p, uint32_t id, uint64_t size)
 	return n + put_size(p + n, size);
 }
 
+/* ffmpeg took no more frames: it failed, or the repeater stopped reading
+ * it, which says why first */
+static void __attribute__((noreturn)) stopped(struct encoder *e)
+{
+	const char *why;
+
+	if (e->repeats) {
+		repeater_abandon(&e->repeater);
+		if ((why = e->repeater.error))
+			die(EXIT_FAIL, "ffmpeg: %s, writing %s", why, e->out);
+	}
+	die(EXIT_SYS, "ffmpeg: stopped taking frames:");
+}
+
 /* The stream's header: one MJPEG video track, millisecond timestamps, a
  * segment of unknown length (it ends when the pipe does). */
 static void write_header(struct encoder *e, int fps, int width, int height)
@@ -117,7 +135,7 @@ static void write_header(struct encoder *e, int fps, int width, int height)
 	memcpy(out + n, tracks, nk);
 	n += nk;
 	if (feeder_put(&e->feeder, out, n, NULL, 0) < 0)
-		die(EXIT_SYS, "ffmpeg: stopped taking frames:");
+		stopped(e);
 }
 
 /* One picture as frame index: a cluster of its own holding one keyframe
@@ -135,8 +153,10 @@ static void write_picture(struct encoder *e, long index, const void *image, size
 	head[n++] = 0;     /* no offset from the cluster's time */
 	head[n++] = 0;
 	head[n++] = 0x80;  /* keyframe */
+	if (e->repeats)
+		repeater_picture(&e->repeater, index);
 	if (feeder_put(&e->feeder, head, n, image, len) < 0)
-		die(EXIT_SYS, "ffmpeg: stopped taking frames:");
+		stopped(e);
 }
 
 void video_settings_resolve(struct video_settings *v, const char *codec, int crf,
@@ -178,42 +198,117 @@ const char *video_settings_read(struct video_settings *v, const cJSON *video)
 	return NULL;
 }
 
+int video_repeats(const struct video_settings *v)
+{
+	return !strcmp(v->codec, "libx264");
+}
+
+/* a pipe whose ends no other child inherits */
+static void make_pipe(int fds[2])
+{
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		die(EXIT_SYS, "cannot make a pipe for ffmpeg:");
+}
+
+static pid_t spawn(char **argv, int in, int out)
+{
+	pid_t pid = run_spawn(argv, in, out, -1);
+
+	if (pid < 0)
+		run_die_unstarted("ffmpeg");
+	return pid;
+}
+
+/* the MP4 muxer's track timescale, as ffmpeg picks it for an encoder's
+ * 1/fps: the rate doubled until it is at least 10000, so clips made either
+ * way join with the same one */
+static int track_timescale(int fps)
+{
+	int scale = fps;
+
+	while (scale < 10000)
+		scale *= 2;
+	return scale;
+}
+
+/* Start the ffmpeg writing an MP4 from a raw H.264 stream on fd in: it
+ * has no times of its own, every frame is the next at fps. */
+static pid_t start_muxer(int in, int fps, const char *out)
+{
+	char *rate = estrfmt("%d", fps), *timescale = estrfmt("%d", track_timescale(fps));
+	char *argv[] = { "ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error",
+			 "-r", rate, "-f", "h264", "-i", "-", "-c:v", "copy",
+			 "-video_track_timescale", timescale,
+			 "-map_metadata", "-1", "-fflags", "+bitexact", "-flags:v", "+bitexact",
+			 "-movflags", "+faststart", "-f", "mp4", "-y", (char *)out, NULL };
+	pid_t pid = spawn(argv, in, -1);
+
+	free(rate);
+	free(timescale);
+	return pid;
+}
+
 void encoder_start(struct encoder *e, const char *out, int fps, const struct video_settings *v,
 		   int scale, int width, int height)
 {
 	char *rate = estrfmt("%d", fps), *gop = estrfmt("%d", fps * 2), *crf = estrfmt("%d", v->crf);
-	/* Scaled and converted once per picture, before the fps filter fills
-	 * the frames between pictures with the picture before: a repeated
-	 * frame costs ffmpeg nothing but its encode. */
-	char *filter = scale ? estrfmt("scale=%d:%d:flags=lanczos,format=yuv420p,fps=%d", width,
-				       height, fps)
-			     : estrfmt("format=yuv420p,fps=%d", fps);
-	char *argv[40];
-	int n = 0;
+	/* Scaled and converted once per picture. Without repeats, the fps
+	 * filter then fills the frames between pictures with the picture
+	 * before: a repeated frame costs ffmpeg nothing but its encode. */
+	char *size = scale ? estrfmt("scale=%d:%d:flags=lanczos,", width, height) : estrdup("");
+	char *fill = video_repeats(v) ? estrdup("") : estrfmt(",fps=%d", fps);
+	char *filter = estrfmt("%sformat=yuv420p%s", size, fill);
+	char *argv[48];
+	int n = 0, to_encoder[2], from_encoder[2], to_muxer[2];
 
 	if (mkdirs_for(out) < 0)
 		die(EXIT_SYS, "cannot make the folder for %s:", out);
 	e->out = estrdup(out);
 	e->tmp = tmp_path_for(out);
+	e->repeats = video_repeats(v);
 #define ARG(s) (argv[n++] = (char *)(s))
 	ARG("ffmpeg"); ARG("-nostdin"); ARG("-hide_banner"); ARG("-loglevel"); ARG("error");
 	ARG("-f"); ARG("matroska"); ARG("-i"); ARG("-");
 	ARG("-an"); ARG("-c:v"); ARG(v->codec); ARG("-preset"); ARG(v->preset);
 	ARG("-crf"); ARG(crf); ARG("-pix_fmt"); ARG("yuv420p");
+	if (e->repeats) {
+		/* what a repeat needs of the stream: frames in the order shown,
+		 * and each predicted from the one before (h264.h) */
+		ARG("-bf"); ARG("0"); ARG("-refs"); ARG("1");
+		/* keyframes by time: x264 counts only the frames it is sent */
+		ARG("-force_key_frames"); ARG("expr:gte(t,n_forced*2)");
+	}
 	ARG("-vf"); ARG(filter); ARG("-fps_mode"); ARG("passthrough");
 	ARG("-r"); ARG(rate); ARG("-g"); ARG(gop);
 	/* same input, same bytes: no timestamps or version strings in the file */
 	ARG("-map_metadata"); ARG("-1"); ARG("-fflags"); ARG("+bitexact");
 	ARG("-flags:v"); ARG("+bitexact");
-	ARG("-movflags"); ARG("+faststart"); ARG("-f"); ARG("mp4"); ARG("-y"); ARG(e->tmp);
+	if (e->repeats) {
+		ARG("-f"); ARG("h264"); ARG("-");
+	} else {
+		ARG("-movflags"); ARG("+faststart"); ARG("-f"); ARG("mp4"); ARG("-y"); ARG(e->tmp);
+	}
 	ARG(NULL);
 #undef ARG
-	e->in = run_pipe(argv, "w", &e->pid);
-	if (!e->in)
-		run_die_unstarted("ffmpeg");
-	if (feeder_start(&e->feeder, fileno(e->in), FEEDER_MAX) < 0)
+	make_pipe(to_encoder);
+	if (e->repeats) {
+		make_pipe(from_encoder);
+		make_pipe(to_muxer);
+		e->mux_pid = start_muxer(to_muxer[0], fps, e->tmp);
+		close(to_muxer[0]);
+		e->pid = spawn(argv, to_encoder[0], from_encoder[1]);
+		close(from_encoder[1]);
+		if (repeater_start(&e->repeater, from_encoder[0], to_muxer[1], 0) < 0)
+			die(EXIT_SYS, "ffmpeg: cannot start the thread passing its stream on:");
+	} else {
+		e->pid = spawn(argv, to_encoder[0], -1);
+	}
+	close(to_encoder[0]);
+	if (feeder_start(&e->feeder, to_encoder[1], FEEDER_MAX) < 0)
 		die(EXIT_SYS, "ffmpeg: cannot start the thread writing its frames:");
+	e->running = 1;
 	e->fps = fps;
+	e->keyframe_interval = 2 * fps;
 	e->frames = 0;
 	e->last_len = 0;
 	e->ended = 0;
@@ -221,31 +316,52 @@ void encoder_start(struct encoder *e, const char *out, int fps, const struct vid
 	free(rate);
 	free(gop);
 	free(crf);
+	free(size);
+	free(fill);
 	free(filter);
+}
+
+/* With repeat frames, a held picture is still sent again now and then.
+ * The picture that ends a movement was encoded like a moving one, and x264
+ * spends less on those: sent again 1, 2, 4, 8 and 16 frames on, it is
+ * brought up to what a still picture gets. And at every keyframe time, so
+ * a player can still start every two seconds. */
+static int refresh_due(const struct encoder *e)
+{
+	long held = e->frames - e->changed;
+
+	return e->repeats &&
+	       ((held <= 16 && !(held & (held - 1))) || e->frames % e->keyframe_interval == 0);
 }
 
 void encoder_write(struct encoder *e, const void *image, size_t len, int repeat)
 {
 	if (!repeat || !e->last_len) {
 		write_picture(e, e->frames, image, len);
-		e->written = e->frames;
+		e->written = e->changed = e->frames;
 		if (len > e->last_cap) {
 			e->last_cap = len;
 			e->last = erealloc(e->last, len);
 		}
 		memcpy(e->last, image, len);
 		e->last_len = len;
+	} else if (refresh_due(e)) {
+		write_picture(e, e->frames, e->last, e->last_len);
+		e->written = e->frames;
 	}
 	e->frames++;
 }
 
 void encoder_end(struct encoder *e)
 {
-	if (!e->in || e->ended)
+	if (!e->running || e->ended)
 		return;
-	/* the last frame is stamped too, or the repeats before it would be
-	 * lost: nothing would say how long the picture before them lasts */
-	if (e->frames && e->written != e->frames - 1)
+	if (e->repeats)
+		repeater_end(&e->repeater, e->frames);
+	/* without repeats, the last frame is stamped too, or the repeats
+	 * before it would be lost: nothing would say how long the picture
+	 * before them lasts */
+	else if (e->frames && e->written != e->frames - 1)
 		write_picture(e, e->frames - 1, e->last, e->last_len);
 	feeder_close(&e->feeder);
 	e->ended = 1;
@@ -253,19 +369,31 @@ void encoder_end(struct encoder *e)
 
 void encoder_finish(struct encoder *e)
 {
-	FILE *in = e->in;
-	int status;
+	const char *why = NULL;
+	int status, mux_status = 0, feed_failed;
 
-	if (!in)
+	if (!e->running)
 		return;
 	encoder_end(e);
-	if (feeder_finish(&e->feeder) < 0)
-		die(EXIT_SYS, "ffmpeg: stopped taking frames:");
-	e->in = NULL;
-	status = run_pipe_close(in, e->pid);
+	feed_failed = feeder_finish(&e->feeder) < 0;
+	status = run_reap(e->pid);
 	e->pid = 0;
+	if (e->repeats) {
+		why = repeater_finish(&e->repeater);
+		mux_status = run_reap(e->mux_pid);
+		e->mux_pid = 0;
+	}
+	e->running = 0;
+	/* a repeater that stopped reading killed the encoder with SIGPIPE;
+	 * one that found no pictures only saw the encoder fail */
+	if (why && (status == 0 || status == 128 + SIGPIPE))
+		die(EXIT_FAIL, "ffmpeg: %s, writing %s", why, e->out);
+	if (feed_failed)
+		die(EXIT_SYS, "ffmpeg: stopped taking frames:");
 	if (status != 0)
 		die(EXIT_FAIL, "ffmpeg: failed (exit %d) writing %s", status, e->out);
+	if (mux_status != 0)
+		die(EXIT_FAIL, "ffmpeg: failed (exit %d) writing the MP4 %s", mux_status, e->out);
 }
 
 void encoder_commit(struct encoder *e)
@@ -276,19 +404,26 @@ void encoder_commit(struct encoder *e)
 	e->tmp = NULL;
 }
 
+static void kill_child(pid_t *pid)
+{
+	if (*pid > 0) {
+		kill(*pid, SIGKILL);
+		while (waitpid(*pid, NULL, 0) < 0 && errno == EINTR)
+			;
+		*pid = 0;
+	}
+}
+
 void encoder_abort(struct encoder *e)
 {
-	if (e->pid > 0) {
-		kill(e->pid, SIGKILL);
-		while (waitpid(e->pid, NULL, 0) < 0 && errno == EINTR)
-			;
-		e->pid = 0;
-	}
+	kill_child(&e->pid);
+	kill_child(&e->mux_pid);
 	/* a writer still running gets EPIPE now that ffmpeg is gone, and
-	 * ends with the process; its pipe is left to it */
-	if (e->in && !e->feeder.running)
-		fclose(e->in);
-	e->in = NULL;
+	 * ends with the process, closing its pipe; the repeater sees the end
+	 * of the stream */
+	if (e->running && e->repeats)
+		repeater_abandon(&e->repeater);
+	e->running = 0;
 	if (e->tmp) {
 		unlink(e->tmp);
 		free(e->tmp);
@@ -297,4 +432,24 @@ void encoder_abort(struct encoder *e)
 	free(e->last);
 	e->last = NULL;
 	e->last_cap = e->last_len = 0;
+}
+
+int encoder_remux(char **argv, const char *out, int fps, const char **why)
+{
+	struct repeater r;
+	int from_encoder[2], to_muxer[2], status, mux_status;
+	pid_t pid, mux_pid;
+
+	make_pipe(from_encoder);
+	make_pipe(to_muxer);
+	mux_pid = start_muxer(to_muxer[0], fps, out);
+	close(to_muxer[0]);
+	pid = spawn(argv, -1, from_encoder[1]);
+	close(from_encoder[1]);
+	if (repeater_start(&r, from_encoder[0], to_muxer[1], 1) < 0)
+		die(EXIT_SYS, "ffmpeg: cannot start the thread passing its stream on:");
+	status = run_reap(pid);
+	*why = repeater_finish(&r);
+	mux_status = run_reap(mux_pid);
+	return status ? status : *why ? -1 : mux_status;
 }

@@ -1,5 +1,5 @@
-/* encoder.h - an ffmpeg process turning a stream of JPEG frames into the
- * step's H.264 clip, written under a temporary name until complete */
+/* encoder.h - ffmpeg turning a stream of JPEG frames into the step's
+ * H.264 clip, written under a temporary name until complete */
 #ifndef ENCODER_H
 #define ENCODER_H
 
@@ -9,6 +9,7 @@
 #include <sys/types.h>
 
 #include "feeder.h"
+#include "repeater.h"
 
 /* The codec parameters when the spec's output names none. */
 #define CLIP_CODEC "libx264"
@@ -35,15 +36,26 @@ void video_settings_resolve(struct video_settings *v, const char *codec, int crf
  * ": ..." for the object itself. */
 const char *video_settings_read(struct video_settings *v, const cJSON *video);
 
+/* Whether clips in v's codec show a held picture by repeat frames (x264,
+ * see h264.h) rather than by encoding it again; the stream is then made
+ * with no B frames and one reference frame, so an intro or outro joining
+ * the clips must be too. */
+int video_repeats(const struct video_settings *v);
+
 struct encoder {
-	FILE *in;       /* ffmpeg's stdin; NULL when not running */
-	struct feeder feeder;  /* writes to in, so frames never wait on ffmpeg */
-	pid_t pid;
+	int running;    /* started, and not yet finished or aborted */
+	struct feeder feeder;  /* writes ffmpeg's input, so frames never wait on it */
+	pid_t pid;      /* the ffmpeg encoding */
+	int repeats;    /* video_repeats: held pictures are repeat frames */
+	struct repeater repeater;  /* then: from the encoder to... */
+	pid_t mux_pid;  /* ...the ffmpeg writing the MP4 */
 	char *tmp;      /* where ffmpeg writes; renamed to out when done */
 	char *out;
 	int fps;
 	long frames;    /* frames of the clip so far */
 	long written;   /* the frame whose picture was sent last */
+	long changed;   /* the frame whose picture was new last */
+	long keyframe_interval;  /* frames: where a player can start */
 	int ended;      /* no more frames: ffmpeg is finishing on its own */
 	unsigned char *last;  /* that picture */
 	size_t last_len, last_cap;
@@ -57,9 +69,10 @@ void encoder_start(struct encoder *e, const char *out, int fps, const struct vid
 		   int scale, int width, int height);
 
 /* Append one frame: image (a whole JPEG file), or, with repeat set, the
- * picture of the frame before, which costs nothing here nor in ffmpeg
- * (image is then only used when no picture came before). Dies with
- * EXIT_SYS when ffmpeg has gone away. */
+ * picture of the frame before, which costs nothing here nor in ffmpeg's
+ * decoder, nor with repeat frames in its encoder (image is then only used
+ * when no picture came before). Dies with EXIT_SYS when ffmpeg has gone
+ * away. */
 void encoder_write(struct encoder *e, const void *image, size_t len, int repeat);
 
 /* No more frames: ffmpeg goes on encoding what it has while the caller
@@ -77,5 +90,13 @@ void encoder_commit(struct encoder *e);
 
 /* Stop ffmpeg and delete its partial output. Safe from an exit handler. */
 void encoder_abort(struct encoder *e);
+
+/* Run argv, an ffmpeg writing the raw H.264 of a whole video (with
+ * video_repeats' limits) to its stdout, and write that video to out as an
+ * MP4 at fps that joins clips by stream copy: with the repeats' parameter
+ * sets, so the joined file's header holds every one its frames use.
+ * Returns 0, the failed ffmpeg's exit status, or -1 with *why saying what
+ * went wrong between them. */
+int encoder_remux(char **argv, const char *out, int fps, const char **why);
 
 #endif
