@@ -65,6 +65,7 @@ void frames_init(struct frames *f, struct cdp *cdp, const char *session, int fps
 	f->interval_ms = 1000.0 / fps;
 	f->encoder = encoder;
 	f->refresh_frames = fps;
+	f->idle_refresh_frames = 4 * fps;
 	/* half a second, the usual caret blink */
 	f->blink_frames = fps >= 2 ? fps / 2 : 1;
 	/* frameTimeTicks counts in the browser's monotonic clock, ours too */
@@ -181,11 +182,19 @@ int frames_first_picture(struct frames *f)
  * the page moves, every frame is drawn with its picture (one draw each)
  * until a picture comes out identical to the one before; then one more
  * frame absorbs the false damage and probing resumes. A change that lands
- * inside that instant goes unseen until the next damage; the periodic
- * refresh bounds how long. */
+ * inside that instant goes unseen until the next damage; a refresh bounds
+ * how long. The instant follows every picture taken, a refresh's too, but
+ * a change is likeliest just as motion ends (the page settling after a
+ * click): the first refresh comes a second after, then one every few
+ * seconds, as each costs a full redraw (tens of ms at 1920x1080). */
+static long refresh_interval(const struct frames *f)
+{
+	return f->shot_at == f->still_since ? f->refresh_frames : f->idle_refresh_frames;
+}
+
 int frames_step(struct frames *f, int record)
 {
-	int damage, repeat = 1;
+	int damage, repeat = 1, was_moving;
 
 	if (record && f->recorded % f->blink_frames == 0)
 		caret_tick(f->cdp, f->session);
@@ -201,8 +210,7 @@ int frames_step(struct frames *f, int record)
 		f->stale |= damage;
 		if (!record)
 			return damage;
-		if (!f->stale && f->image_len &&
-		    f->recorded - f->shot_at < f->refresh_frames) {
+		if (!f->stale && f->image_len && f->recorded - f->shot_at < refresh_interval(f)) {
 			f->reused++;
 			goto write;
 		}
@@ -210,10 +218,13 @@ int frames_step(struct frames *f, int record)
 		f->stale = 0;
 	}
 	f->shot_at = f->recorded;
+	was_moving = f->moving;
 	f->moving = f->image_len != f->prev_len ||
 		    memcmp(f->image, f->prev, f->image_len);
 	repeat = !f->moving;
 	if (!f->moving) {
+		if (was_moving)
+			f->still_since = f->recorded;
 		begin_frame(f, 2 * SHOT_DELAY_MS, NO_SHOT);
 		f->reused++;
 	}
@@ -249,7 +260,8 @@ void frames_begin_clip(struct frames *f, struct encoder *encoder)
 {
 	f->encoder = encoder;
 	f->recorded = f->reused = f->clock_jumps = f->shot_retries = f->dropped = 0;
-	f->shot_at = 0;
+	/* a clip's start is as likely to settle as motion's end */
+	f->shot_at = f->still_since = 0;
 	f->stale = 1;
 }
 

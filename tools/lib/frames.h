@@ -22,7 +22,9 @@ struct frames {
 	long dropped;          /* frames of long waits left out of the video */
 	int stale;             /* drawn since the last picture was taken */
 	long shot_at;          /* recorded frame of the last picture */
-	long refresh_frames;   /* a new picture at least this often */
+	long refresh_frames;   /* a new picture this soon after motion ends */
+	long idle_refresh_frames;  /* and at least this often */
+	long still_since;      /* recorded frame where motion last ended */
 	long blink_frames;     /* the caret's half period */
 	unsigned char *image;  /* the latest screenshot: what is on screen */
 	size_t image_len, image_cap;
