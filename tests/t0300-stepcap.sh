@@ -286,6 +286,30 @@ test_expect_success 'a narration that is not a WAV is bad media, exit 1' '
 	! test -e badwav.mp4
 '
 
+# ffmpeg in two roles, each gone wrong: the muxer of a clip with repeat
+# frames (reading raw H.264) failing at once, and the encoder making B
+# frames, which leave no room for repeats.
+FFMPEG=$(command -v ffmpeg)
+mkdir -p badmux badenc
+printf '#!/bin/sh\ncase " $* " in *" -f h264 -i - "*) echo "no room" >&2; exit 1 ;; esac\nexec %s "$@"\n' \
+	"$FFMPEG" >badmux/ffmpeg
+printf '#!/bin/sh\nprev=\nfor a; do shift; [ "$prev" = -bf ] && a=2; prev=$a; set -- "$@" "$a"; done\nexec %s "$@"\n' \
+	"$FFMPEG" >badenc/ffmpeg
+chmod +x badmux/ffmpeg badenc/ffmpeg
+
+test_expect_success 'a clip muxer that fails is a system error, exit 4, no clip' '
+	PATH=$TMP/badmux:$PATH test_must_fail 4 $BIN/stepcap -o badmux.mp4 hold.json 2>err &&
+	test_grep "^stepcap: ffmpeg: the muxer stopped taking the stream, writing badmux.mp4: " err &&
+	! test -e badmux.mp4 &&
+	test -z "$(ls .badmux.mp4.* 2>/dev/null)"
+'
+
+test_expect_success 'an encoder stream with B frames is refused, exit 1, no clip' '
+	PATH=$TMP/badenc:$PATH test_must_fail 1 $BIN/stepcap -o badenc.mp4 hold.json 2>err &&
+	test_grep "^stepcap: ffmpeg: picture order counts of their own (B frames), writing badenc.mp4$" err &&
+	! test -e badenc.mp4
+'
+
 # stepcap.c still dies with exit 1 for any -w it cannot use; a missing file
 # is an I/O error (4), as the README says.
 test_expect_success 'a missing narration WAV is an I/O error, exit 4' '

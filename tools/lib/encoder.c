@@ -80,16 +80,24 @@ static size_t put_master(unsigned char *p, uint32_t id, uint64_t size)
 	return n + put_size(p + n, size);
 }
 
+/* The repeater stopped: a pipe to or from ffmpeg broke (a system error,
+ * with its errno), or the stream was not one it can put repeats in. */
+static void __attribute__((noreturn)) repeater_failed(const struct encoder *e)
+{
+	errno = e->repeater.err;
+	if (errno)
+		die(EXIT_SYS, "ffmpeg: %s, writing %s:", e->repeater.error, e->out);
+	die(EXIT_FAIL, "ffmpeg: %s, writing %s", e->repeater.error, e->out);
+}
+
 /* ffmpeg took no more frames: it failed, or the repeater stopped reading
  * it, which says why first */
 static void __attribute__((noreturn)) stopped(struct encoder *e)
 {
-	const char *why;
-
 	if (e->repeats) {
 		repeater_abandon(&e->repeater);
-		if ((why = e->repeater.error))
-			die(EXIT_FAIL, "ffmpeg: %s, writing %s", why, e->out);
+		if (e->repeater.error)
+			repeater_failed(e);
 	}
 	die(EXIT_SYS, "ffmpeg: stopped taking frames:");
 }
@@ -384,10 +392,10 @@ void encoder_finish(struct encoder *e)
 		e->mux_pid = 0;
 	}
 	e->running = 0;
-	/* a repeater that stopped reading killed the encoder with SIGPIPE;
-	 * one that found no pictures only saw the encoder fail */
-	if (why && (status == 0 || status == 128 + SIGPIPE))
-		die(EXIT_FAIL, "ffmpeg: %s, writing %s", why, e->out);
+	/* a repeater that stopped reading made the encoder fail; one that
+	 * found no pictures at the end only saw it fail */
+	if (why && (status == 0 || e->repeater.cut_short))
+		repeater_failed(e);
 	if (feed_failed)
 		die(EXIT_SYS, "ffmpeg: stopped taking frames:");
 	if (status != 0)

@@ -258,6 +258,8 @@ static void *relay(void *arg)
 		if (!in_unit)
 			start = scan;
 	}
+	/* the encoder, no longer read, dies on its next write */
+	s->r->cut_short = failed;
 	if (!failed && in_unit && unit_end(buf, start, len) > start)
 		failed = unit(s, buf + start, unit_end(buf, start, len) - start) < 0;
 	if (!failed) {
@@ -269,8 +271,6 @@ static void *relay(void *arg)
 		else
 			failed = repeat_until(s, total) < 0 || flush(s) < 0;
 	}
-	/* the encoder, stopped reading, dies on its next write; the muxer
-	 * sees the end of its input */
 	close(s->r->in);
 	close(s->r->out);
 	free(buf);

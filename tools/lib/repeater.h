@@ -16,6 +16,7 @@ struct repeater {
 	const char *error;    /* why the stream stopped, or NULL */
 	int err;              /* and the errno behind it, or 0 */
 	int abandoned;
+	int cut_short;        /* it stopped reading before the encoder's end */
 	int plain;            /* no repeats: each picture is the next frame */
 	int running;
 	pthread_t thread;
