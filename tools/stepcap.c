@@ -778,6 +778,8 @@ static void run_attempt(struct step *steps, int n, const char *faildir, int atte
 			encoder_finish(&encoders[i - ENCODERS_BEHIND]);
 		metas[i] = record_step(&ss, &steps[i], &encoders[i]);
 	}
+	/* every frame is taken: the browser goes while ffmpeg finishes */
+	browser_stop(&browser);
 	for (i = 0; i < n; i++)
 		encoder_finish(&encoders[i]);
 	for (i = 0; i < n; i++) {
@@ -788,7 +790,6 @@ static void run_attempt(struct step *steps, int n, const char *faildir, int atte
 	}
 	free(metas);
 	free((char *)ss.cap.fail_png);
-	browser_stop(&browser);
 	cdp_close(ss.cdp);
 	frames_free(&ss.frames);
 	netidle_reset(&ss.net, 0);
