@@ -207,6 +207,22 @@ test_expect_success 'an intro that is not a video is bad media, exit 1' '
 	test ! -e bad.mp4 && ls -A o >left && printf "%s\n" clip edge wav >expect && test_cmp expect left
 '
 
+# an ffmpeg that cannot write the MP4 of a raw H.264 stream: the end of
+# an intro's conversion, as clips with repeat frames are made
+mkdir badmux
+printf '#!/bin/sh\ncase " $* " in *" -f h264 -i - "*) echo "no room" >&2; exit 1 ;; esac\nexec %s "$@"\n' \
+	"$(command -v ffmpeg)" >badmux/ffmpeg
+chmod +x badmux/ffmpeg
+
+test_expect_success 'an intro whose MP4 cannot be written: exit 4, said, nothing kept' '
+	mux_json "{\"intro_clip\": \"media/intro.mp4\"}" &&
+	rm -f o/edge/intro.mp4 &&
+	PATH=$TMP/badmux:$PATH test_must_fail 4 "$BIN/mux" -d o -o badmux.mp4 mux.json 2>err &&
+	test_grep "^mux: ffmpeg: the muxer stopped taking the stream, writing .*intro.*: Broken pipe$" err &&
+	test ! -e badmux.mp4 && test ! -e o/edge/intro.mp4 &&
+	test -z "$(ls -A o/edge | grep tmp)"
+'
+
 test_expect_success 'wrongly typed output settings are a bad fragment, exit 2' '
 	mux_json "{\"loudnorm\": \"yes\"}" &&
 	test_must_fail 2 "$BIN/mux" -d o -o x.mp4 mux.json 2>err &&

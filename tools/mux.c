@@ -381,7 +381,6 @@ static void convert_edge(struct tour *t, struct edge *e)
 	char *rate = estrfmt("%ld", t->fps), *gop = estrfmt("%ld", 2 * t->fps);
 	char *crf = estrfmt("%d", t->video.crf);
 	char *argv[48];
-	const char *why = NULL;
 	int n = 0;
 	char *probe[] = { "ffprobe", "-v", "error", "-select_streams", "a", "-show_entries",
 			  "stream=index", "-of", "csv=p=0", e->source, NULL };
@@ -406,9 +405,7 @@ static void convert_edge(struct tour *t, struct edge *e)
 		 * the edge has the same */
 		ARG("-bf"); ARG("0"); ARG("-refs"); ARG("1");
 		ARG("-f"); ARG("h264"); ARG("-"); ARG(NULL);
-		status = encoder_remux(argv, e->converted, (int)t->fps, &why);
-		if (status < 0)
-			die(EXIT_FAIL, "output.%s: %s: ffmpeg: %s", e->key, e->source, why);
+		status = encoder_remux(argv, e->converted, (int)t->fps);
 	} else {
 		ARG("-movflags"); ARG("+faststart"); ARG("-f"); ARG("mp4"); ARG(e->converted);
 		ARG(NULL);

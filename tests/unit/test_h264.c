@@ -41,7 +41,11 @@ int main(void)
 	/* B frames bring picture order counts of their own: no repeats */
 	why = h264_read_sps(&seq, sps_bframes, sizeof sps_bframes);
 	CHECK(why && strstr(why, "B frames"));
-	CHECK(h264_read_sps(&seq, sps_plain, 6) != NULL);
+	/* cut short before and after its picture order count type */
+	why = h264_read_sps(&seq, sps_plain, 4);
+	CHECK(why && strstr(why, "cut short"));
+	why = h264_read_sps(&seq, sps_plain, 6);
+	CHECK(why && strstr(why, "cut short"));
 
 	CHECK(h264_pps_id(pps_x264, sizeof pps_x264) == 0);
 	CHECK(h264_pps_id(repeat_want, sizeof repeat_want) == 1);

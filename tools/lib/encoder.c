@@ -82,12 +82,13 @@ static size_t put_master(unsigned char *p, uint32_t id, uint64_t size)
 
 /* The repeater stopped: a pipe to or from ffmpeg broke (a system error,
  * with its errno), or the stream was not one it can put repeats in. */
-static void __attribute__((noreturn)) repeater_failed(const struct encoder *e)
+static void __attribute__((noreturn)) repeater_failed(const struct repeater *r,
+						      const char *out)
 {
-	errno = e->repeater.err;
+	errno = r->err;
 	if (errno)
-		die(EXIT_SYS, "ffmpeg: %s, writing %s:", e->repeater.error, e->out);
-	die(EXIT_FAIL, "ffmpeg: %s, writing %s", e->repeater.error, e->out);
+		die(EXIT_SYS, "ffmpeg: %s, writing %s:", r->error, out);
+	die(EXIT_FAIL, "ffmpeg: %s, writing %s", r->error, out);
 }
 
 /* ffmpeg took no more frames: it failed, or the repeater stopped reading
@@ -97,7 +98,7 @@ static void __attribute__((noreturn)) stopped(struct encoder *e)
 	if (e->repeats) {
 		repeater_abandon(&e->repeater);
 		if (e->repeater.error)
-			repeater_failed(e);
+			repeater_failed(&e->repeater, e->out);
 	}
 	die(EXIT_SYS, "ffmpeg: stopped taking frames:");
 }
@@ -395,7 +396,7 @@ void encoder_finish(struct encoder *e)
 	/* a repeater that stopped reading made the encoder fail; one that
 	 * found no pictures at the end only saw it fail */
 	if (why && (status == 0 || e->repeater.cut_short))
-		repeater_failed(e);
+		repeater_failed(&e->repeater, e->out);
 	if (feed_failed)
 		die(EXIT_SYS, "ffmpeg: stopped taking frames:");
 	if (status != 0)
@@ -442,9 +443,10 @@ void encoder_abort(struct encoder *e)
 	e->last_cap = e->last_len = 0;
 }
 
-int encoder_remux(char **argv, const char *out, int fps, const char **why)
+int encoder_remux(char **argv, const char *out, int fps)
 {
 	struct repeater r;
+	const char *why;
 	int from_encoder[2], to_muxer[2], status, mux_status;
 	pid_t pid, mux_pid;
 
@@ -457,7 +459,11 @@ int encoder_remux(char **argv, const char *out, int fps, const char **why)
 	if (repeater_start(&r, from_encoder[0], to_muxer[1], 1) < 0)
 		die(EXIT_SYS, "ffmpeg: cannot start the thread passing its stream on:");
 	status = run_reap(pid);
-	*why = repeater_finish(&r);
+	why = repeater_finish(&r);
 	mux_status = run_reap(mux_pid);
-	return status ? status : *why ? -1 : mux_status;
+	/* as in encoder_finish: the repeater's reason, when it made the
+	 * encoder fail */
+	if (why && (status == 0 || r.cut_short))
+		repeater_failed(&r, out);
+	return status ? status : mux_status;
 }

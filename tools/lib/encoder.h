@@ -95,8 +95,8 @@ void encoder_abort(struct encoder *e);
  * video_repeats' limits) to its stdout, and write that video to out as an
  * MP4 at fps that joins clips by stream copy: with the repeats' parameter
  * sets, so the joined file's header holds every one its frames use.
- * Returns 0, the failed ffmpeg's exit status, or -1 with *why saying what
- * went wrong between them. */
-int encoder_remux(char **argv, const char *out, int fps, const char **why);
+ * Returns 0 or the failed ffmpeg's exit status; dies as encoder_finish
+ * does when the stream between them went wrong. */
+int encoder_remux(char **argv, const char *out, int fps);
 
 #endif

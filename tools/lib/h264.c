@@ -142,33 +142,42 @@ const char *h264_read_sps(struct h264_seq *seq, const unsigned char *nal, size_t
 	struct bits b = { raw, 0, 0, 0 };
 	unsigned profile, poc_type, refs, width, height;
 
+	unsigned separate_planes = 0, scaling = 0, frame_mbs_only;
+
 	b.len = unescape(raw, sizeof raw, nal, len);
 	profile = get_bits(&b, 8);
 	get_bits(&b, 16);  /* constraint flags, level */
 	seq->sps_id = get_ue(&b);
 	if (high_profile(profile)) {
-		if (get_ue(&b) == 3 && get_bit(&b))
-			return "colour planes coded apart";
+		if (get_ue(&b) == 3)
+			separate_planes = get_bit(&b);
 		get_ue(&b);  /* bit depths */
 		get_ue(&b);
 		get_bit(&b);
-		if (get_bit(&b))
-			return "scaling matrices in the sequence";
+		scaling = get_bit(&b);
 	}
+	if (scaling)
+		return "scaling matrices in the sequence";
 	seq->log2_max_frame_num = get_ue(&b) + 4;
 	poc_type = get_ue(&b);
+	if (b.short_read)
+		return "a sequence parameter set cut short";
+	/* the fields after another type are laid out otherwise: not read */
 	if (poc_type != 2)
 		return "picture order counts of their own (B frames)";
 	refs = get_ue(&b);
 	get_bit(&b);  /* gaps_in_frame_num_allowed_flag */
 	width = get_ue(&b) + 1;
 	height = get_ue(&b) + 1;
-	if (!get_bit(&b))
-		return "interlaced coding";
+	frame_mbs_only = get_bit(&b);
 	if (b.short_read || seq->log2_max_frame_num > 16)
 		return "a sequence parameter set cut short";
+	if (separate_planes)
+		return "colour planes coded apart";
+	if (!frame_mbs_only)
+		return "interlaced coding";
 	if (refs != 1)
-		return "more than one reference frame";
+		return "a reference frame count other than one";
 	seq->mbs = width * height;
 	return NULL;
 }

@@ -5,6 +5,7 @@
  * from it, and they still predict from an exact copy of the picture they
  * were encoded against. */
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -80,8 +81,9 @@ static int emit(struct relay *s, const unsigned char *nal, size_t len)
 	return 0;
 }
 
-/* The frame picture number n is, once the capture has said; -1 for a
- * picture it never sent. */
+/* The frame picture number n is; -1 for a picture never sent. The capture
+ * says before it sends the picture, so the encoder cannot be ahead of it:
+ * nothing to wait for. */
 static long picture_index(struct relay *s, long n)
 {
 	struct repeater *r = s->r;
@@ -90,8 +92,6 @@ static long picture_index(struct relay *s, long n)
 	if (r->plain)
 		return n;
 	pthread_mutex_lock(&r->lock);
-	while ((long)r->count <= n && r->total < 0)
-		pthread_cond_wait(&r->changed, &r->lock);
 	index = (long)r->count > n ? r->index[n] : -1;
 	pthread_mutex_unlock(&r->lock);
 	return index;
@@ -135,14 +135,16 @@ static int slice(struct relay *s, const unsigned char *nal, size_t len)
 
 	if (starts < 0 || !s->have_pps)
 		return fail(s, "the encoder wrote a slice this cannot read", 0);
+	/* repeats after it would copy the reference before it instead */
+	if (!h264_is_reference(nal))
+		return fail(s, "the encoder wrote a picture no frame may refer to", 0);
 	if (starts) {
 		if (picture_index(s, s->pictures) != s->shown)
 			return fail(s, "the encoder's pictures do not match the ones it was sent", 0);
 		s->picture_num = h264_type(nal) == H264_IDR
 					 ? 0
 					 : (s->ref_num + 1) & ((1u << s->seq.log2_max_frame_num) - 1);
-		if (h264_is_reference(nal))
-			s->ref_num = s->picture_num;
+		s->ref_num = s->picture_num;
 		s->pictures++;
 		s->shown++;
 	}
@@ -178,7 +180,10 @@ static int unit(struct relay *s, const unsigned char *nal, size_t len)
 		if (repeat_until(s, index) < 0)
 			return -1;
 	}
-	s->last_was_slice = is_slice;
+	/* filler or an end of sequence after a slice still leaves the next
+	 * access unit to be told apart */
+	if (is_slice || begins_access_unit(type))
+		s->last_was_slice = is_slice;
 	if (is_slice)
 		return slice(s, nal, len);
 	if (type == H264_SPS) {
@@ -218,8 +223,14 @@ static void *relay(void *arg)
 	int in_unit = 0, failed = 0;
 	ssize_t n;
 	long total, sent;
+	sigset_t pipe_signal;
 
 	s->r = arg;
+	/* a muxer gone is EPIPE for this thread to report, not a signal that
+	 * kills a tool which does not ignore SIGPIPE */
+	sigemptyset(&pipe_signal);
+	sigaddset(&pipe_signal, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &pipe_signal, NULL);
 	buf = emalloc(cap);
 	for (;;) {
 		if (len == cap) {
@@ -300,14 +311,24 @@ int repeater_start(struct repeater *r, int in, int out, int plain)
 
 void repeater_picture(struct repeater *r, long index)
 {
+	size_t cap = r->cap ? 2 * r->cap : 256;
+	long *grown = NULL, *old = NULL;
+
+	/* only this thread writes the list: it grows outside the lock, so a
+	 * failed allocation never dies holding it */
+	if (r->count == r->cap)
+		grown = emalloc(cap * sizeof *grown);
 	pthread_mutex_lock(&r->lock);
-	if (r->count == r->cap) {
-		r->cap = r->cap ? 2 * r->cap : 256;
-		r->index = erealloc(r->index, r->cap * sizeof *r->index);
+	if (grown) {
+		memcpy(grown, r->index, r->count * sizeof *grown);
+		old = r->index;
+		r->index = grown;
+		r->cap = cap;
 	}
 	r->index[r->count++] = index;
 	pthread_cond_broadcast(&r->changed);
 	pthread_mutex_unlock(&r->lock);
+	free(old);
 }
 
 void repeater_end(struct repeater *r, long total)
