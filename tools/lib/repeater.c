@@ -320,13 +320,13 @@ void repeater_picture(struct repeater *r, long index)
 		grown = emalloc(cap * sizeof *grown);
 	pthread_mutex_lock(&r->lock);
 	if (grown) {
-		memcpy(grown, r->index, r->count * sizeof *grown);
+		if (r->count)
+			memcpy(grown, r->index, r->count * sizeof *grown);
 		old = r->index;
 		r->index = grown;
 		r->cap = cap;
 	}
 	r->index[r->count++] = index;
-	pthread_cond_broadcast(&r->changed);
 	pthread_mutex_unlock(&r->lock);
 	free(old);
 }
