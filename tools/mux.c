@@ -378,7 +378,7 @@ static void convert_edge(struct tour *t, struct edge *e)
 	char *filter = estrfmt("scale=%ld:%ld:force_original_aspect_ratio=decrease,"
 			       "pad=%ld:%ld:(ow-iw)/2:(oh-ih)/2,setsar=1,fps=%ld,format=yuv420p",
 			       t->width, t->height, t->width, t->height, t->fps);
-	char *rate = estrfmt("%ld", t->fps), *gop = estrfmt("%ld", 2 * t->fps);
+	char *rate = estrfmt("%ld", t->fps), *gop = estrfmt("%ld", KEYFRAME_SECONDS * t->fps);
 	char *crf = estrfmt("%d", t->video.crf);
 	char *argv[48];
 	int n = 0;
@@ -399,11 +399,9 @@ static void convert_edge(struct tour *t, struct edge *e)
 	ARG("-r"); ARG(rate); ARG("-g"); ARG(gop);
 	ARG("-map_metadata"); ARG("-1"); ARG("-fflags"); ARG("+bitexact");
 	ARG("-flags:v"); ARG("+bitexact");
+	n += video_stream_shape(&t->video, argv + n);
 	if (video_repeats(&t->video)) {
-		/* clips with repeat frames have no B frames, one reference
-		 * frame, and the repeats' parameter sets: made the same way,
-		 * the edge has the same */
-		ARG("-bf"); ARG("0"); ARG("-refs"); ARG("1");
+		/* and the repeats' parameter sets, as the clips have them */
 		ARG("-f"); ARG("h264"); ARG("-"); ARG(NULL);
 		status = encoder_remux(argv, e->converted, (int)t->fps);
 	} else {

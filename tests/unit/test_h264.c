@@ -59,6 +59,9 @@ int main(void)
 	n = h264_repeat_slice(out, &seq, 5);
 	CHECK(n == sizeof repeat_want && !memcmp(out, repeat_want, n));
 
+	CHECK(h264_frame_num(slice, sizeof slice, &seq) == 0);
+	CHECK(h264_frame_num(slice_9, sizeof slice_9, &seq) == 9);
+	CHECK(h264_frame_num(slice, 1, &seq) == -1);
 	n = h264_renumber(renumbered, slice, sizeof slice, &seq, 9);
 	CHECK(n == sizeof slice_9 && !memcmp(renumbered, slice_9, n));
 	n = h264_renumber(renumbered, slice_9, sizeof slice_9, &seq, 0);

@@ -91,6 +91,14 @@ static void __attribute__((noreturn)) repeater_failed(const struct repeater *r,
 	die(EXIT_FAIL, "ffmpeg: %s, writing %s", r->error, out);
 }
 
+/* Whether the repeater's reason is the failure's: it stopped reading and
+ * so made the encoder fail, or the encoder did not fail at all. One that
+ * only found no pictures at the end just saw the encoder fail. */
+static int repeater_to_blame(const struct repeater *r, const char *why, int encoder_status)
+{
+	return why && (encoder_status == 0 || r->cut_short);
+}
+
 /* ffmpeg took no more frames: it failed, or the repeater stopped reading
  * it, which says why first */
 static void __attribute__((noreturn)) stopped(struct encoder *e)
@@ -257,10 +265,42 @@ static pid_t start_muxer(int in, int fps, const char *out)
 	return pid;
 }
 
+/* Start argv, an ffmpeg writing raw H.264 to its stdout and reading in
+ * (-1: its own input), the muxer writing out, and the repeater between
+ * them (plain: no repeats, see repeater_start). */
+static void start_repeated(char **argv, int in, int fps, const char *out, int plain,
+			   pid_t *pid, pid_t *mux_pid, struct repeater *r)
+{
+	int from_encoder[2], to_muxer[2];
+
+	make_pipe(from_encoder);
+	make_pipe(to_muxer);
+	*mux_pid = start_muxer(to_muxer[0], fps, out);
+	close(to_muxer[0]);
+	*pid = spawn(argv, in, from_encoder[1]);
+	close(from_encoder[1]);
+	if (repeater_start(r, from_encoder[0], to_muxer[1], plain) < 0)
+		die(EXIT_SYS, "ffmpeg: cannot start the thread passing its stream on:");
+}
+
+int video_stream_shape(const struct video_settings *v, char **argv)
+{
+	static const char *const shape[] = { "-bf", "0", "-refs", "1" };
+	int i;
+
+	if (!video_repeats(v))
+		return 0;
+	for (i = 0; i < 4; i++)
+		argv[i] = (char *)shape[i];
+	return 4;
+}
+
 void encoder_start(struct encoder *e, const char *out, int fps, const struct video_settings *v,
 		   int scale, int width, int height)
 {
-	char *rate = estrfmt("%d", fps), *gop = estrfmt("%d", fps * 2), *crf = estrfmt("%d", v->crf);
+	char *rate = estrfmt("%d", fps), *gop = estrfmt("%d", fps * KEYFRAME_SECONDS);
+	char *crf = estrfmt("%d", v->crf);
+	char *keyframes = estrfmt("expr:gte(t,n_forced*%d)", KEYFRAME_SECONDS);
 	/* Scaled and converted once per picture. Without repeats, the fps
 	 * filter then fills the frames between pictures with the picture
 	 * before: a repeated frame costs ffmpeg nothing but its encode. */
@@ -268,7 +308,7 @@ void encoder_start(struct encoder *e, const char *out, int fps, const struct vid
 	char *fill = video_repeats(v) ? estrdup("") : estrfmt(",fps=%d", fps);
 	char *filter = estrfmt("%sformat=yuv420p%s", size, fill);
 	char *argv[48];
-	int n = 0, to_encoder[2], from_encoder[2], to_muxer[2];
+	int n = 0, to_encoder[2];
 
 	if (mkdirs_for(out) < 0)
 		die(EXIT_SYS, "cannot make the folder for %s:", out);
@@ -280,12 +320,10 @@ void encoder_start(struct encoder *e, const char *out, int fps, const struct vid
 	ARG("-f"); ARG("matroska"); ARG("-i"); ARG("-");
 	ARG("-an"); ARG("-c:v"); ARG(v->codec); ARG("-preset"); ARG(v->preset);
 	ARG("-crf"); ARG(crf); ARG("-pix_fmt"); ARG("yuv420p");
+	n += video_stream_shape(v, argv + n);
 	if (e->repeats) {
-		/* what a repeat needs of the stream: frames in the order shown,
-		 * and each predicted from the one before (h264.h) */
-		ARG("-bf"); ARG("0"); ARG("-refs"); ARG("1");
 		/* keyframes by time: x264 counts only the frames it is sent */
-		ARG("-force_key_frames"); ARG("expr:gte(t,n_forced*2)");
+		ARG("-force_key_frames"); ARG(keyframes);
 	}
 	ARG("-vf"); ARG(filter); ARG("-fps_mode"); ARG("passthrough");
 	ARG("-r"); ARG(rate); ARG("-g"); ARG(gop);
@@ -300,24 +338,16 @@ void encoder_start(struct encoder *e, const char *out, int fps, const struct vid
 	ARG(NULL);
 #undef ARG
 	make_pipe(to_encoder);
-	if (e->repeats) {
-		make_pipe(from_encoder);
-		make_pipe(to_muxer);
-		e->mux_pid = start_muxer(to_muxer[0], fps, e->tmp);
-		close(to_muxer[0]);
-		e->pid = spawn(argv, to_encoder[0], from_encoder[1]);
-		close(from_encoder[1]);
-		if (repeater_start(&e->repeater, from_encoder[0], to_muxer[1], 0) < 0)
-			die(EXIT_SYS, "ffmpeg: cannot start the thread passing its stream on:");
-	} else {
+	if (e->repeats)
+		start_repeated(argv, to_encoder[0], fps, e->tmp, 0, &e->pid, &e->mux_pid,
+			       &e->repeater);
+	else
 		e->pid = spawn(argv, to_encoder[0], -1);
-	}
 	close(to_encoder[0]);
 	if (feeder_start(&e->feeder, to_encoder[1], FEEDER_MAX) < 0)
 		die(EXIT_SYS, "ffmpeg: cannot start the thread writing its frames:");
 	e->running = 1;
 	e->fps = fps;
-	e->keyframe_interval = 2 * fps;
 	e->frames = 0;
 	e->last_len = 0;
 	e->ended = 0;
@@ -325,6 +355,7 @@ void encoder_start(struct encoder *e, const char *out, int fps, const struct vid
 	free(rate);
 	free(gop);
 	free(crf);
+	free(keyframes);
 	free(size);
 	free(fill);
 	free(filter);
@@ -340,7 +371,7 @@ static int refresh_due(const struct encoder *e)
 	long held = e->frames - e->changed;
 
 	return e->repeats &&
-	       ((held <= 16 && !(held & (held - 1))) || e->frames % e->keyframe_interval == 0);
+	       ((held <= 16 && !(held & (held - 1))) || e->frames % (KEYFRAME_SECONDS * e->fps) == 0);
 }
 
 void encoder_write(struct encoder *e, const void *image, size_t len, int repeat)
@@ -393,9 +424,7 @@ void encoder_finish(struct encoder *e)
 		e->mux_pid = 0;
 	}
 	e->running = 0;
-	/* a repeater that stopped reading made the encoder fail; one that
-	 * found no pictures at the end only saw it fail */
-	if (why && (status == 0 || e->repeater.cut_short))
+	if (repeater_to_blame(&e->repeater, why, status))
 		repeater_failed(&e->repeater, e->out);
 	if (feed_failed)
 		die(EXIT_SYS, "ffmpeg: stopped taking frames:");
@@ -447,23 +476,14 @@ int encoder_remux(char **argv, const char *out, int fps)
 {
 	struct repeater r;
 	const char *why;
-	int from_encoder[2], to_muxer[2], status, mux_status;
+	int status, mux_status;
 	pid_t pid, mux_pid;
 
-	make_pipe(from_encoder);
-	make_pipe(to_muxer);
-	mux_pid = start_muxer(to_muxer[0], fps, out);
-	close(to_muxer[0]);
-	pid = spawn(argv, -1, from_encoder[1]);
-	close(from_encoder[1]);
-	if (repeater_start(&r, from_encoder[0], to_muxer[1], 1) < 0)
-		die(EXIT_SYS, "ffmpeg: cannot start the thread passing its stream on:");
+	start_repeated(argv, -1, fps, out, 1, &pid, &mux_pid, &r);
 	status = run_reap(pid);
 	why = repeater_finish(&r);
 	mux_status = run_reap(mux_pid);
-	/* as in encoder_finish: the repeater's reason, when it made the
-	 * encoder fail */
-	if (why && (status == 0 || r.cut_short))
+	if (repeater_to_blame(&r, why, status))
 		repeater_failed(&r, out);
 	return status ? status : mux_status;
 }

@@ -16,6 +16,10 @@
 #define CLIP_PRESET "veryfast"
 #define CLIP_CRF 20
 
+/* A player can start a clip this often: a keyframe every so many seconds
+ * of video. */
+#define KEYFRAME_SECONDS 2
+
 /* How a tour's video is encoded: the spec's output.video_codec, video_crf
  * and video_preset. Every clip, the intro and the outro are encoded with
  * them at capture, so the final video joins them by stream copy. */
@@ -42,6 +46,12 @@ const char *video_settings_read(struct video_settings *v, const cJSON *video);
  * the clips must be too. */
 int video_repeats(const struct video_settings *v);
 
+/* Put in argv the encoder options that give a stream in v's codec the
+ * shape every clip has (with repeats: no B frames, one reference frame),
+ * so that whatever joins the clips by stream copy has the same SPS.
+ * Returns how many (at most 4). */
+int video_stream_shape(const struct video_settings *v, char **argv);
+
 struct encoder {
 	int running;    /* started, and not yet finished or aborted */
 	struct feeder feeder;  /* writes ffmpeg's input, so frames never wait on it */
@@ -55,7 +65,6 @@ struct encoder {
 	long frames;    /* frames of the clip so far */
 	long written;   /* the frame whose picture was sent last */
 	long changed;   /* the frame whose picture was new last */
-	long keyframe_interval;  /* frames: where a player can start */
 	int ended;      /* no more frames: ffmpeg is finishing on its own */
 	unsigned char *last;  /* that picture */
 	size_t last_len, last_cap;

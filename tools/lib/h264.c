@@ -208,6 +208,27 @@ int h264_starts_picture(const unsigned char *nal, size_t len)
 	return b.short_read ? -1 : first_mb == 0;
 }
 
+/* Past a slice's first_mb_in_slice, slice_type and pic_parameter_set_id,
+ * to its frame_num. */
+static void skip_to_frame_num(struct bits *b)
+{
+	get_ue(b);
+	get_ue(b);
+	get_ue(b);
+}
+
+long h264_frame_num(const unsigned char *nal, size_t len, const struct h264_seq *seq)
+{
+	unsigned char raw[HEAD_MAX];
+	struct bits b = { raw, 0, 0, 0 };
+	unsigned frame_num;
+
+	b.len = unescape(raw, sizeof raw, nal, len);
+	skip_to_frame_num(&b);
+	frame_num = get_bits(&b, seq->log2_max_frame_num);
+	return b.short_read ? -1 : (long)frame_num;
+}
+
 /* A unit from its header byte and raw bits. */
 static size_t finish_unit(unsigned char out[H264_REPEAT_MAX], unsigned char header,
 			  const unsigned char *raw, size_t n)
@@ -270,9 +291,7 @@ size_t h264_renumber(unsigned char *out, const unsigned char *nal, size_t len,
 	int zeros = 0;
 
 	b.len = unescape(raw, len, nal, len);
-	get_ue(&b);  /* first_mb_in_slice, slice_type, pic_parameter_set_id */
-	get_ue(&b);
-	get_ue(&b);
+	skip_to_frame_num(&b);
 	if (!b.short_read && b.pos + seq->log2_max_frame_num <= 8 * b.len) {
 		put_bits(&b, frame_num, seq->log2_max_frame_num);
 		out[0] = nal[0];

@@ -61,6 +61,9 @@ size_t h264_repeat_pps(unsigned char out[H264_REPEAT_MAX], const struct h264_seq
 size_t h264_repeat_slice(unsigned char out[H264_REPEAT_MAX], const struct h264_seq *seq,
 			 unsigned frame_num);
 
+/* The frame_num a slice carries, or -1 when the unit is cut short. */
+long h264_frame_num(const unsigned char *nal, size_t len, const struct h264_seq *seq);
+
 /* The slice nal, len bytes, numbered frame_num instead, into out (room for
  * len + len / 2 + 2 bytes: escaping may grow it). Returns the new length,
  * or 0 when the slice is cut short. */

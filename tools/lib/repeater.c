@@ -148,6 +148,10 @@ static int slice(struct relay *s, const unsigned char *nal, size_t len)
 		s->pictures++;
 		s->shown++;
 	}
+	/* no repeat since the picture's IDR: its number stands, and its
+	 * bytes go on untouched */
+	if (h264_frame_num(nal, len, &s->seq) == (long)s->picture_num)
+		return emit(s, nal, len);
 	if (len + len / 2 + 2 > s->scratch_cap) {
 		s->scratch_cap = len + len / 2 + 2;
 		s->scratch = erealloc(s->scratch, s->scratch_cap);
