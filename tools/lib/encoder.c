@@ -324,6 +324,12 @@ void encoder_start(struct encoder *e, const char *out, int fps, const struct vid
 	if (e->repeats) {
 		/* keyframes by time: x264 counts only the frames it is sent */
 		ARG("-force_key_frames"); ARG(keyframes);
+		/* Each picture encoded as it comes. Through a hold, pictures
+		 * come seconds of video apart: a lookahead would keep them all
+		 * until the clip ends and its whole encode would land after
+		 * the last frame. The macroblock tree it feeds takes pictures
+		 * to be evenly spaced, which repeats are not. */
+		ARG("-x264-params"); ARG("rc-lookahead=0:sync-lookahead=0:mbtree=0");
 	}
 	ARG("-vf"); ARG(filter); ARG("-fps_mode"); ARG("passthrough");
 	ARG("-r"); ARG(rate); ARG("-g"); ARG(gop);
