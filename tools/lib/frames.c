@@ -26,8 +26,11 @@
 #define SHOT_RETRIES 30
 #define CATCH_UP_FRAMES 3
 /* A renderer that has not drawn by then is one of the stalled ones that
- * never will (a known headless problem): better to start another. */
-#define FIRST_PICTURE_RETRIES 10
+ * never will (a known headless problem): better to start another. A
+ * healthy one draws the loaded page at the first try, even on a machine
+ * loaded twice over; a stalled one makes every try wait out the deadlines
+ * of its frames, about half a second. */
+#define FIRST_PICTURE_RETRIES 2
 /* Input the browser takes with a frame (a mouse move) gets frames of its
  * own between the last recorded one and the next, this far apart, after
  * the picture and absorbing frames; this many at most, still well inside
