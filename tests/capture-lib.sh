@@ -61,6 +61,15 @@ patch() {
 		-frames:v 1 -f rawvideo -pix_fmt rgb24 -
 }
 
+# looks_same A B: two patches alike but for coding losses, no byte apart by
+# more than 8: a held picture is refined by the pictures sent again after it
+looks_same() {
+	test "$(wc -c <"$1")" = "$(wc -c <"$2")" &&
+	od -An -v -tu1 -w1 "$1" >"$1.bytes" && od -An -v -tu1 -w1 "$2" >"$2.bytes" &&
+	paste "$1.bytes" "$2.bytes" |
+	awk '{ d = $1 - $2; if (d > 8 || d < -8) bad++ } END { exit bad > 0 }'
+}
+
 # meta FILE KEY: a number from a clip's meta file
 meta() {
 	jq -r ".$2" "$1"
