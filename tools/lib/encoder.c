@@ -368,9 +368,9 @@ void encoder_start(struct encoder *e, const char *out, int fps, const struct vid
 }
 
 /* With repeat frames, a held picture is still sent again now and then.
- * The picture that ends a movement was encoded like a moving one, and x264
- * spends less on those: sent again 1, 2, 4, 8 and 16 frames on, it is
- * brought up to what a still picture gets. And at every keyframe time, so
+ * The picture that ends a movement was encoded like a moving one: x264,
+ * with no lookahead, cannot know it will stay. Sent again 1, 2, 4, 8 and
+ * 16 frames on, it is brought up to what a still picture gets. And at every keyframe time, so
  * a player can still start every two seconds. */
 static int refresh_due(const struct encoder *e)
 {

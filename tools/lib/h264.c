@@ -141,7 +141,6 @@ const char *h264_read_sps(struct h264_seq *seq, const unsigned char *nal, size_t
 	unsigned char raw[HEAD_MAX];
 	struct bits b = { raw, 0, 0, 0 };
 	unsigned profile, poc_type, refs, width, height;
-
 	unsigned separate_planes = 0, scaling = 0, frame_mbs_only;
 
 	b.len = unescape(raw, sizeof raw, nal, len);
