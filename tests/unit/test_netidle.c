@@ -12,6 +12,17 @@ static void event(struct netidle *n, const char *method, const char *id, double 
 	cJSON_Delete(p);
 }
 
+/* A request started at the browser's time at, its event read at now. */
+static void stamped(struct netidle *n, const char *id, double at, double now)
+{
+	cJSON *p = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(p, "requestId", id);
+	cJSON_AddNumberToObject(p, "timestamp", at);
+	netidle_event(n, "Network.requestWillBeSent", p, now);
+	cJSON_Delete(p);
+}
+
 int main(void)
 {
 	struct netidle n = { 0 };
@@ -60,8 +71,32 @@ int main(void)
 
 	event(&n, "Network.requestWillBeSent", "4", 4);
 	CHECK(netidle_live(&n));
+	/* with a request in flight, nothing is assumed */
+	netidle_assume_quiet(&n, 0.5);
+	CHECK(n.assumed_until == 0);
 	event(&n, "Network.webSocketCreated", "8", 4);
 	netidle_reset(&n, 4);
 	CHECK(n.count == 0 && netidle_quiet(&n, 0, 4) && !netidle_live(&n));
+
+	/* quiet assumed: at once, and for good once the window has passed */
+	event(&n, "Network.loadingFinished", "0", 10);
+	netidle_assume_quiet(&n, 0.5);
+	CHECK(n.assumed_until == 10.5);
+	CHECK(netidle_quiet(&n, 0.5, 10.1) && netidle_quiet(&n, 0.5, 10.6));
+	/* a request after the window, read at any time, is an ordinary one */
+	stamped(&n, "10", 10.5, 10.6);
+	CHECK(!n.broken && n.count == 1 && !netidle_quiet(&n, 0.5, 10.6));
+	/* one inside it breaks the assumption, even when read after it */
+	netidle_reset(&n, 20);
+	netidle_assume_quiet(&n, 0.5);
+	stamped(&n, "11", 20.4, 20.7);
+	CHECK(n.broken && !netidle_quiet(&n, 0.5, 20.2));
+	/* with no timestamp, the time it was read stands for it */
+	netidle_reset(&n, 30);
+	netidle_assume_quiet(&n, 0.5);
+	event(&n, "Network.requestWillBeSent", "12", 30.2);
+	CHECK(n.broken);
+	netidle_reset(&n, 40);
+	CHECK(!n.broken && n.assumed_until == 0 && !netidle_quiet(&n, 0.5, 40.2));
 	return check_done();
 }

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json.h"
 #include "netidle.h"
 #include "util.h"
 
@@ -69,6 +70,9 @@ void netidle_event(struct netidle *n, const char *method, const cJSON *params,
 	if (!strcmp(method, "Network.requestWillBeSent")) {
 		if (in_memory(params))
 			return;
+		/* in the browser's monotonic clock, which is ours */
+		if (json_num(params, "timestamp", now) < n->assumed_until)
+			n->broken = 1;
 		add(&n->ids, &n->count, &n->cap, id);
 		n->last_change = now;
 	} else if (!strcmp(method, "Network.loadingFinished") ||
@@ -86,7 +90,13 @@ void netidle_event(struct netidle *n, const char *method, const cJSON *params,
 
 int netidle_quiet(const struct netidle *n, double quiet, double now)
 {
-	return n->count == 0 && now - n->last_change >= quiet;
+	return n->count == 0 && (now - n->last_change >= quiet || now < n->assumed_until);
+}
+
+void netidle_assume_quiet(struct netidle *n, double quiet)
+{
+	if (n->count == 0)
+		n->assumed_until = n->last_change + quiet;
 }
 
 int netidle_live(const struct netidle *n)
@@ -94,9 +104,20 @@ int netidle_live(const struct netidle *n)
 	return n->count > 0 || n->socket_count > 0;
 }
 
+int netidle_end_assumption(struct netidle *n)
+{
+	int stood = !n->broken;
+
+	n->assumed_until = 0;
+	n->broken = 0;
+	return stood;
+}
+
 void netidle_reset(struct netidle *n, double now)
 {
 	drop_all(&n->ids, &n->count, &n->cap);
 	drop_all(&n->sockets, &n->socket_count, &n->socket_cap);
 	n->last_change = now;
+	n->assumed_until = 0;
+	n->broken = 0;
 }
