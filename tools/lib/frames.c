@@ -40,6 +40,15 @@
 #define DELIVERY_FRAMES 40
 #define DELIVERY_PATIENT_FRAMES 4
 
+/* A frame kept back (frames_hold): its own copy of a new picture; a
+ * repeat has none, but the first held frame always does, as the encoder
+ * may have no picture to repeat. */
+struct held_frame {
+	unsigned char *image;
+	size_t len;
+	int repeat;
+};
+
 static double now_ms(void)
 {
 	return clock_now() * 1000.0;
@@ -195,6 +204,52 @@ static long refresh_interval(const struct frames *f)
 	return f->shot_at == f->still_since ? f->refresh_frames : f->idle_refresh_frames;
 }
 
+static void hold_frame(struct frames *f, int repeat)
+{
+	struct held_frame *h;
+
+	if (f->held_count == f->held_cap) {
+		f->held_cap = f->held_cap ? 2 * f->held_cap : 256;
+		f->held = erealloc(f->held, (size_t)f->held_cap * sizeof *f->held);
+	}
+	h = &f->held[f->held_count++];
+	h->repeat = repeat;
+	h->len = f->image_len;
+	h->image = NULL;
+	if (!repeat || f->held_count == 1) {
+		h->image = emalloc(f->image_len);
+		memcpy(h->image, f->image, f->image_len);
+	}
+}
+
+void frames_hold(struct frames *f)
+{
+	f->holding = 1;
+}
+
+void frames_release(struct frames *f)
+{
+	const struct held_frame *picture = NULL;
+	long i;
+
+	for (i = 0; i < f->held_count; i++) {
+		if (f->held[i].image)
+			picture = &f->held[i];
+		encoder_write(f->encoder, picture->image, picture->len, f->held[i].repeat);
+	}
+	frames_discard(f);
+}
+
+void frames_discard(struct frames *f)
+{
+	long i;
+
+	for (i = 0; i < f->held_count; i++)
+		free(f->held[i].image);
+	f->held_count = 0;
+	f->holding = 0;
+}
+
 int frames_step(struct frames *f, int record)
 {
 	int damage, repeat = 1, was_moving;
@@ -232,7 +287,10 @@ int frames_step(struct frames *f, int record)
 		f->reused++;
 	}
 write:
-	encoder_write(f->encoder, f->image, f->image_len, repeat);
+	if (f->holding)
+		hold_frame(f, repeat);
+	else
+		encoder_write(f->encoder, f->image, f->image_len, repeat);
 	f->recorded++;
 	return damage;
 }
@@ -324,6 +382,10 @@ unsigned char *frames_png(struct frames *f, size_t *len)
 
 void frames_free(struct frames *f)
 {
+	frames_discard(f);
+	free(f->held);
+	f->held = NULL;
+	f->held_cap = 0;
 	free(f->image);
 	free(f->prev);
 	f->image = f->prev = NULL;

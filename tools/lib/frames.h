@@ -33,6 +33,9 @@ struct frames {
 	int moving;            /* the last recorded frame changed the picture */
 	struct encoder *encoder;
 	struct camera *camera;  /* moved before each recorded frame, or NULL */
+	int holding;           /* recorded frames wait in held, not sent yet */
+	struct held_frame *held;
+	long held_count, held_cap;
 };
 
 /* A clock for the page behind session, at fps frames per second, writing to
@@ -57,6 +60,18 @@ void frames_deliver(struct frames *f, int id);
 /* Start the next clip on the same page: counts start again from zero and
  * its first frame gets a fresh picture. */
 void frames_begin_clip(struct frames *f, struct encoder *encoder);
+
+/* Keep the clip's recorded frames back from the encoder, in memory, until
+ * frames_release or frames_discard: what they show may yet prove void
+ * (recorded ahead of the network's quiet window, netidle_assume_quiet). */
+void frames_hold(struct frames *f);
+
+/* Send the held frames on, and every later one at once. */
+void frames_release(struct frames *f);
+
+/* Forget the held frames: the clip is to be recorded again, from
+ * frames_begin_clip. */
+void frames_discard(struct frames *f);
 
 /* Sleep until a frame interval has passed on the wall clock since the
  * last paced frame: frames that are not recorded need not run faster,
