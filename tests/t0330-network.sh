@@ -28,6 +28,25 @@ test_expect_success 'the page is loaded, network included, before recording star
 	test "$(meta onload.meta action_frames)" = 0
 '
 
+# A page with nothing in flight at its load is recorded at once, its half
+# second of quiet assumed. A request started inside it makes what was
+# recorded void: the clip is recorded again once the network is quiet.
+test_expect_success 'a request the page starts just after its load is in the first frame' '
+	frag late "$URL/net.html?after=200&ms=300" "[{\"type\": \"wait_for_load\"},
+		{\"type\": \"pause\", \"duration\": 1}]" &&
+	$BIN/stepcap -m late.meta -o late.mp4 late.json &&
+	is green "$(rgb late.mp4 0 170 50)" &&
+	test "$(meta late.meta action_frames)" = 30 &&
+	test "$(frames late.mp4)" = 45
+'
+
+test_expect_success 'assertions see what a request started just after the load brought' '
+	frag lateassert "$URL/net.html?after=200&ms=300" "[]" "\"assertions\": [
+		{\"type\": \"element_visible\", \"selector\": \".answered\", \"timeout\": 0.1}]" &&
+	$BIN/stepcap -o lateassert.mp4 lateassert.json &&
+	is green "$(rgb lateassert.mp4 0 170 50)"
+'
+
 test_expect_success 'wait_for_load waits for requests a click started' '
 	frag click "$URL/net.html?ms=1500" "[{\"type\": \"click_selector\", \"selector\": \"#go\"},
 		{\"type\": \"wait_for_load\"}]" "\"cursor\": false, \"assertions\": [

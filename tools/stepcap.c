@@ -423,16 +423,31 @@ static char *open_target(struct cdp *cdp, const struct step *s, struct events *e
 	return session;
 }
 
+/* Let the page's network go quiet and its drawing settle, unrecorded and
+ * bounded. With ahead set, a quiet network is assumed rather than waited
+ * for (capture_settle_network). */
+static void settle_page(struct capture *cap, double deadline, int ahead)
+{
+	int i;
+
+	capture_settle_network(cap, deadline - clock_now(), ahead);
+	for (i = 0; i < SETTLE_FRAMES && frames_step(cap->frames, 0); i++)
+		;
+}
+
 /* Load the step's URL before recording, so the clip opens on the loaded
  * page. Loading runs on the wall clock: frames are pumped, unrecorded and
  * paced, until the load event, then until the network and the page stop
- * changing (bounded: some never do), then until the preloader has gone. */
+ * changing (bounded: some never do), then until the preloader has gone.
+ * A page with no request in flight at its load event is recorded at once,
+ * its network's half second of quiet assumed (settle_page); one still
+ * loading is waited for, as it would likely break that. */
 static void load_page(const struct step *s, struct capture *cap, struct events *ev)
 {
 	cJSON *p = cJSON_CreateObject(), *r;
 	double deadline = clock_now() + s->timeout;
 	const char *error;
-	int i, hidden;
+	int hidden;
 
 	snprintf(cap->where, sizeof cap->where, "loading %s", s->url);
 	ev->loaded = 0;
@@ -453,9 +468,7 @@ static void load_page(const struct step *s, struct capture *cap, struct events *
 		frames_pace(cap->frames);
 		frames_step(cap->frames, 0);
 	}
-	capture_settle_network(cap, deadline - clock_now());
-	for (i = 0; i < SETTLE_FRAMES && frames_step(cap->frames, 0); i++)
-		;
+	settle_page(cap, deadline, ev->net->count == 0);
 	if (s->preloader) {
 		snprintf(cap->where, sizeof cap->where, "preloader_selector");
 		while ((hidden = page_selector_state(cap->page, s->preloader, "hidden")) == 0) {
@@ -699,45 +712,66 @@ static void aim_camera(struct session *ss, const struct step *s, struct camera *
 		camera_aim(cam, 0, target.z, target.cx, target.cy);
 }
 
-/* Record one step into enc, its page already loaded; returns its meta. */
 static void start_encoder(const struct step *s, struct encoder *enc)
 {
 	encoder_start(enc, s->clip, s->fps, &s->video, s->video_width != s->width ||
 		      s->video_height != s->height, s->video_width, s->video_height);
 }
 
-static cJSON *record_step(struct session *ss, const struct step *s, struct encoder *enc)
+/* Record the clip's frames: its actions, then the rest of its narration.
+ * Returns 0 when they proved void, recorded ahead of a network that was
+ * not quiet after all (capture_confirm_quiet). */
+static int record_frames(struct session *ss, const struct step *s, long *total,
+			 long *action_frames)
 {
 	struct capture *cap = &ss->cap;
-	long total, action_frames;
 
-	if (!enc->running)
-		start_encoder(s, enc);
-	frames_begin_clip(&ss->frames, enc);
 	/* every clip starts on the full view, but one that goes on from
 	 * where the clip before left the picture */
 	if (ss->camera.page && !s->from.on)
 		camera_reset(&ss->camera);
 	aim_camera(ss, s, &ss->camera);
 	ss->frames.camera = &ss->camera;
-	actions_run(cap, s->actions);
-	if (s->scroll)
-		scroll_run(cap, s->scroll);
+	if (!actions_run(cap, s->actions) || (s->scroll && !scroll_run(cap, s->scroll)))
+		return 0;
+	/* an assertion fails on a page that has not loaded all it will */
+	if (s->assertions && !capture_confirm_quiet(cap))
+		return 0;
 	if (s->assertions)
 		assertions_run(cap, s->assertions);
-	action_frames = ss->frames.recorded;
-	total = timing_narrated_frames(s->lead_in, s->narration, s->tail, s->fps);
-	if (total < action_frames + lround(s->tail * s->fps))
-		total = action_frames + lround(s->tail * s->fps);
+	*action_frames = ss->frames.recorded;
+	*total = timing_narrated_frames(s->lead_in, s->narration, s->tail, s->fps);
+	if (*total < *action_frames + lround(s->tail * s->fps))
+		*total = *action_frames + lround(s->tail * s->fps);
 	/* a step with nothing to show still shows its page, for one frame:
 	 * an empty clip is no video at all */
-	if (total < 1)
-		total = 1;
+	if (*total < 1)
+		*total = 1;
 	/* the next clip starts on the full view: this one ends on it, held
 	 * for half a second when the tail leaves room */
 	if (ss->camera.follows)
-		camera_end(&ss->camera, ss->frames.recorded, total, s->fps / 2);
-	record_until(cap, total);
+		camera_end(&ss->camera, ss->frames.recorded, *total, s->fps / 2);
+	record_until(cap, *total);
+	return capture_confirm_quiet(cap);
+}
+
+/* Record one step into enc, its page already loaded; returns its meta. */
+static cJSON *record_step(struct session *ss, const struct step *s, struct encoder *enc)
+{
+	long total, action_frames;
+
+	if (!enc->running)
+		start_encoder(s, enc);
+	for (;;) {
+		frames_begin_clip(&ss->frames, enc);
+		if (ss->net.assumed_until)
+			frames_hold(&ss->frames);
+		if (record_frames(ss, s, &total, &action_frames))
+			break;
+		/* the page started a request in the half second assumed
+		 * quiet: wait for quiet this time, and record the clip again */
+		settle_page(&ss->cap, clock_now() + s->timeout, 0);
+	}
 	encoder_end(enc);
 	camera_shot(&ss->camera, total, &ss->left);
 	ss->recorded_clips++;

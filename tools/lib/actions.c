@@ -254,8 +254,32 @@ static void wait_network_quiet(struct capture *cap, double limit, long *waited)
 	}
 }
 
-void capture_settle_network(struct capture *cap, double limit)
+int capture_confirm_quiet(struct capture *cap)
 {
+	double left = cap->net->assumed_until - clock_now();
+	struct timespec pause;
+
+	if (!cap->net->assumed_until)
+		return 1;
+	if (left > 0) {
+		pause.tv_sec = (time_t)left;
+		pause.tv_nsec = (long)((left - (double)pause.tv_sec) * 1e9);
+		nanosleep(&pause, NULL);
+	}
+	/* a round trip through the page brings any event from before */
+	free(page_document(cap->page, "readyState"));
+	if (netidle_end_assumption(cap->net)) {
+		frames_release(cap->frames);
+		return 1;
+	}
+	frames_discard(cap->frames);
+	return 0;
+}
+
+void capture_settle_network(struct capture *cap, double limit, int ahead)
+{
+	if (ahead)
+		netidle_assume_quiet(cap->net, NETWORK_QUIET_S);
 	wait_network_quiet(cap, fmin(limit, NETWORK_IDLE_CAP_S), NULL);
 }
 
@@ -517,27 +541,30 @@ struct action {
 	/* NULL when a is fine; else what is wrong, with *member naming where */
 	const char *(*check)(const cJSON *a, const char **member);
 	void (*run)(struct capture *cap, const cJSON *a);
+	/* it only watches and records: the page gets no input from it, so
+	 * what it recorded can be thrown away and recorded again */
+	int watches;
 };
 
 static const struct action action_table[] = {
-	{ "pause", check_pause, run_pause },
-	{ "wait_for_load", check_timeout, run_wait_for_load },
-	{ "click_selector", check_selector, run_click_selector },
-	{ "hover", check_selector, run_hover },
-	{ "type_text", check_type_text, run_type_text },
-	{ "press_key", check_press_key, run_press_key },
-	{ "scroll", check_scroll, run_scroll },
-	{ "wait_for_selector", check_wait_for_selector, run_wait_for_selector },
-	{ "wait_for_hidden", check_selector, run_wait_for_hidden },
-	{ "select", check_select, run_select },
-	{ "eval", check_eval, run_eval },
-	{ "focus_editor", NULL, vscode_focus_editor },
-	{ "select_all_and_delete", NULL, vscode_select_all_and_delete },
-	{ "command_palette", vscode_check_command_palette, vscode_command_palette },
-	{ "terminal_type", vscode_check_terminal_type, vscode_terminal_type },
-	{ "highlight_lines", vscode_check_highlight_lines, vscode_highlight_lines },
-	{ "hide_secondary_sidebar", NULL, vscode_hide_secondary_sidebar },
-	{ "dismiss_popups", NULL, vscode_dismiss_popups },
+	{ "pause", check_pause, run_pause, 1 },
+	{ "wait_for_load", check_timeout, run_wait_for_load, 1 },
+	{ "click_selector", check_selector, run_click_selector, 0 },
+	{ "hover", check_selector, run_hover, 0 },
+	{ "type_text", check_type_text, run_type_text, 0 },
+	{ "press_key", check_press_key, run_press_key, 0 },
+	{ "scroll", check_scroll, run_scroll, 0 },
+	{ "wait_for_selector", check_wait_for_selector, run_wait_for_selector, 1 },
+	{ "wait_for_hidden", check_selector, run_wait_for_hidden, 1 },
+	{ "select", check_select, run_select, 0 },
+	{ "eval", check_eval, run_eval, 0 },
+	{ "focus_editor", NULL, vscode_focus_editor, 0 },
+	{ "select_all_and_delete", NULL, vscode_select_all_and_delete, 0 },
+	{ "command_palette", vscode_check_command_palette, vscode_command_palette, 0 },
+	{ "terminal_type", vscode_check_terminal_type, vscode_terminal_type, 0 },
+	{ "highlight_lines", vscode_check_highlight_lines, vscode_highlight_lines, 0 },
+	{ "hide_secondary_sidebar", NULL, vscode_hide_secondary_sidebar, 0 },
+	{ "dismiss_popups", NULL, vscode_dismiss_popups, 0 },
 };
 
 /* --- running the list ----------------------------------------------- */
@@ -617,22 +644,31 @@ static void aim_for(struct capture *cap, const char *type, const cJSON *a)
 	}
 }
 
-void actions_run(struct capture *cap, const cJSON *actions)
+int actions_run(struct capture *cap, const cJSON *actions)
 {
+	const struct action *act;
 	const cJSON *a;
 	const char *type;
 	int n = 0;
 
 	cJSON_ArrayForEach(a, actions) {
 		type = str_member(a, "type");
+		act = find_action(type);
+		/* input is given to a page known to be loaded */
+		if (!act->watches && !capture_confirm_quiet(cap))
+			return 0;
 		snprintf(cap->where, sizeof cap->where, "actions[%d] (%s)", n++, type);
 		aim_for(cap, type, a);
-		find_action(type)->run(cap, a);
+		act->run(cap, a);
 	}
+	return 1;
 }
 
-void scroll_run(struct capture *cap, const cJSON *scroll)
+int scroll_run(struct capture *cap, const cJSON *scroll)
 {
+	if (!capture_confirm_quiet(cap))
+		return 0;
 	snprintf(cap->where, sizeof cap->where, "scroll");
 	run_scroll(cap, scroll);
+	return 1;
 }

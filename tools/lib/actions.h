@@ -36,11 +36,13 @@ void actions_check(const char *id, const cJSON *actions);
 void scroll_check(const char *id, const cJSON *scroll);
 
 /* Run the checked actions in order. Dies with EXIT_FAIL (or EXIT_TIMEOUT)
- * naming the action that could not be done. */
-void actions_run(struct capture *cap, const cJSON *actions);
+ * naming the action that could not be done. Returns 0, having run only
+ * actions that watch, when what they recorded proved void
+ * (capture_confirm_quiet): the clip is to be recorded again. */
+int actions_run(struct capture *cap, const cJSON *actions);
 
-/* Run a step-level scroll, after the actions. */
-void scroll_run(struct capture *cap, const cJSON *scroll);
+/* Run a step-level scroll, after the actions; 0 as actions_run. */
+int scroll_run(struct capture *cap, const cJSON *scroll);
 
 /* Record frames until the video holds frame_count frames; with
  * cap->real_time set and the page live, no faster than the wall clock. */
@@ -73,8 +75,19 @@ void capture_element_centre(struct capture *cap, const char *selector, double ti
 			    double *x, double *y);
 
 /* Before recording: let the network go quiet (no request for half a
- * second), unrecorded, at most limit seconds (and a cap of its own). */
-void capture_settle_network(struct capture *cap, double limit);
+ * second), unrecorded, at most limit seconds (and a cap of its own). With
+ * ahead set and no request in flight, the rest of that half second is
+ * assumed quiet rather than waited for (netidle_assume_quiet): the clip
+ * records at once, its frames held back (frames_hold) until
+ * capture_confirm_quiet. */
+void capture_settle_network(struct capture *cap, double limit, int ahead);
+
+/* Once the half second assumed quiet has passed (waiting for it if need
+ * be): 1 when no request started in it, and the held frames go on to the
+ * encoder; 0 when one did, and they are thrown away. Called before the
+ * page is given any input, and before the clip ends; 1 when nothing was
+ * assumed. */
+int capture_confirm_quiet(struct capture *cap);
 
 /* Type text one character every delay_ms; '\n' presses Enter. */
 void capture_type(struct capture *cap, const char *text, double delay_ms);
