@@ -32,7 +32,7 @@ test_expect_success 'the page is loaded, network included, before recording star
 # second of quiet assumed. A request started inside it makes what was
 # recorded void: the clip is recorded again once the network is quiet.
 test_expect_success 'a request the page starts just after its load is in the first frame' '
-	frag late "$URL/net.html?after=200&ms=300" "[{\"type\": \"wait_for_load\"},
+	frag late "$URL/net.html?after=100&ms=300" "[{\"type\": \"wait_for_load\"},
 		{\"type\": \"pause\", \"duration\": 1}]" &&
 	$BIN/stepcap -m late.meta -o late.mp4 late.json &&
 	is green "$(rgb late.mp4 0 170 50)" &&
@@ -41,7 +41,7 @@ test_expect_success 'a request the page starts just after its load is in the fir
 '
 
 test_expect_success 'assertions see what a request started just after the load brought' '
-	frag lateassert "$URL/net.html?after=200&ms=300" "[]" "\"assertions\": [
+	frag lateassert "$URL/net.html?after=100&ms=300" "[]" "\"assertions\": [
 		{\"type\": \"element_visible\", \"selector\": \".answered\", \"timeout\": 0.1}]" &&
 	$BIN/stepcap -o lateassert.mp4 lateassert.json &&
 	is green "$(rgb lateassert.mp4 0 170 50)"

@@ -258,6 +258,8 @@ int capture_confirm_quiet(struct capture *cap)
 {
 	double left = cap->net->assumed_until - clock_now();
 	struct timespec pause;
+	const char *err;
+	cJSON *p;
 
 	if (!cap->net->assumed_until)
 		return 1;
@@ -266,8 +268,12 @@ int capture_confirm_quiet(struct capture *cap)
 		pause.tv_nsec = (long)((left - (double)pause.tv_sec) * 1e9);
 		nanosleep(&pause, NULL);
 	}
-	/* a round trip through the page brings any event from before */
-	free(page_document(cap->page, "readyState"));
+	/* a round trip through the page brings any event from before; an
+	 * error (a page between documents) is as good an answer */
+	p = cJSON_CreateObject();
+	cJSON_AddStringToObject(p, "expression", "0");
+	cJSON_Delete(cdp_call(cap->frames->cdp, cap->frames->session, "Runtime.evaluate", p,
+			      &err));
 	if (netidle_end_assumption(cap->net)) {
 		frames_release(cap->frames);
 		return 1;
