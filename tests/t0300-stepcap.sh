@@ -96,12 +96,13 @@ test_expect_success 'a held picture is repeat frames: a few bytes each, the pict
 		NR > 1 && \$2 <= 16 && \$4 != last { bad++ } { last = \$4 } END { exit bad > 0 }"
 '
 
-test_expect_success 'x264 encodes each picture as it comes, with no lookahead to hold it' '
+test_expect_success 'x264 encodes each picture as it comes, with no lookahead or frame thread to hold it' '
 	# x264 writes the settings it ran with into the stream (the
 	# lookahead only when it has one)
 	grep -a -o "x264 - core [^ ]* .*" narr.mp4 | head -n 1 | tr " " "\n" >settings &&
 	grep -a -q -x "mbtree=0" settings &&
 	grep -a -q -x "bframes=0" settings &&
+	grep -a -q -x "threads=1" settings &&
 	! grep -a -q "^rc_lookahead=" settings
 '
 
