@@ -48,9 +48,22 @@ void capture_fail(struct capture *cap, int code, const char *fmt, ...)
 	exit(code);
 }
 
+/* Frames held while the network's quiet is assumed go on to the encoder as
+ * soon as that half second has passed, so a long clip that only watches
+ * holds little in memory; when it broke, the rest is dropped. */
+static void confirm_when_due(struct capture *cap)
+{
+	if (cap->net->assumed_until && clock_now() >= cap->net->assumed_until)
+		capture_confirm_quiet(cap);
+}
+
 void record_until(struct capture *cap, long frame_count)
 {
 	while (cap->frames->recorded < frame_count) {
+		confirm_when_due(cap);
+		/* a void clip is recorded again: no use going on */
+		if (cap->frames->dropping)
+			return;
 		if (cap->real_time && netidle_live(cap->net))
 			frames_pace(cap->frames);
 		frames_step(cap->frames, 1);
@@ -65,6 +78,7 @@ void capture_record_seconds(struct capture *cap, double seconds)
 void capture_wait_frame(struct capture *cap, long *waited)
 {
 	if (*waited < cap->max_wait_frames) {
+		confirm_when_due(cap);
 		frames_step(cap->frames, 1);
 	} else {
 		frames_pace(cap->frames);
@@ -261,6 +275,8 @@ int capture_confirm_quiet(struct capture *cap)
 	const char *err;
 	cJSON *p;
 
+	if (cap->frames->dropping)
+		return 0;
 	if (!cap->net->assumed_until)
 		return 1;
 	if (left > 0) {

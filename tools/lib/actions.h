@@ -45,7 +45,8 @@ int actions_run(struct capture *cap, const cJSON *actions);
 int scroll_run(struct capture *cap, const cJSON *scroll);
 
 /* Record frames until the video holds frame_count frames; with
- * cap->real_time set and the page live, no faster than the wall clock. */
+ * cap->real_time set and the page live, no faster than the wall clock.
+ * Stops early when the clip proves void (capture_confirm_quiet). */
 void record_until(struct capture *cap, long frame_count);
 
 /* --- pieces the actions are built from ------------------------------ */
@@ -84,9 +85,9 @@ void capture_settle_network(struct capture *cap, double limit, int ahead);
 
 /* Once the half second assumed quiet has passed (waiting for it if need
  * be): 1 when no request started in it, and the held frames go on to the
- * encoder; 0 when one did, and they are thrown away. Called before the
- * page is given any input, and before the clip ends; 1 when nothing was
- * assumed. */
+ * encoder; 0 when one did, and the clip is void (frames_discard). Called
+ * before the page is given any input, and before the clip ends; 1 when
+ * nothing was assumed. */
 int capture_confirm_quiet(struct capture *cap);
 
 /* Type text one character every delay_ms; '\n' presses Enter. */

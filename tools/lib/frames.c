@@ -227,6 +227,16 @@ void frames_hold(struct frames *f)
 	f->holding = 1;
 }
 
+static void forget_held(struct frames *f)
+{
+	long i;
+
+	for (i = 0; i < f->held_count; i++)
+		free(f->held[i].image);
+	f->held_count = 0;
+	f->holding = 0;
+}
+
 void frames_release(struct frames *f)
 {
 	const struct held_frame *picture = NULL;
@@ -237,17 +247,13 @@ void frames_release(struct frames *f)
 			picture = &f->held[i];
 		encoder_write(f->encoder, picture->image, picture->len, f->held[i].repeat);
 	}
-	frames_discard(f);
+	forget_held(f);
 }
 
 void frames_discard(struct frames *f)
 {
-	long i;
-
-	for (i = 0; i < f->held_count; i++)
-		free(f->held[i].image);
-	f->held_count = 0;
-	f->holding = 0;
+	forget_held(f);
+	f->dropping = 1;
 }
 
 int frames_step(struct frames *f, int record)
@@ -289,7 +295,7 @@ int frames_step(struct frames *f, int record)
 write:
 	if (f->holding)
 		hold_frame(f, repeat);
-	else
+	else if (!f->dropping)
 		encoder_write(f->encoder, f->image, f->image_len, repeat);
 	f->recorded++;
 	return damage;
@@ -320,6 +326,8 @@ void frames_deliver(struct frames *f, int id)
 void frames_begin_clip(struct frames *f, struct encoder *encoder)
 {
 	f->encoder = encoder;
+	forget_held(f);
+	f->dropping = 0;
 	f->recorded = f->reused = f->clock_jumps = f->shot_retries = f->dropped = 0;
 	/* a clip's start is as likely to settle as motion's end */
 	f->shot_at = f->still_since = 0;
@@ -382,7 +390,7 @@ unsigned char *frames_png(struct frames *f, size_t *len)
 
 void frames_free(struct frames *f)
 {
-	frames_discard(f);
+	forget_held(f);
 	free(f->held);
 	f->held = NULL;
 	f->held_cap = 0;

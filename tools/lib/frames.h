@@ -34,6 +34,7 @@ struct frames {
 	struct encoder *encoder;
 	struct camera *camera;  /* moved before each recorded frame, or NULL */
 	int holding;           /* recorded frames wait in held, not sent yet */
+	int dropping;          /* recorded frames are void: neither held nor sent */
 	struct held_frame *held;
 	long held_count, held_cap;
 };
@@ -57,8 +58,9 @@ int frames_first_picture(struct frames *f);
  * takes only with a frame then shows in the next recorded frame, always. */
 void frames_deliver(struct frames *f, int id);
 
-/* Start the next clip on the same page: counts start again from zero and
- * its first frame gets a fresh picture. */
+/* Start the next clip on the same page, or the same clip again: counts
+ * start again from zero, nothing is held or dropped, and its first frame
+ * gets a fresh picture. */
 void frames_begin_clip(struct frames *f, struct encoder *encoder);
 
 /* Keep the clip's recorded frames back from the encoder, in memory, until
@@ -69,8 +71,8 @@ void frames_hold(struct frames *f);
 /* Send the held frames on, and every later one at once. */
 void frames_release(struct frames *f);
 
-/* Forget the held frames: the clip is to be recorded again, from
- * frames_begin_clip. */
+/* Forget the held frames, and drop every later one: the clip is void, to
+ * be recorded again from frames_begin_clip. */
 void frames_discard(struct frames *f);
 
 /* Sleep until a frame interval has passed on the wall clock since the
