@@ -29,12 +29,21 @@ test_expect_success 'the page is loaded, network included, before recording star
 '
 
 # A page with nothing in flight at its load is recorded at once, its half
-# second of quiet assumed. A request started inside it makes what was
-# recorded void: the clip is recorded again once the network is quiet.
+# second of quiet assumed, and the meta file says so. A request started
+# inside it makes what was recorded void: the clip is recorded again once
+# the network is quiet.
+test_expect_success 'a page quiet at its load is recorded without waiting out the quiet' '
+	frag quiet "$URL/net.html" "[{\"type\": \"wait_for_load\"}]" &&
+	$BIN/stepcap -m quiet.meta -o quiet.mp4 quiet.json &&
+	test "$(meta quiet.meta network_quiet)" = assumed &&
+	is red "$(rgb quiet.mp4 0 170 50)"
+'
+
 test_expect_success 'a request the page starts just after its load is in the first frame' '
 	frag late "$URL/net.html?after=100&ms=300" "[{\"type\": \"wait_for_load\"},
 		{\"type\": \"pause\", \"duration\": 1}]" &&
 	$BIN/stepcap -m late.meta -o late.mp4 late.json &&
+	test "$(meta late.meta network_quiet)" = waited &&
 	is green "$(rgb late.mp4 0 170 50)" &&
 	test "$(meta late.meta action_frames)" = 30 &&
 	test "$(frames late.mp4)" = 45
@@ -45,6 +54,24 @@ test_expect_success 'assertions see what a request started just after the load b
 		{\"type\": \"element_visible\", \"selector\": \".answered\", \"timeout\": 0.1}]" &&
 	$BIN/stepcap -o lateassert.mp4 lateassert.json &&
 	is green "$(rgb lateassert.mp4 0 170 50)"
+'
+
+# the 200 ms would run out before the answer, if they counted from the load
+test_expect_success 'a wait counts its timeout from the end of the quiet it did not wait out' '
+	frag latewait "$URL/net.html?after=100&ms=300" "[{\"type\": \"wait_for_selector\",
+		\"selector\": \".answered\", \"timeout\": 200}]" &&
+	$BIN/stepcap -o latewait.mp4 latewait.json &&
+	is green "$(rgb latewait.mp4 0 170 50)"
+'
+
+# Input waits for the quiet to be over; the pause before it, recorded in
+# far less time, would jump ahead after that wait unless recorded again.
+test_expect_success 'frames recorded ahead of input do not jump in time' '
+	frag ahead "$URL/net.html" "[{\"type\": \"pause\", \"duration\": 0.1},
+		{\"type\": \"click_selector\", \"selector\": \"#done\"}]" "\"cursor\": false" &&
+	$BIN/stepcap -m ahead.meta -o ahead.mp4 ahead.json &&
+	{ test "$(meta ahead.meta network_quiet)" = waited ||
+	  test "$(meta ahead.meta clock_jumps)" = 0; }
 '
 
 test_expect_success 'wait_for_load waits for requests a click started' '

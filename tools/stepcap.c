@@ -423,16 +423,31 @@ static char *open_target(struct cdp *cdp, const struct step *s, struct events *e
 	return session;
 }
 
-/* Let the page's network go quiet and its drawing settle, unrecorded and
- * bounded. With ahead set, a quiet network is assumed rather than waited
- * for (capture_settle_network). */
-static void settle_page(struct capture *cap, double deadline, int ahead)
+/* Let the page's network go quiet, its drawing settle and its preloader
+ * go, unrecorded and bounded. With ahead set, a quiet network is assumed
+ * rather than waited for (capture_settle_network). */
+static void settle_page(const struct step *s, struct capture *cap, double deadline, int ahead)
 {
-	int i;
+	int i, hidden;
 
+	snprintf(cap->where, sizeof cap->where, "loading %s", s->url);
 	capture_settle_network(cap, deadline - clock_now(), ahead);
 	for (i = 0; i < SETTLE_FRAMES && frames_step(cap->frames, 0); i++)
 		;
+	if (!s->preloader)
+		return;
+	snprintf(cap->where, sizeof cap->where, "preloader_selector");
+	while ((hidden = page_selector_state(cap->page, s->preloader, "hidden")) == 0) {
+		if (clock_now() > deadline)
+			capture_fail(cap, EXIT_TIMEOUT, "preloader \"%s\" still shown after %g s",
+				     s->preloader, s->timeout);
+		frames_pace(cap->frames);
+		frames_step(cap->frames, 0);
+	}
+	/* a selector the page cannot parse is bad input, not a gone preloader */
+	if (hidden < 0)
+		die(EXIT_USAGE, "step %s: %s: invalid selector \"%s\": %s", s->id, cap->where,
+		    s->preloader, cap->page->err);
 }
 
 /* Load the step's URL before recording, so the clip opens on the loaded
@@ -447,7 +462,6 @@ static void load_page(const struct step *s, struct capture *cap, struct events *
 	cJSON *p = cJSON_CreateObject(), *r;
 	double deadline = clock_now() + s->timeout;
 	const char *error;
-	int hidden;
 
 	snprintf(cap->where, sizeof cap->where, "loading %s", s->url);
 	ev->loaded = 0;
@@ -468,21 +482,7 @@ static void load_page(const struct step *s, struct capture *cap, struct events *
 		frames_pace(cap->frames);
 		frames_step(cap->frames, 0);
 	}
-	settle_page(cap, deadline, ev->net->count == 0);
-	if (s->preloader) {
-		snprintf(cap->where, sizeof cap->where, "preloader_selector");
-		while ((hidden = page_selector_state(cap->page, s->preloader, "hidden")) == 0) {
-			if (clock_now() > deadline)
-				capture_fail(cap, EXIT_TIMEOUT, "preloader \"%s\" still shown after %g s",
-					     s->preloader, s->timeout);
-			frames_pace(cap->frames);
-			frames_step(cap->frames, 0);
-		}
-		/* a selector the page cannot parse is bad input, not a gone preloader */
-		if (hidden < 0)
-			die(EXIT_USAGE, "step %s: %s: invalid selector \"%s\": %s", s->id, cap->where,
-			    s->preloader, cap->page->err);
-	}
+	settle_page(s, cap, deadline, ev->net->count == 0);
 	cursor_restore(cap);
 }
 
@@ -510,7 +510,7 @@ static cJSON *camera_json(const struct step *s, const struct camera *c, long fra
 }
 
 static cJSON *meta_json(const struct step *s, long frames, long action_frames,
-			const struct frames *fr)
+			const char *network_quiet, const struct frames *fr)
 {
 	cJSON *m = cJSON_CreateObject();
 
@@ -530,6 +530,7 @@ static cJSON *meta_json(const struct step *s, long frames, long action_frames,
 	cJSON_AddNumberToObject(m, "clock_jumps", fr->clock_jumps);
 	cJSON_AddNumberToObject(m, "screenshot_retries", fr->shot_retries);
 	cJSON_AddNumberToObject(m, "dropped_wait_frames", fr->dropped);
+	cJSON_AddStringToObject(m, "network_quiet", network_quiet);
 	cJSON_AddStringToObject(m, "mode", s->mode);
 	if (fr->camera && fr->camera->enabled) {
 		cJSON_AddItemToObject(m, "camera", camera_json(s, fr->camera, frames));
@@ -734,11 +735,12 @@ static int record_frames(struct session *ss, const struct step *s, long *total,
 	ss->frames.camera = &ss->camera;
 	if (!actions_run(cap, s->actions) || (s->scroll && !scroll_run(cap, s->scroll)))
 		return 0;
-	/* an assertion fails on a page that has not loaded all it will */
-	if (s->assertions && !capture_confirm_quiet(cap))
-		return 0;
-	if (s->assertions)
+	if (s->assertions) {
+		/* an assertion fails on a page that has not loaded all it will */
+		if (!capture_confirm_quiet(cap))
+			return 0;
 		assertions_run(cap, s->assertions);
+	}
 	*action_frames = ss->frames.recorded;
 	*total = timing_narrated_frames(s->lead_in, s->narration, s->tail, s->fps);
 	if (*total < *action_frames + lround(s->tail * s->fps))
@@ -758,6 +760,9 @@ static int record_frames(struct session *ss, const struct step *s, long *total,
 /* Record one step into enc, its page already loaded; returns its meta. */
 static cJSON *record_step(struct session *ss, const struct step *s, struct encoder *enc)
 {
+	/* how the network's half second of quiet was had, for the meta file:
+	 * assumed while the clip recorded, or waited for before it */
+	const char *quiet = ss->net.assumed_until ? "assumed" : "waited";
 	long total, action_frames;
 
 	if (!enc->running)
@@ -769,13 +774,15 @@ static cJSON *record_step(struct session *ss, const struct step *s, struct encod
 		if (record_frames(ss, s, &total, &action_frames))
 			break;
 		/* the page started a request in the half second assumed
-		 * quiet: wait for quiet this time, and record the clip again */
-		settle_page(&ss->cap, clock_now() + s->timeout, 0);
+		 * quiet, or waiting it out would make the frames jump: wait
+		 * for quiet this time, and record the clip again */
+		settle_page(s, &ss->cap, clock_now() + s->timeout, 0);
+		quiet = "waited";
 	}
 	encoder_end(enc);
 	camera_shot(&ss->camera, total, &ss->left);
 	ss->recorded_clips++;
-	return meta_json(s, total, action_frames, &ss->frames);
+	return meta_json(s, total, action_frames, quiet, &ss->frames);
 }
 
 /* One attempt at every step, in a process of its own: a failure anywhere

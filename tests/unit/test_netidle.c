@@ -91,6 +91,11 @@ int main(void)
 	netidle_assume_quiet(&n, 0.5);
 	stamped(&n, "11", 20.4, 20.7);
 	CHECK(n.broken && !netidle_quiet(&n, 0.5, 20.2));
+	CHECK(!netidle_end_assumption(&n) && !n.broken && n.assumed_until == 0);
+	/* one that stood says so, and is over */
+	netidle_reset(&n, 25);
+	netidle_assume_quiet(&n, 0.5);
+	CHECK(netidle_end_assumption(&n) && n.assumed_until == 0 && !netidle_quiet(&n, 0.5, 25.1));
 	/* with no timestamp, the time it was read stands for it */
 	netidle_reset(&n, 30);
 	netidle_assume_quiet(&n, 0.5);

@@ -77,8 +77,8 @@ void capture_record_seconds(struct capture *cap, double seconds)
 
 void capture_wait_frame(struct capture *cap, long *waited)
 {
+	confirm_when_due(cap);
 	if (*waited < cap->max_wait_frames) {
-		confirm_when_due(cap);
 		frames_step(cap->frames, 1);
 	} else {
 		frames_pace(cap->frames);
@@ -124,16 +124,27 @@ static void selector_error(struct capture *cap, const char *selector)
 	    selector, cap->page->err);
 }
 
+/* When a wait starts, for its timeout: a wait recorded ahead of the
+ * network's quiet (capture_settle_network) counts from where it would have
+ * started had that half second been waited out. */
+static double wait_start(const struct capture *cap)
+{
+	return fmax(clock_now(), cap->net->assumed_until);
+}
+
 /* Poll once per frame until selector is in state; wall-clock bounded,
  * because pages load on the wall clock. */
 int capture_wait_state(struct capture *cap, const char *selector, const char *state,
 		       double timeout)
 {
-	double deadline = clock_now() + timeout;
+	double deadline = wait_start(cap) + timeout;
 	long waited = 0;
 	int ok;
 
 	while ((ok = page_selector_state(cap->page, selector, state)) == 0) {
+		/* a void clip is recorded again: its waits need not end */
+		if (cap->frames->dropping)
+			return 1;
 		if (clock_now() > deadline)
 			return 0;
 		capture_wait_frame(cap, &waited);
@@ -254,6 +265,10 @@ static void wait_network_quiet(struct capture *cap, double limit, long *waited)
 	double deadline = clock_now() + limit;
 
 	while (!netidle_quiet(cap->net, NETWORK_QUIET_S, clock_now())) {
+		/* a void clip's waits need not end; the unrecorded one
+		 * before it is recorded again must */
+		if (waited && cap->frames->dropping)
+			return;
 		if (clock_now() > deadline) {
 			warn("step %s: %s: %d requests still open after %.1f s; going on",
 			     cap->id, cap->where, cap->net->count, limit);
@@ -274,12 +289,17 @@ int capture_confirm_quiet(struct capture *cap)
 	struct timespec pause;
 	const char *err;
 	cJSON *p;
+	int overtaken = 0;
 
 	if (cap->frames->dropping)
 		return 0;
 	if (!cap->net->assumed_until)
 		return 1;
 	if (left > 0) {
+		/* frames recorded less far ahead than the rest of the half
+		 * second: after the wait the next would jump ahead in the
+		 * page's time, which a clip recorded after it would not */
+		overtaken = cap->frames->recorded > 0 && frames_lead(cap->frames) < left;
 		pause.tv_sec = (time_t)left;
 		pause.tv_nsec = (long)((left - (double)pause.tv_sec) * 1e9);
 		nanosleep(&pause, NULL);
@@ -290,7 +310,7 @@ int capture_confirm_quiet(struct capture *cap)
 	cJSON_AddStringToObject(p, "expression", "0");
 	cJSON_Delete(cdp_call(cap->frames->cdp, cap->frames->session, "Runtime.evaluate", p,
 			      &err));
-	if (netidle_end_assumption(cap->net)) {
+	if (netidle_end_assumption(cap->net) && !overtaken) {
 		frames_release(cap->frames);
 		return 1;
 	}
@@ -309,14 +329,14 @@ void capture_settle_network(struct capture *cap, double limit, int ahead)
  * navigation since left loading, then for the network to go quiet. */
 static void run_wait_for_load(struct capture *cap, const cJSON *a)
 {
-	double timeout = wait_timeout(cap, a), start = clock_now();
+	double timeout = wait_timeout(cap, a), start = wait_start(cap);
 	double idle_cap = fmin(timeout, NETWORK_IDLE_CAP_S);
 	long waited = 0;
 	char *state;
 
 	for (;;) {
 		state = page_document(cap->page, "readyState");
-		if (!strcmp(state, "complete"))
+		if (!strcmp(state, "complete") || cap->frames->dropping)
 			break;
 		free(state);
 		if (clock_now() - start > timeout)

@@ -65,7 +65,8 @@ void capture_record_seconds(struct capture *cap, double seconds);
 void capture_wait_frame(struct capture *cap, long *waited);
 
 /* Wait until selector is in state ("visible", "hidden", "attached",
- * "detached"), at most timeout seconds. Returns 0 on timeout. */
+ * "detached"), at most timeout seconds. Returns 0 on timeout; 1 too when
+ * the clip proves void, as it is recorded again (capture_confirm_quiet). */
 int capture_wait_state(struct capture *cap, const char *selector, const char *state,
 		       double timeout);
 
@@ -85,9 +86,10 @@ void capture_settle_network(struct capture *cap, double limit, int ahead);
 
 /* Once the half second assumed quiet has passed (waiting for it if need
  * be): 1 when no request started in it, and the held frames go on to the
- * encoder; 0 when one did, and the clip is void (frames_discard). Called
- * before the page is given any input, and before the clip ends; 1 when
- * nothing was assumed. */
+ * encoder; 0 when one did, or when the frames would jump ahead in time
+ * after the wait (frames_lead), and the clip is void (frames_discard).
+ * Called before the page is given any input, and before the clip ends;
+ * 1 when nothing was assumed. */
 int capture_confirm_quiet(struct capture *cap);
 
 /* Type text one character every delay_ms; '\n' presses Enter. */

@@ -334,6 +334,11 @@ void frames_begin_clip(struct frames *f, struct encoder *encoder)
 	f->stale = 1;
 }
 
+double frames_lead(const struct frames *f)
+{
+	return (f->clock_ms - now_ms()) / 1000.0;
+}
+
 double frames_pace_delay(const struct frames *f, double now)
 {
 	double due = f->paced_ms + f->interval_ms;

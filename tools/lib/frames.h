@@ -83,6 +83,10 @@ void frames_discard(struct frames *f);
  * the wall clock to catch up with it would waste all of that lead. */
 void frames_pace(struct frames *f);
 
+/* How far the frame clock is ahead of the wall clock (s): a wait longer
+ * than that makes the next frame jump ahead. */
+double frames_lead(const struct frames *f);
+
 /* How long frames_pace would sleep at wall-clock time now (ms). */
 double frames_pace_delay(const struct frames *f, double now);
 
