@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "actions.h"
 #include "camera.h"
@@ -286,7 +285,6 @@ static void wait_network_quiet(struct capture *cap, double limit, long *waited)
 int capture_confirm_quiet(struct capture *cap)
 {
 	double left = cap->net->assumed_until - clock_now();
-	struct timespec pause;
 	const char *err;
 	cJSON *p;
 	int overtaken = 0;
@@ -300,9 +298,7 @@ int capture_confirm_quiet(struct capture *cap)
 		 * second: after the wait the next would jump ahead in the
 		 * page's time, which a clip recorded after it would not */
 		overtaken = cap->frames->recorded > 0 && frames_lead(cap->frames) < left;
-		pause.tv_sec = (time_t)left;
-		pause.tv_nsec = (long)((left - (double)pause.tv_sec) * 1e9);
-		nanosleep(&pause, NULL);
+		clock_sleep(left);
 	}
 	/* a round trip through the page brings any event from before; an
 	 * error (a page between documents) is as good an answer */

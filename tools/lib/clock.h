@@ -6,4 +6,7 @@
  * clock Chromium's frame times count in. */
 double clock_now(void);
 
+/* Sleep this many seconds (nothing when not positive). */
+void clock_sleep(double seconds);
+
 #endif

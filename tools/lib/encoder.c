@@ -332,7 +332,7 @@ void encoder_start(struct encoder *e, const char *out, int fps, const struct vid
 		ARG("-x264-params"); ARG("rc-lookahead=0:sync-lookahead=0:mbtree=0");
 		/* Frame threads would hold pictures back too, one per thread,
 		 * and would fight the browser for the CPU: one thread codes
-		 * the same bits, 7-9 % sooner for a busy step. */
+		 * the same bits, sooner for a busy step. */
 		ARG("-threads"); ARG("1");
 	}
 	ARG("-vf"); ARG(filter); ARG("-fps_mode"); ARG("passthrough");
@@ -374,8 +374,8 @@ void encoder_start(struct encoder *e, const char *out, int fps, const struct vid
 /* With repeat frames, a held picture is still sent again now and then.
  * The picture that ends a movement was encoded like a moving one: x264,
  * with no lookahead, cannot know it will stay. Sent again 1, 2, 4, 8 and
- * 16 frames on, it is brought up to what a still picture gets. And at every keyframe time, so
- * a player can still start every two seconds. */
+ * 16 frames on, it is brought up to what a still picture gets. And at
+ * every keyframe time, so a player can still start every two seconds. */
 static int refresh_due(const struct encoder *e)
 {
 	long held = e->frames - e->changed;

@@ -3,7 +3,6 @@
  * and not on how fast the machine was. */
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "base64.h"
 #include "caret.h"
@@ -303,7 +302,6 @@ write:
 
 void frames_deliver(struct frames *f, int id)
 {
-	struct timespec pause = { 0, 1000000L };
 	int i;
 
 	for (i = 0; !cdp_answered(f->cdp, id); i++) {
@@ -314,7 +312,7 @@ void frames_deliver(struct frames *f, int id)
 			return;
 		}
 		if (i >= DELIVERY_PATIENT_FRAMES)
-			nanosleep(&pause, NULL);
+			clock_sleep(0.001);
 		/* a frame whose deadline has passed is drawn without the page,
 		 * which then takes no input */
 		keep_clock_ahead(f);
@@ -349,13 +347,8 @@ double frames_pace_delay(const struct frames *f, double now)
 void frames_pace(struct frames *f)
 {
 	double now = now_ms(), delay = frames_pace_delay(f, now);
-	struct timespec ts;
 
-	if (delay > 0) {
-		ts.tv_sec = (time_t)(delay / 1000);
-		ts.tv_nsec = (long)((delay - ts.tv_sec * 1000.0) * 1e6);
-		nanosleep(&ts, NULL);
-	}
+	clock_sleep(delay / 1000);
 	f->paced_ms = now + delay;
 }
 
