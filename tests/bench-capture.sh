@@ -44,7 +44,8 @@ BUSY='[{"type": "click_selector", "selector": "#full-name"},
 now() { date +%s.%N; }
 calc() { awk "BEGIN { print $1 }"; }
 
-# measure NAME [WAV]: capture it; prints "video_s wall_s reused_share"
+# measure NAME [WAV]: capture it; prints "video_s wall_s reused_share
+# wasted", the last the pictures taken that showed nothing new
 measure() {
 	local t0 t1
 	t0=$(now)
@@ -52,7 +53,8 @@ measure() {
 		"$WORK/$1.json"
 	t1=$(now)
 	echo "$(jq '.frames / .fps' "$WORK/$1.meta") $(calc "$t1 - $t0")" \
-		"$(jq '.reused_frames / .frames' "$WORK/$1.meta")"
+		"$(jq -r '"\(.reused_frames / .frames) \(.screenshots - .frames + .reused_frames)"' \
+			"$WORK/$1.meta")"
 }
 
 ZOOM='{"z": 2, "transition_ms": 600}'
@@ -71,20 +73,21 @@ fragment busy-1080-auto 1920 1080 signup.html "$BUSY" "$AUTO"
 measure hold-720 >/dev/null
 
 printf 'bench: capture speed, one clip at a time (reused: frames repeating the last picture;\n'
+printf '       wasted: pictures taken that showed nothing new;\n'
 printf '       camera: speed with the camera on over the same clip with it off)\n'
 base=
 for name in hold-720 hold-720-zoom busy-720 busy-720-auto \
 	    hold-1080 hold-1080-zoom busy-1080 busy-1080-auto; do
-	read -r video wall reused <<<"$(measure "$name")"
+	read -r video wall reused wasted <<<"$(measure "$name")"
 	speed=$(calc "$video / $wall")
 	[ -n "$base" ] || base=$speed
 	case $name in
 	*-zoom|*-auto) camera=$(printf '  camera %.4f' "$(calc "$speed / $off")") ;;
 	*) camera= off=$speed ;;
 	esac
-	printf '  %-14s %6.2f video s per wall s (%4.1f s in %5.2f s)  reused %5.1f%%  ratio %.4f%s\n' \
-		"$name" "$speed" "$video" "$wall" "$(calc "$reused * 100")" "$(calc "$speed / $base")" \
-		"$camera"
+	printf '  %-14s %6.2f video s per wall s (%4.1f s in %5.2f s)  reused %5.1f%%  wasted %3d  ratio %.4f%s\n' \
+		"$name" "$speed" "$video" "$wall" "$(calc "$reused * 100")" "$wasted" \
+		"$(calc "$speed / $base")" "$camera"
 done
 
 # What a held frame costs, without what every clip costs once (a browser

@@ -149,6 +149,18 @@ test_expect_success 'typed text and Enter change the pixels' '
 	! cmp -s line2-before line2-after
 '
 
+test_expect_success 'a key typed alone costs one picture, not two' '
+	# each key changes one frame, and the caret blinks; the frame after
+	# either is still, and is probed rather than pictured
+	cap keys box.html 30 0 1.0 "[{\"type\": \"click_selector\", \"selector\": \"#t\"},
+		{\"type\": \"type_text\", \"text\": \"abcdefghijkl\", \"delay\": 150}]" &&
+	$BIN/stepcap -m keys.meta -o keys.mp4 keys.json &&
+	new=$(($(meta keys.meta frames) - $(meta keys.meta reused_frames))) &&
+	wasted=$(($(meta keys.meta screenshots) - new)) &&
+	test "$new" -ge 12 &&
+	test "$wasted" -le 4
+'
+
 test_expect_success 'a key chord reaches the page' '
 	cap key box.html 30 0 0.5 "[{\"type\": \"pause\", \"duration\": 0.2},
 		{\"type\": \"press_key\", \"key\": \"Control+Shift+p\"}]" &&

@@ -527,6 +527,7 @@ static cJSON *meta_json(const struct step *s, long frames, long action_frames,
 	cJSON_AddNumberToObject(m, "action_frames", action_frames);
 	cJSON_AddNumberToObject(m, "narration_seconds", s->narration);
 	cJSON_AddNumberToObject(m, "reused_frames", fr->reused);
+	cJSON_AddNumberToObject(m, "screenshots", fr->screenshots);
 	cJSON_AddNumberToObject(m, "clock_jumps", fr->clock_jumps);
 	cJSON_AddNumberToObject(m, "screenshot_retries", fr->shot_retries);
 	cJSON_AddNumberToObject(m, "dropped_wait_frames", fr->dropped);

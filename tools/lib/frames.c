@@ -189,15 +189,20 @@ int frames_first_picture(struct frames *f)
  * is still, a frame is first drawn without one, and drawn again a hair
  * later for its picture only when it changed something: a still page
  * costs almost nothing per frame and its picture is reused.
- * The frame after a screenshot always reports damage, real or not. So once
- * the page moves, every frame is drawn with its picture (one draw each)
- * until a picture comes out identical to the one before; then one more
- * frame absorbs the false damage and probing resumes. A change that lands
- * inside that instant goes unseen until the next damage; a refresh bounds
- * how long. The instant follows every picture taken, a refresh's too, but
- * a change is likeliest just as motion ends (the page settling after a
- * click): the first refresh comes a second after, then one every few
- * seconds, as each costs a full redraw (tens of ms at 1920x1080). */
+ * The frame after a screenshot always reports damage, real or not, so one
+ * more frame absorbs the false damage before probing resumes. Once the
+ * page has changed on two frames in a row (a scroll, an animation), every
+ * frame is drawn with its picture (one draw each) until a picture comes
+ * out identical to the one before; then the absorbing frame again. A
+ * single change (a key typed, the caret's blink) is only absorbed: the
+ * frame after it is most often still, and a probe costs far less than the
+ * picture that would show it.
+ * A change that lands inside the absorbing instant goes unseen until the
+ * next damage; a refresh bounds how long. The instant follows every
+ * picture taken, a refresh's too, but a change is likeliest just as motion
+ * ends (the page settling after a click): the first refresh comes a second
+ * after, then one every few seconds, as each costs a full redraw (tens of
+ * ms at 1920x1080). */
 static long refresh_interval(const struct frames *f)
 {
 	return f->shot_at == f->still_since ? f->refresh_frames : f->idle_refresh_frames;
@@ -257,7 +262,7 @@ void frames_discard(struct frames *f)
 
 int frames_step(struct frames *f, int record)
 {
-	int damage, repeat = 1, was_moving;
+	int damage, repeat = 1, was_moving, changed;
 
 	if (record && f->recorded % f->blink_frames == 0)
 		caret_tick(f->cdp, f->session);
@@ -268,6 +273,7 @@ int frames_step(struct frames *f, int record)
 	keep_clock_ahead(f);
 	if (record && f->moving) {
 		damage = begin_frame(f, 0, JPEG_SHOT);
+		f->screenshots++;
 	} else {
 		damage = begin_frame(f, 0, NO_SHOT);
 		f->stale |= damage;
@@ -278,18 +284,22 @@ int frames_step(struct frames *f, int record)
 			goto write;
 		}
 		begin_frame(f, SHOT_DELAY_MS, JPEG_SHOT);
+		f->screenshots++;
 		f->stale = 0;
 	}
-	f->shot_at = f->recorded;
+	changed = f->image_len != f->prev_len || memcmp(f->image, f->prev, f->image_len);
 	was_moving = f->moving;
-	f->moving = f->image_len != f->prev_len ||
-		    memcmp(f->image, f->prev, f->image_len);
-	repeat = !f->moving;
+	f->moving = changed && f->changed_at == f->recorded - 1;
+	f->shot_at = f->recorded;
+	if (changed)
+		f->changed_at = f->recorded;
+	else
+		f->reused++;
+	repeat = !changed;
 	if (!f->moving) {
-		if (was_moving)
+		if (was_moving || changed)
 			f->still_since = f->recorded;
 		begin_frame(f, 2 * SHOT_DELAY_MS, NO_SHOT);
-		f->reused++;
 	}
 write:
 	if (f->holding)
@@ -326,9 +336,11 @@ void frames_begin_clip(struct frames *f, struct encoder *encoder)
 	f->encoder = encoder;
 	forget_held(f);
 	f->dropping = 0;
-	f->recorded = f->reused = f->clock_jumps = f->shot_retries = f->dropped = 0;
+	f->recorded = f->reused = f->screenshots = 0;
+	f->clock_jumps = f->shot_retries = f->dropped = 0;
 	/* a clip's start is as likely to settle as motion's end */
 	f->shot_at = f->still_since = 0;
+	f->changed_at = -2;
 	f->stale = 1;
 }
 

@@ -17,6 +17,7 @@ struct frames {
 	double paced_ms;       /* wall clock of the last paced frame */
 	long recorded;         /* frames sent to the encoder */
 	long reused;           /* of those, frames that repeat the last picture */
+	long screenshots;      /* pictures taken for them, new or not */
 	long clock_jumps;      /* times the wall clock caught up with frame times */
 	long shot_retries;     /* pictures asked for again (a stalled renderer) */
 	long dropped;          /* frames of long waits left out of the video */
@@ -30,7 +31,8 @@ struct frames {
 	size_t image_len, image_cap;
 	unsigned char *prev;   /* the one before, to tell when motion stops */
 	size_t prev_len, prev_cap;
-	int moving;            /* the last recorded frame changed the picture */
+	long changed_at;       /* recorded frame of the last new picture */
+	int moving;            /* the last two recorded frames changed it */
 	struct encoder *encoder;
 	struct camera *camera;  /* moved before each recorded frame, or NULL */
 	int holding;           /* recorded frames wait in held, not sent yet */
