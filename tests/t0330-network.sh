@@ -119,7 +119,8 @@ test_expect_success 'network idle is bounded: a page that polls forever gets a w
 	frag poll "$URL/net.html?poll" "[{\"type\": \"wait_for_load\", \"timeout\": 1500}]" \
 		"\"timeout\": 1, \"max_wait\": 0.2" &&
 	$BIN/stepcap -m poll.meta -o poll.mp4 poll.json 2>err &&
-	test_grep "^stepcap: step poll: actions\[0\] (wait_for_load): 1 requests still open after 1.5 s; going on$" err &&
+	test_grep "^stepcap: step poll: actions\[0\] (wait_for_load): the network was never quiet" err &&
+	test_grep "quiet for 0.5 s within 1.5 s ([01] requests open); going on$" err &&
 	test "$(meta poll.meta action_frames)" = 6
 '
 

@@ -269,8 +269,11 @@ static void wait_network_quiet(struct capture *cap, double limit, long *waited)
 		if (waited && cap->frames->dropping)
 			return;
 		if (clock_now() > deadline) {
-			warn("step %s: %s: %d requests still open after %.1f s; going on",
-			     cap->id, cap->where, cap->net->count, limit);
+			/* none may be open at this instant of a page
+			 * that polls: it is the quiet that never came */
+			warn("step %s: %s: the network was never quiet for %.1f s within %.1f s "
+			     "(%d requests open); going on", cap->id, cap->where, NETWORK_QUIET_S,
+			     limit, cap->net->count);
 			return;
 		}
 		if (waited) {
