@@ -116,12 +116,12 @@ for size in 720 1080; do
 done
 
 # for scale: the 1280x720 hold's picture, as many times as it has frames,
-# through the encoder alone, each frame encoded
-ffmpeg -v error -i "$WORK/hold-720.mp4" -frames:v 1 -q:v 2 "$WORK/still.jpg"
+# through the encoder alone, each frame encoded (a PNG, as the browser's are)
+ffmpeg -v error -i "$WORK/hold-720.mp4" -frames:v 1 -pix_fmt rgb24 "$WORK/still.png"
 count=$(jq .frames "$WORK/hold-720.meta")
 t0=$(now)
-for _ in $(seq "$count"); do cat "$WORK/still.jpg"; done |
-	ffmpeg -v error -f image2pipe -c:v mjpeg -framerate 30 -i - -an -c:v libx264 \
+for _ in $(seq "$count"); do cat "$WORK/still.png"; done |
+	ffmpeg -v error -f image2pipe -c:v png -framerate 30 -i - -an -c:v libx264 \
 		-preset veryfast -crf 20 -pix_fmt yuv420p -r 30 -g 60 -f mp4 -y "$WORK/still.mp4"
 t1=$(now)
 wall=$(calc "$t1 - $t0")

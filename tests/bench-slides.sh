@@ -60,11 +60,10 @@ for size in "1280 720" "1920 1080"; do
 	printf '  clip-%-5s %6.2f video s per wall s (%4.1f s in %5.2f s)  ratio %.4f\n' \
 		"$2" "$speed" "$video" "$wall" "$(calc "$speed / $base")"
 	# the floor: one slide's picture, as many frames, through the encoder alone
-	ffmpeg -v error -i "$WORK/s$1-1.png" -pix_fmt yuvj420p -q:v 2 "$WORK/still$2.jpg"
 	count=$(jq .frames "$WORK/clip$1.meta")
 	t0=$(now)
-	for _ in $(seq "$count"); do cat "$WORK/still$2.jpg"; done |
-		ffmpeg -v error -f image2pipe -c:v mjpeg -framerate 30 -i - -an -c:v libx264 \
+	for _ in $(seq "$count"); do cat "$WORK/s$1-1.png"; done |
+		ffmpeg -v error -f image2pipe -c:v png -framerate 30 -i - -an -c:v libx264 \
 			-preset veryfast -crf 20 -pix_fmt yuv420p -r 30 -g 60 -f mp4 -y "$WORK/still$2.mp4"
 	t1=$(now)
 	wall=$(calc "$t1 - $t0")

@@ -39,7 +39,7 @@ rgb() {
 	od -An -tu1 | awk '{ print $1, $2, $3 }'
 }
 
-# is COLOUR "R G B": with room for JPEG and H.264 losses
+# is COLOUR "R G B": with room for H.264 losses
 is() {
 	echo "$2" | awk -v want="$1" '{
 		ok = 0

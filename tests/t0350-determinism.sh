@@ -145,7 +145,7 @@ test_expect_success 'a hover shows at the same frame in every capture' '
 
 # A stand-in browser that speaks the protocol but whose renderer never
 # draws: every beginFrame comes back without a picture. With STALL_ONCE it
-# stalls only the first time it is started, then draws one fixed JPEG;
+# stalls only the first time it is started, then draws one fixed PNG;
 # with HANG, a beginFrame is never answered at all; with STOP, it draws
 # its first picture and then none; with DIE, it exits at the first
 # beginFrame; with BETWEEN, no script ever finds its document.
@@ -196,7 +196,8 @@ exec python3 $TMP/fakebrowser.py
 EOF2
 chmod +x fakebrowser
 mkdir fake
-ffmpeg -v error -f lavfi -i color=c=0x00ff00:s=320x240 -frames:v 1 -f mjpeg - | base64 -w0 >fake/frame.b64
+ffmpeg -v error -f lavfi -i color=c=0x00ff00:s=320x240 -frames:v 1 -c:v png -f image2pipe - |
+	base64 -w0 >fake/frame.b64
 
 test_expect_success 'a renderer that never draws is restarted, then given up on' '
 	frag stall "file://$TMP/tall.html" "[]" &&

@@ -369,10 +369,8 @@ static float *decode_audio(const char *file, size_t *samples)
 
 /* Bring an intro or outro to the tour's size, rate and encoder parameters,
  * so it joins the clips by stream copy: the joined stream keeps the first
- * file's SPS, so even its colour description must match the captures',
- * which come from JPEG frames (BT.601 matrix, limited range after
- * conversion, centre-sited chroma). Its own sound is kept for the audio
- * track. */
+ * file's SPS, so even its colour description must match the captures'
+ * (video_colour). Its own sound is kept for the audio track. */
 static void convert_edge(struct tour *t, struct edge *e)
 {
 	char *filter = estrfmt("scale=%ld:%ld:force_original_aspect_ratio=decrease,"
@@ -394,8 +392,8 @@ static void convert_edge(struct tour *t, struct edge *e)
 	ARG("ffmpeg"); ARG("-nostdin"); ARG("-v"); ARG("error"); ARG("-y"); ARG("-i"); ARG(e->source);
 	ARG("-map"); ARG("0:v:0"); ARG("-an"); ARG("-vf"); ARG(filter);
 	ARG("-c:v"); ARG(t->video.codec); ARG("-preset"); ARG(t->video.preset); ARG("-crf"); ARG(crf);
-	ARG("-pix_fmt"); ARG("yuv420p"); ARG("-colorspace"); ARG("bt470bg");
-	ARG("-color_range"); ARG("tv"); ARG("-chroma_sample_location"); ARG("center");
+	ARG("-pix_fmt"); ARG("yuv420p");
+	n += video_colour(argv + n);
 	ARG("-r"); ARG(rate); ARG("-g"); ARG(gop);
 	ARG("-map_metadata"); ARG("-1"); ARG("-fflags"); ARG("+bitexact");
 	ARG("-flags:v"); ARG("+bitexact");

@@ -113,16 +113,16 @@ static void read_segment(const char *path, struct segment *s)
 	}
 }
 
-/* The image fitted to the video as one JPEG, the encoder's input format:
+/* The image fitted to the video as one PNG, the encoder's input format:
  * scaled to fit whole, centred, the margins in the slides' background. */
-static unsigned char *fitted_jpeg(const struct segment *s, const char *image, size_t *len)
+static unsigned char *fitted_png(const struct segment *s, const char *image, size_t *len)
 {
 	char *filter = estrfmt("scale=%d:%d:force_original_aspect_ratio=decrease:flags=lanczos,"
 			       "pad=%d:%d:(ow-iw)/2:(oh-ih)/2:color=%s,setsar=1", s->width, s->height,
 			       s->width, s->height, s->background);
 	char *argv[] = { "ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error",
 			 "-i", (char *)image, "-frames:v", "1", "-vf", filter,
-			 "-pix_fmt", "yuvj420p", "-c:v", "mjpeg", "-q:v", "2",
+			 "-pix_fmt", "rgb24", "-c:v", "png",
 			 "-f", "image2pipe", "-", NULL };
 	unsigned char *buf = NULL;
 	size_t cap = 0, n;
@@ -230,7 +230,7 @@ int main(int argc, char *argv[])
 	pictures = ecalloc((size_t)s.n, sizeof *pictures);
 	sizes = ecalloc((size_t)s.n, sizeof *sizes);
 	for (k = 0; k < s.n; k++)
-		pictures[k] = fitted_jpeg(&s, s.images[k], &sizes[k]);
+		pictures[k] = fitted_png(&s, s.images[k], &sizes[k]);
 	total = timing_narrated_frames(s.lead_in, narration, s.tail, s.fps);
 	if (total < slide_start(&s, s.n))
 		total = slide_start(&s, s.n);

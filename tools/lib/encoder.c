@@ -1,7 +1,7 @@
 /* encoder.c - the ffmpeg end of a capture. Frames reach ffmpeg in a
  * minimal Matroska stream, each picture stamped with its frame's time; a
  * frame that repeats the last picture is not sent at all, so a still page
- * costs neither a screenshot nor a JPEG decode. With x264, ffmpeg encodes
+ * costs neither a screenshot nor a PNG decode. With x264, ffmpeg encodes
  * only the pictures sent, and a second ffmpeg writes the MP4 from its
  * stream once a repeater thread has put a repeat frame in for each frame
  * between them: a held frame costs no encode either. Another encoder gets
@@ -111,12 +111,35 @@ static void __attribute__((noreturn)) stopped(struct encoder *e)
 	die(EXIT_SYS, "ffmpeg: stopped taking frames:");
 }
 
-/* The stream's header: one MJPEG video track, millisecond timestamps, a
+static void put_le32(unsigned char *p, uint32_t v)
+{
+	p[0] = (unsigned char)v;
+	p[1] = (unsigned char)(v >> 8);
+	p[2] = (unsigned char)(v >> 16);
+	p[3] = (unsigned char)(v >> 24);
+}
+
+/* The BITMAPINFOHEADER by which a Matroska track names its codec with a
+ * FourCC ("V_MS/VFW/FOURCC"): Matroska has no codec ID of its own for PNG. */
+static size_t bitmap_info(unsigned char *p, const char *fourcc, int width, int height)
+{
+	memset(p, 0, 40);
+	put_le32(p, 40);  /* the header's size */
+	put_le32(p + 4, (uint32_t)width);
+	put_le32(p + 8, (uint32_t)height);
+	p[12] = 1;        /* planes */
+	p[14] = 24;       /* bits per pixel */
+	memcpy(p + 16, fourcc, 4);
+	return 40;
+}
+
+/* The stream's header: one PNG video track, millisecond timestamps, a
  * segment of unknown length (it ends when the pipe does). */
 static void write_header(struct encoder *e, int fps, int width, int height)
 {
-	unsigned char ebml[128], info[128], video[64], entry[256], tracks[300], out[1024];
-	size_t ne = 0, ni = 0, nv = 0, nt = 0, nk = 0, n = 0;
+	unsigned char ebml[128], info[128], video[64], bitmap[40], entry[256], tracks[300];
+	unsigned char out[1024];
+	size_t ne = 0, ni = 0, nv = 0, nb, nt = 0, nk = 0, n = 0;
 
 	ne += put_uint(ebml + ne, 0x4286, 1);
 	ne += put_uint(ebml + ne, 0x42F7, 1);
@@ -131,7 +154,11 @@ static void write_header(struct encoder *e, int fps, int width, int height)
 	nt += put_uint(entry + nt, 0xD7, 1);
 	nt += put_uint(entry + nt, 0x73C5, 1);
 	nt += put_uint(entry + nt, 0x83, 1);
-	nt += put_string(entry + nt, 0x86, "V_MJPEG");
+	nt += put_string(entry + nt, 0x86, "V_MS/VFW/FOURCC");
+	nb = bitmap_info(bitmap, "MPNG", width, height);
+	nt += put_master(entry + nt, 0x63A2, nb);
+	memcpy(entry + nt, bitmap, nb);
+	nt += nb;
 	nt += put_uint(entry + nt, 0x23E383, (uint64_t)llround(1e9 / fps));
 	nt += put_master(entry + nt, 0xE0, nv);
 	memcpy(entry + nt, video, nv);
@@ -295,6 +322,17 @@ int video_stream_shape(const struct video_settings *v, char **argv)
 	return 4;
 }
 
+int video_colour(char **argv)
+{
+	static const char *const colour[] = { "-colorspace", "bt470bg", "-color_range", "tv",
+					      "-chroma_sample_location", "center" };
+	int i;
+
+	for (i = 0; i < 6; i++)
+		argv[i] = (char *)colour[i];
+	return 6;
+}
+
 void encoder_start(struct encoder *e, const char *out, int fps, const struct video_settings *v,
 		   int scale, int width, int height)
 {
@@ -304,9 +342,12 @@ void encoder_start(struct encoder *e, const char *out, int fps, const struct vid
 	/* Scaled and converted once per picture. Without repeats, the fps
 	 * filter then fills the frames between pictures with the picture
 	 * before: a repeated frame costs ffmpeg nothing but its encode. */
-	char *size = scale ? estrfmt("scale=%d:%d:flags=lanczos,", width, height) : estrdup("");
+	char *size = scale ? estrfmt("%d:%d:flags=lanczos:", width, height) : estrdup("");
 	char *fill = video_repeats(v) ? estrdup("") : estrfmt(",fps=%d", fps);
-	char *filter = estrfmt("%sformat=yuv420p%s", size, fill);
+	/* the browser's RGB to what video_colour says: swscale's default
+	 * chroma siting from RGB is the centre already */
+	char *filter = estrfmt("scale=%sout_color_matrix=bt601:out_range=tv,format=yuv420p%s",
+			       size, fill);
 	char *argv[48];
 	int n = 0, to_encoder[2];
 
@@ -320,6 +361,7 @@ void encoder_start(struct encoder *e, const char *out, int fps, const struct vid
 	ARG("-f"); ARG("matroska"); ARG("-i"); ARG("-");
 	ARG("-an"); ARG("-c:v"); ARG(v->codec); ARG("-preset"); ARG(v->preset);
 	ARG("-crf"); ARG(crf); ARG("-pix_fmt"); ARG("yuv420p");
+	n += video_colour(argv + n);
 	n += video_stream_shape(v, argv + n);
 	if (e->repeats) {
 		/* keyframes by time: x264 counts only the frames it is sent */

@@ -1,4 +1,4 @@
-/* encoder.h - ffmpeg turning a stream of JPEG frames into the step's
+/* encoder.h - ffmpeg turning a stream of PNG frames into the step's
  * H.264 clip, written under a temporary name until complete */
 #ifndef ENCODER_H
 #define ENCODER_H
@@ -52,6 +52,12 @@ int video_repeats(const struct video_settings *v);
  * Returns how many (at most 4). */
 int video_stream_shape(const struct video_settings *v, char **argv);
 
+/* Put in argv the colour description every clip's SPS carries (BT.601,
+ * limited range, centre-sited chroma: what the encoder makes of the
+ * browser's RGB), for whatever joins the clips by stream copy. Returns how
+ * many (6). */
+int video_colour(char **argv);
+
 struct encoder {
 	int running;    /* started, and not yet finished or aborted */
 	struct feeder feeder;  /* writes ffmpeg's input, so frames never wait on it */
@@ -77,7 +83,7 @@ struct encoder {
 void encoder_start(struct encoder *e, const char *out, int fps, const struct video_settings *v,
 		   int scale, int width, int height);
 
-/* Append one frame: image (a whole JPEG file), or, with repeat set, the
+/* Append one frame: image (a whole PNG file), or, with repeat set, the
  * picture of the frame before, which costs nothing here nor in ffmpeg's
  * decoder, nor with repeat frames in its encoder (image is then only used
  * when no picture came before). Dies with EXIT_SYS when ffmpeg has gone

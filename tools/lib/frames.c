@@ -10,7 +10,6 @@
 #include "frames.h"
 #include "util.h"
 
-#define JPEG_QUALITY 90
 /* picture and absorbing frames: well inside one frame interval (the
  * shortest, at 240 fps, is 4.2 ms), yet each a distinct frame time */
 #define SHOT_DELAY_MS 0.5
@@ -106,8 +105,12 @@ static void keep_screenshot(struct frames *f, const char *b64)
 	f->image_len = (size_t)n;
 }
 
-enum { NO_SHOT, JPEG_SHOT, PNG_SHOT };
+enum { NO_SHOT, SHOT };
 
+/* A picture is a PNG from the browser's fastest encoder: quicker to take
+ * than a JPEG of any quality (the time goes to the redraw and the copy,
+ * not the encode), and the page's own pixels, with no JPEG losses for the
+ * video's encoder to spend bits on. */
 static cJSON *frame_params(const struct frames *f, double ms, int shot)
 {
 	cJSON *params = cJSON_CreateObject(), *screenshot;
@@ -116,10 +119,7 @@ static cJSON *frame_params(const struct frames *f, double ms, int shot)
 	cJSON_AddNumberToObject(params, "interval", f->interval_ms);
 	if (shot) {
 		screenshot = cJSON_AddObjectToObject(params, "screenshot");
-		cJSON_AddStringToObject(screenshot, "format", shot == PNG_SHOT ? "png" : "jpeg");
-		if (shot == JPEG_SHOT)
-			cJSON_AddNumberToObject(screenshot, "quality", JPEG_QUALITY);
-		/* the browser's fastest encoder: the picture is encoded again anyway */
+		cJSON_AddStringToObject(screenshot, "format", "png");
 		cJSON_AddBoolToObject(screenshot, "optimizeForSpeed", 1);
 	}
 	return params;
@@ -182,7 +182,7 @@ int frames_first_picture(struct frames *f)
 {
 	f->clock_ms += f->interval_ms;
 	keep_clock_ahead(f);
-	return draw(f, 0, JPEG_SHOT, FIRST_PICTURE_RETRIES) < 0 ? -1 : 0;
+	return draw(f, 0, SHOT, FIRST_PICTURE_RETRIES) < 0 ? -1 : 0;
 }
 
 /* A screenshot forces a full redraw (~10 ms at 1280x720), so while the page
@@ -272,7 +272,7 @@ int frames_step(struct frames *f, int record)
 	f->clock_ms += f->interval_ms;
 	keep_clock_ahead(f);
 	if (record && f->moving) {
-		damage = begin_frame(f, 0, JPEG_SHOT);
+		damage = begin_frame(f, 0, SHOT);
 		f->screenshots++;
 	} else {
 		damage = begin_frame(f, 0, NO_SHOT);
@@ -283,7 +283,7 @@ int frames_step(struct frames *f, int record)
 			f->reused++;
 			goto write;
 		}
-		begin_frame(f, SHOT_DELAY_MS, JPEG_SHOT);
+		begin_frame(f, SHOT_DELAY_MS, SHOT);
 		f->screenshots++;
 		f->stale = 0;
 	}
@@ -379,7 +379,7 @@ unsigned char *frames_png(struct frames *f, size_t *len)
 		f->clock_ms += f->interval_ms;
 		keep_clock_ahead(f);
 		result = cdp_ecall(f->cdp, f->session, "HeadlessExperimental.beginFrame",
-				   frame_params(f, f->clock_ms, PNG_SHOT));
+				   frame_params(f, f->clock_ms, SHOT));
 		data = cJSON_GetStringValue(
 			cJSON_GetObjectItemCaseSensitive(result, "screenshotData"));
 	}
