@@ -26,6 +26,12 @@ lufs() {
 	awk '/Integrated loudness/ { found = 1 } found && $1 == "I:" { print $2; exit }'
 }
 
+# true_peak FILE: the true peak of a file's audio, dBTP, by ffmpeg's meter
+true_peak() {
+	ffmpeg -nostats -i "$1" -map 0:a -af ebur128=peak=true -f null - 2>&1 |
+	awk '/True peak/ { f = 1 } f && $1 == "Peak:" { print $2; exit }'
+}
+
 # within GOT WANT TOLERANCE (decimals)
 within() {
 	awk -v g="$1" -v w="$2" -v t="$3" 'BEGIN { d = g - w; if (g == "" || d > t || d < -t) exit 1 }' ||
@@ -66,8 +72,26 @@ test_expect_success 'loudnorm: measured, then brought to -16 LUFS integrated, wi
 '
 
 test_expect_success 'loudnorm keeps the true peak at or under -1.5 dBTP (+0.5 for AAC)' '
-	peak=$(ffmpeg -nostats -i loud.mp4 -map 0:a -af ebur128=peak=true -f null - 2>&1 |
-		awk "/True peak/ { f = 1 } f && \$1 == \"Peak:\" { print \$2; exit }") &&
+	peak=$(true_peak loud.mp4) &&
+	awk -v p="$peak" "BEGIN { exit !(p != \"\" && p <= -1.0) }"
+'
+
+test_expect_success 'loudnorm finds a true peak between samples, and keeps it under -1.5 dBTP' '
+	# quiet speech-like tone, and once a second 2 ms at a quarter of the
+	# rate, phased so every sample falls 3 dB under the peak between them:
+	# limited to the ceiling by its samples, its true peak would be over
+	mkdir -p tp/clip tp/wav &&
+	tone="0.03*sin(2*PI*1000*t)" &&
+	burst="lt(mod(t\,1)\,0.002)*0.9*sin(2*PI*12000*t+PI/4)" &&
+	ffmpeg -v error -f lavfi -i "aevalsrc=$tone+$burst:s=48000:d=4" -c:a pcm_s16le tp/wav/a.wav &&
+	make_clip a 150 15 20 veryfast tp &&
+	cat >tp.json <<-JSON &&
+	{"spec_dir": "$TMP/spec", "meta": {}, "output": {"loudnorm": true},
+	 "steps": [{"id": "a", "title": "Peaks", "narration": "A tone."}]}
+	JSON
+	"$BIN/mux" -d tp -o tp.mp4 tp.json &&
+	within "$(lufs tp.mp4)" -16 1 &&
+	peak=$(true_peak tp.mp4) &&
 	awk -v p="$peak" "BEGIN { exit !(p != \"\" && p <= -1.0) }"
 '
 

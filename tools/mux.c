@@ -16,12 +16,13 @@
  * built here, sample-exact: each WAV starts at its step's first frame plus
  * narration_start_frame; with output.loudnorm it is measured (libebur128)
  * and brought to the target by a gain and a peak limiter; then one ffmpeg
- * run encodes it and writes the file. Intro and outro clips are encoded
- * with the same settings so that they join by stream copy too, once: the
- * copy is kept in outdir/edge/ for the next assembly. Beside
- * final.mp4 it writes final.srt, final.vtt and final.chapters.txt; the MP4
- * carries the chapters and the subtitles too. With output.path, the
- * results are also copied there.
+ * run encodes it and writes the file, while its true peak is checked (one
+ * over the target, which is rare, starts that run again). Intro and outro
+ * clips are encoded with the same settings so that they join by stream
+ * copy too, once: the copy is kept in outdir/edge/ for the next assembly.
+ * Beside final.mp4 it writes final.srt, final.vtt and final.chapters.txt;
+ * the MP4 carries the chapters and the subtitles too. With output.path,
+ * the results are also copied there.
  */
 #include <inttypes.h>
 #include <math.h>
@@ -85,14 +86,18 @@ struct tour {
 	struct edge intro, outro;
 };
 
-/* Temporary files, removed on every way out, signals included. */
+/* Temporary files, removed on every way out, signals included; and the
+ * ffmpeg writing one of them while the track is checked, stopped. */
 enum { T_LIST, T_AUDIO, T_RAW, T_VIDEO, T_INTRO, T_OUTRO, T_META, T_SUBS, T_COUNT };
 static char *temps[T_COUNT];
+static pid_t encoder_pid;
 
 static void remove_temps(void)
 {
 	size_t i;
 
+	if (encoder_pid > 0)
+		kill(encoder_pid, SIGTERM);
 	for (i = 0; i < T_COUNT; i++)
 		if (temps[i])
 			unlink(temps[i]);
@@ -752,63 +757,134 @@ static void replay_track(struct tour *t, struct pass *p, FILE *raw, const char *
 #define LOUDNESS_TRIES 4
 #define LOUDNESS_TOLERANCE 0.5
 
-/* The track as built goes to raw, measured on the way; then, from raw,
- * normalised into path. */
-static void build_track(struct tour *t, const char *path, const char *raw_path)
+/* The normalisation of the track, from the track as built (kept in raw
+ * for another try) to the gain and limiter ceiling that reach the target. */
+struct loudness {
+	struct pass built;
+	const char *raw_path;
+	double gain, ceiling, lufs, dbtp;
+	double last_gain, last_lufs;  /* the try before, for the slope */
+};
+
+/* Try gains (and ceilings) until the track, written to path, is within
+ * LOUDNESS_TOLERANCE of the target loudness; with true_peak, until its
+ * true peak is under the target too. Without, the true peak, which costs
+ * four times the rest of a measurement, is left to peak_under_target. */
+static void normalise(struct tour *t, struct loudness *l, const char *path, int true_peak)
 {
-	struct pass p = { .first = 1 }, built = { .first = 1 };
+	struct pass p = { 0 };
 	struct limiter lim;
-	double lufs, dbtp, gain, ceiling = LOUDNORM_TARGET_DBTP - 0.5, last_gain, last_lufs, slope;
+	double slope;
 	int try;
 
-	if (!t->loudnorm) {
-		write_track(t, &p, path);
-		goto done;
-	}
-	built.meter = loudnorm_meter_new(AUDIO_RATE, 0);
-	write_track(t, &built, raw_path);
-	if (loudnorm_meter_read(built.meter, &lufs, &dbtp) < 0) {
-		warn("output.loudnorm: the narration is silent; the audio is left as it is");
-		loudnorm_meter_free(built.meter);
-		if (fclose(built.out) != 0 || rename(raw_path, path) < 0)
-			die(EXIT_SYS, "%s:", path);
-		return;
-	}
-	loudnorm_meter_free(built.meter);
-	last_gain = 0;
-	last_lufs = lufs;
-	gain = LOUDNORM_TARGET_LUFS - lufs;
 	for (try = 0; try < LOUDNESS_TRIES; try++) {
-		limiter_init(&lim, AUDIO_RATE, gain, ceiling);
+		limiter_init(&lim, AUDIO_RATE, l->gain, l->ceiling);
 		p.lim = &lim;
-		p.meter = loudnorm_meter_new(AUDIO_RATE, 1);
-		replay_track(t, &p, built.out, raw_path, path);
+		p.meter = loudnorm_meter_new(AUDIO_RATE, true_peak);
+		replay_track(t, &p, l->built.out, l->raw_path, path);
 		limiter_free(&lim);
-		if (loudnorm_meter_read(p.meter, &lufs, &dbtp) < 0)
+		if (loudnorm_meter_read(p.meter, &l->lufs, &l->dbtp) < 0)
 			die(EXIT_FAIL, "output.loudnorm: the narration fell silent when normalised");
 		loudnorm_meter_free(p.meter);
-		p.meter = NULL;
-		if (fabs(lufs - LOUDNORM_TARGET_LUFS) <= LOUDNESS_TOLERANCE &&
-		    dbtp <= LOUDNORM_TARGET_DBTP)
+		if (fabs(l->lufs - LOUDNORM_TARGET_LUFS) <= LOUDNESS_TOLERANCE &&
+		    l->dbtp <= LOUDNORM_TARGET_DBTP)
 			break;
 		/* the limiter takes back part of any gain added: the next gain
 		 * follows the line through the last two results */
-		slope = gain != last_gain ? (lufs - last_lufs) / (gain - last_gain) : 1;
+		slope = l->gain != l->last_gain ?
+			(l->lufs - l->last_lufs) / (l->gain - l->last_gain) : 1;
 		slope = slope < 0.25 ? 0.25 : slope > 1 ? 1 : slope;
-		last_gain = gain;
-		last_lufs = lufs;
-		gain += (LOUDNORM_TARGET_LUFS - lufs) / slope;
+		l->last_gain = l->gain;
+		l->last_lufs = l->lufs;
+		l->gain += (LOUDNORM_TARGET_LUFS - l->lufs) / slope;
 		/* towards the target peak from below, away from it from above */
-		ceiling += LOUDNORM_TARGET_DBTP - dbtp - 0.1;
+		if (true_peak)
+			l->ceiling += LOUDNORM_TARGET_DBTP - l->dbtp - 0.1;
 	}
-	if (fabs(lufs - LOUDNORM_TARGET_LUFS) > 1 || dbtp > LOUDNORM_TARGET_DBTP)
-		warn("output.loudnorm: reached %.1f LUFS, %.1f dBTP (target %.0f LUFS, %.1f dBTP)",
-		     lufs, dbtp, LOUDNORM_TARGET_LUFS, LOUDNORM_TARGET_DBTP);
-	fclose(built.out);
-	unlink(raw_path);
-done:
 	if (fclose(p.out) != 0)
 		die(EXIT_SYS, "%s:", path);
+}
+
+/* The track as built goes to raw, measured on the way; then, from raw,
+ * normalised into path. Returns whether path's true peak is still to be
+ * checked (peak_under_target). */
+static int build_track(struct tour *t, struct loudness *l, const char *path,
+		       const char *raw_path)
+{
+	struct pass p = { .first = 1 };
+
+	if (!t->loudnorm) {
+		write_track(t, &p, path);
+		if (fclose(p.out) != 0)
+			die(EXIT_SYS, "%s:", path);
+		return 0;
+	}
+	l->built = (struct pass){ .first = 1, .meter = loudnorm_meter_new(AUDIO_RATE, 0) };
+	l->raw_path = raw_path;
+	write_track(t, &l->built, raw_path);
+	if (loudnorm_meter_read(l->built.meter, &l->lufs, &l->dbtp) < 0) {
+		warn("output.loudnorm: the narration is silent; the audio is left as it is");
+		loudnorm_meter_free(l->built.meter);
+		if (fclose(l->built.out) != 0 || rename(raw_path, path) < 0)
+			die(EXIT_SYS, "%s:", path);
+		l->built.out = NULL;
+		return 0;
+	}
+	loudnorm_meter_free(l->built.meter);
+	l->last_gain = 0;
+	l->last_lufs = l->lufs;
+	l->gain = LOUDNORM_TARGET_LUFS - l->lufs;
+	l->ceiling = LOUDNORM_TARGET_DBTP - 0.5;
+	normalise(t, l, path, 0);
+	return 1;
+}
+
+/* Whether the true peak of the track at path, as its encoder reads it, is
+ * under the target. */
+static int peak_under_target(struct loudness *l, const char *path)
+{
+	struct loudnorm_meter *m = loudnorm_meter_new(AUDIO_RATE, 1);
+	int16_t pcm[16384];
+	float part[LEN(pcm)];
+	double lufs;
+	size_t n, k;
+	FILE *f = fopen(path, "rb");
+
+	if (!f || fseek(f, WAV_HEADER16, SEEK_SET) < 0)
+		die(EXIT_SYS, "%s: cannot read it back:", path);
+	while ((n = fread(pcm, sizeof *pcm, LEN(pcm), f)) > 0) {
+		for (k = 0; k < n; k++)
+			part[k] = pcm[k] / 32768.0f;
+		loudnorm_meter_add(m, part, n);
+	}
+	if (ferror(f))
+		die(EXIT_SYS, "%s: cannot read it back:", path);
+	fclose(f);
+	if (loudnorm_meter_read(m, &lufs, &l->dbtp) < 0)
+		die(EXIT_FAIL, "output.loudnorm: the narration fell silent when normalised");
+	loudnorm_meter_free(m);
+	return l->dbtp <= LOUDNORM_TARGET_DBTP;
+}
+
+/* A true peak over the target: the ceiling lowered by as much, normalised
+ * again, measuring it each try. */
+static void renormalise(struct tour *t, struct loudness *l, const char *path)
+{
+	l->ceiling += LOUDNORM_TARGET_DBTP - l->dbtp - 0.1;
+	l->last_gain = l->gain;
+	l->last_lufs = l->lufs;
+	normalise(t, l, path, 1);
+}
+
+static void finish_loudness(struct loudness *l)
+{
+	if (!l->built.out)
+		return;
+	if (fabs(l->lufs - LOUDNORM_TARGET_LUFS) > 1 || l->dbtp > LOUDNORM_TARGET_DBTP)
+		warn("output.loudnorm: reached %.1f LUFS, %.1f dBTP (target %.0f LUFS, %.1f dBTP)",
+		     l->lufs, l->dbtp, LOUDNORM_TARGET_LUFS, LOUDNORM_TARGET_DBTP);
+	fclose(l->built.out);
+	unlink(l->raw_path);
 }
 
 /* One clip of the concat list, "DIR/NAME.mp4", and its exact duration. */
@@ -912,10 +988,11 @@ struct encode_inputs {
 	const char *list, *audio, *metadata, *subtitles;
 };
 
-static void encode(const struct tour *t, const struct encode_inputs *in, const char *out)
+/* Start the one ffmpeg run that encodes the audio and writes out. */
+static void encode_start(const struct tour *t, const struct encode_inputs *in, const char *out)
 {
 	char *argv[80];
-	int n = 0, status;
+	int n = 0;
 
 #define ARG(s) (argv[n++] = (char *)(s))
 	ARG("ffmpeg"); ARG("-nostdin"); ARG("-v"); ARG("error"); ARG("-y");
@@ -942,12 +1019,27 @@ static void encode(const struct tour *t, const struct encode_inputs *in, const c
 	ARG("-movflags"); ARG("+faststart"); ARG("-f"); ARG("mp4"); ARG(out);
 	ARG(NULL);
 #undef ARG
-	status = run_wait(argv);
-	if (status < 0)
+	encoder_pid = run_spawn(argv, -1, -1, -1);
+	if (encoder_pid < 0)
 		run_die_unstarted("ffmpeg");
+}
+
+static void encode_wait(const char *out)
+{
+	int status = run_reap(encoder_pid);
+
+	encoder_pid = 0;
 	if (status != 0)
 		die(EXIT_FAIL, "ffmpeg failed to assemble %s (exit %d)", out, status);
 }
+
+static void encode_stop(void)
+{
+	kill(encoder_pid, SIGTERM);
+	run_reap(encoder_pid);
+	encoder_pid = 0;
+}
+
 
 /* Copy the results to output.path (and its sidecars beside it), unless
  * that is where they already are. */
@@ -1046,8 +1138,9 @@ int main(int argc, char *argv[])
 	struct tour t = { 0 };
 	struct encode_inputs in = { 0 };
 	struct texts x = { 0 };
+	struct loudness loudness = { 0 };
 	cJSON *root;
-	int c;
+	int c, peak_unchecked;
 
 	argv0 = "mux";
 	while ((c = getopt(argc, argv, "d:ho:")) != -1) {
@@ -1064,7 +1157,7 @@ int main(int argc, char *argv[])
 	prepare(outdir, out, &t);
 	check_duration(&t);
 
-	build_track(&t, temps[T_AUDIO], temps[T_RAW]);
+	peak_unchecked = build_track(&t, &loudness, temps[T_AUDIO], temps[T_RAW]);
 	write_concat_list(&t, temps[T_LIST]);
 	make_texts(&t, &x);
 	write_or_die(temps[T_META], x.metadata);
@@ -1074,7 +1167,16 @@ int main(int argc, char *argv[])
 				     x.cue_count ? temps[T_SUBS] : NULL };
 	if (mkdirs_for(out) < 0)
 		die(EXIT_SYS, "%s:", out);
-	encode(&t, &in, temps[T_VIDEO]);
+	/* the true peak is measured while ffmpeg encodes, on the other core;
+	 * one over the target, which is rare, starts it again */
+	encode_start(&t, &in, temps[T_VIDEO]);
+	if (peak_unchecked && !peak_under_target(&loudness, temps[T_AUDIO])) {
+		encode_stop();
+		renormalise(&t, &loudness, temps[T_AUDIO]);
+		encode_start(&t, &in, temps[T_VIDEO]);
+	}
+	encode_wait(temps[T_VIDEO]);
+	finish_loudness(&loudness);
 	finish(&t, &x, out);
 
 	free_texts(&x);
