@@ -348,7 +348,7 @@ void encoder_start(struct encoder *e, const char *out, int fps, const struct vid
 	 * chroma siting from RGB is the centre already */
 	char *filter = estrfmt("scale=%sout_color_matrix=bt601:out_range=tv,format=yuv420p%s",
 			       size, fill);
-	char *argv[48];
+	char *argv[64];
 	int n = 0, to_encoder[2];
 
 	if (mkdirs_for(out) < 0)
@@ -491,7 +491,11 @@ void encoder_commit(struct encoder *e)
 	if (rename_durable(e->tmp, e->out) < 0)
 		die(EXIT_SYS, "rename %s:", e->out);
 	free(e->tmp);
-	e->tmp = NULL;
+	free(e->out);
+	free(e->last);
+	e->tmp = e->out = NULL;
+	e->last = NULL;
+	e->last_cap = e->last_len = 0;
 }
 
 static void kill_child(pid_t *pid)

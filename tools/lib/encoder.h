@@ -100,7 +100,8 @@ void encoder_end(struct encoder *e);
 void encoder_finish(struct encoder *e);
 
 /* Move a finished clip to its real name: done last, once every clip of a
- * run is finished, so a failure leaves the old clips in place. */
+ * run is finished, so a failure leaves the old clips in place. What the
+ * encoder held is freed. */
 void encoder_commit(struct encoder *e);
 
 /* Stop ffmpeg and delete its partial output. Safe from an exit handler. */
