@@ -262,7 +262,7 @@ void frames_discard(struct frames *f)
 
 int frames_step(struct frames *f, int record)
 {
-	int damage, repeat = 1, was_moving, changed;
+	int damage, repeat = 1, changed, after_change;
 
 	if (record && f->recorded % f->blink_frames == 0)
 		caret_tick(f->cdp, f->session);
@@ -288,8 +288,8 @@ int frames_step(struct frames *f, int record)
 		f->stale = 0;
 	}
 	changed = f->image_len != f->prev_len || memcmp(f->image, f->prev, f->image_len);
-	was_moving = f->moving;
-	f->moving = changed && f->changed_at == f->recorded - 1;
+	after_change = f->changed_at == f->recorded - 1;
+	f->moving = changed && after_change;
 	f->shot_at = f->recorded;
 	if (changed)
 		f->changed_at = f->recorded;
@@ -297,7 +297,8 @@ int frames_step(struct frames *f, int record)
 		f->reused++;
 	repeat = !changed;
 	if (!f->moving) {
-		if (was_moving || changed)
+		/* the page settles: the next refresh comes soon */
+		if (changed || after_change)
 			f->still_since = f->recorded;
 		begin_frame(f, 2 * SHOT_DELAY_MS, NO_SHOT);
 	}
