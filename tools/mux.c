@@ -32,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "chapters.h"
@@ -96,8 +97,10 @@ static void remove_temps(void)
 {
 	size_t i;
 
-	if (encoder_pid > 0)
-		kill(encoder_pid, SIGTERM);
+	if (encoder_pid > 0) {
+		kill(encoder_pid, SIGKILL);
+		waitpid(encoder_pid, NULL, 0);
+	}
 	for (i = 0; i < T_COUNT; i++)
 		if (temps[i])
 			unlink(temps[i]);
@@ -1033,9 +1036,10 @@ static void encode_wait(const char *out)
 		die(EXIT_FAIL, "ffmpeg failed to assemble %s (exit %d)", out, status);
 }
 
+/* Its output is thrown away: nothing to finish. */
 static void encode_stop(void)
 {
-	kill(encoder_pid, SIGTERM);
+	kill(encoder_pid, SIGKILL);
 	run_reap(encoder_pid);
 	encoder_pid = 0;
 }
@@ -1175,8 +1179,8 @@ int main(int argc, char *argv[])
 		renormalise(&t, &loudness, temps[T_AUDIO]);
 		encode_start(&t, &in, temps[T_VIDEO]);
 	}
-	encode_wait(temps[T_VIDEO]);
 	finish_loudness(&loudness);
+	encode_wait(temps[T_VIDEO]);
 	finish(&t, &x, out);
 
 	free_texts(&x);
