@@ -2,8 +2,10 @@
 # bench-mux.sh - the final assembly alone: mux on 20 and on 80 steps of
 # 15 s (720p, loudnorm on), the time each step adds, beside ffmpeg joining
 # the same clips by stream copy and nothing else (the floor: the bytes
-# copied); and mux's peak memory on a 30-minute tour. Every ratio is
-# against a figure measured in this same run.
+# copied), and doing so while encoding the finished audio track (the floor
+# with the audio encoded again, as every assembly does); and mux's peak
+# memory on a 30-minute tour. Every ratio is against a figure measured in
+# this same run.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
@@ -62,6 +64,14 @@ copy_only() {
 		-movflags +faststart "$WORK/t$1/copy.mp4"
 }
 
+# The same, with the finished audio track encoded as mux's one ffmpeg run
+# encodes it: what is left above that is mux's own work on the audio.
+copy_and_encode() {
+	ffmpeg -v error -y -f concat -safe 0 -i "$WORK/t$1/list.txt" -i "$WORK/t$1/track.wav" \
+		-map 0:v -map 1:a -c:v copy -c:a aac -b:a 192k -aac_coder fast \
+		-movflags +faststart "$WORK/t$1/encoded.mp4"
+}
+
 tour 20
 tour 80
 tour 120
@@ -69,8 +79,14 @@ mux20=$(timed out/bin/mux -d "$WORK/t20" -o "$WORK/t20/tour.mp4" "$WORK/t20/mux.
 mux80=$(timed out/bin/mux -d "$WORK/t80" -o "$WORK/t80/tour.mp4" "$WORK/t80/mux.json")
 copy20=$(timed copy_only 20)
 copy80=$(timed copy_only 80)
+for n in 20 80; do
+	ffmpeg -v error -i "$WORK/t$n/tour.mp4" -map 0:a -c:a pcm_s16le "$WORK/t$n/track.wav"
+done
+encode20=$(timed copy_and_encode 20)
+encode80=$(timed copy_and_encode 80)
 per_mux=$(calc "($mux80 - $mux20) / 60")
 per_copy=$(calc "($copy80 - $copy20) / 60")
+per_encode=$(calc "($encode80 - $encode20) / 60")
 /usr/bin/time -f %M -o "$WORK/rss" \
 	out/bin/mux -d "$WORK/t120" -o "$WORK/t120/tour.mp4" "$WORK/t120/mux.json"
 length=$(ffprobe -v error -show_entries format=duration -of csv=p=0 "$WORK/t120/tour.mp4")
@@ -79,6 +95,8 @@ printf 'bench: mux alone, 15 s steps at 1280x720, loudnorm on\n'
 printf '  %-30s %8.2f s\n' "mux, 20 steps" "$mux20"
 printf '  %-30s %8.2f s\n' "mux, 80 steps" "$mux80"
 printf '  %-30s %8.4f s   ratio %.4f\n' "stream copy, per step added" "$per_copy" 1
+printf '  %-30s %8.4f s   ratio %.4f\n' "+ audio encode, per step" "$per_encode" \
+	"$(calc "$per_encode / $per_copy")"
 printf '  %-30s %8.4f s   ratio %.4f\n' "mux, per step added" "$per_mux" \
 	"$(calc "$per_mux / $per_copy")"
 printf '  %-30s %8.1f MB  (120 steps, %.0f s of video)\n' "mux peak memory" \
