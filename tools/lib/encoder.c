@@ -23,6 +23,7 @@
 #include "encoder.h"
 #include "feeder.h"
 #include "file.h"
+#include "le.h"
 #include "repeater.h"
 #include "run.h"
 #include "util.h"
@@ -109,14 +110,6 @@ static void __attribute__((noreturn)) stopped(struct encoder *e)
 			repeater_failed(&e->repeater, e->out);
 	}
 	die(EXIT_SYS, "ffmpeg: stopped taking frames:");
-}
-
-static void put_le32(unsigned char *p, uint32_t v)
-{
-	p[0] = (unsigned char)v;
-	p[1] = (unsigned char)(v >> 8);
-	p[2] = (unsigned char)(v >> 16);
-	p[3] = (unsigned char)(v >> 24);
 }
 
 /* The BITMAPINFOHEADER by which a Matroska track names its codec with a

@@ -4,32 +4,9 @@
 #include <string.h>
 
 #include "file.h"
+#include "le.h"
 #include "util.h"
 #include "wav.h"
-
-static uint32_t le32(const unsigned char *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static uint16_t le16(const unsigned char *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static void put32(unsigned char *p, uint32_t v)
-{
-	p[0] = v & 0xff;
-	p[1] = (v >> 8) & 0xff;
-	p[2] = (v >> 16) & 0xff;
-	p[3] = (v >> 24) & 0xff;
-}
-
-static void put16(unsigned char *p, uint16_t v)
-{
-	p[0] = v & 0xff;
-	p[1] = (v >> 8) & 0xff;
-}
 
 /* The PCM subtype GUID of WAVE_FORMAT_EXTENSIBLE, after its first two bytes. */
 static const unsigned char pcm_guid_tail[14] = {
@@ -138,17 +115,17 @@ void wav_header16(unsigned char *hdr, size_t frames, unsigned rate, unsigned cha
 	size_t data = frames * channels * 2;
 
 	memcpy(hdr, "RIFF", 4);
-	put32(hdr + 4, (uint32_t)(36 + data));
+	put_le32(hdr + 4, (uint32_t)(36 + data));
 	memcpy(hdr + 8, "WAVEfmt ", 8);
-	put32(hdr + 16, 16);
-	put16(hdr + 20, 1);
-	put16(hdr + 22, (uint16_t)channels);
-	put32(hdr + 24, rate);
-	put32(hdr + 28, rate * channels * 2);
-	put16(hdr + 32, (uint16_t)(channels * 2));
-	put16(hdr + 34, 16);
+	put_le32(hdr + 16, 16);
+	put_le16(hdr + 20, 1);
+	put_le16(hdr + 22, (uint16_t)channels);
+	put_le32(hdr + 24, rate);
+	put_le32(hdr + 28, rate * channels * 2);
+	put_le16(hdr + 32, (uint16_t)(channels * 2));
+	put_le16(hdr + 34, 16);
 	memcpy(hdr + 36, "data", 4);
-	put32(hdr + 40, (uint32_t)data);
+	put_le32(hdr + 40, (uint32_t)data);
 }
 
 unsigned char *wav_build16(const int16_t *samples, size_t frames, unsigned rate,
@@ -160,7 +137,7 @@ unsigned char *wav_build16(const int16_t *samples, size_t frames, unsigned rate,
 	wav_header16(buf, frames, rate, channels);
 	p = buf + WAV_HEADER16;
 	for (i = 0; i < frames * channels; i++, p += 2)
-		put16(p, (uint16_t)samples[i]);
+		put_le16(p, (uint16_t)samples[i]);
 	*len = WAV_HEADER16 + data;
 	return buf;
 }
