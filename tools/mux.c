@@ -723,12 +723,23 @@ static size_t *part_sizes(const struct tour *t, size_t *count)
 	return sizes;
 }
 
+/* Up to n 16-bit samples from f, as finish_part wrote them, into out as
+ * floats; returns how many were read. */
+static size_t read_samples(FILE *f, int16_t *pcm, float *out, size_t n)
+{
+	size_t got = fread(pcm, sizeof *pcm, n, f), k;
+
+	for (k = 0; k < got; k++)
+		out[k] = pcm[k] / 32768.0f;
+	return got;
+}
+
 /* Another pass over a track already built into raw, part by part, so
  * that normalising again reads no WAV and resamples nothing. */
 static void replay_track(struct tour *t, struct pass *p, FILE *raw, const char *raw_path,
 			 const char *path)
 {
-	size_t count, i, k, *sizes = part_sizes(t, &count), cap = 0;
+	size_t count, i, *sizes = part_sizes(t, &count), cap = 0;
 	int16_t *pcm = NULL;
 	float *part = NULL;
 
@@ -741,10 +752,8 @@ static void replay_track(struct tour *t, struct pass *p, FILE *raw, const char *
 			pcm = erealloc(pcm, cap * sizeof *pcm);
 			part = erealloc(part, cap * sizeof *part);
 		}
-		if (fread(pcm, sizeof *pcm, sizes[i], raw) != sizes[i])
+		if (read_samples(raw, pcm, part, sizes[i]) != sizes[i])
 			die(EXIT_SYS, "%s: cannot read it back", raw_path);
-		for (k = 0; k < sizes[i]; k++)
-			part[k] = pcm[k] / 32768.0f;
 		finish_part(p, part, sizes[i]);
 	}
 	if (fflush(p->out) != 0)
@@ -850,16 +859,13 @@ static int peak_under_target(struct loudness *l, const char *path)
 	int16_t pcm[16384];
 	float part[LEN(pcm)];
 	double lufs;
-	size_t n, k;
+	size_t n;
 	FILE *f = fopen(path, "rb");
 
 	if (!f || fseek(f, WAV_HEADER16, SEEK_SET) < 0)
 		die(EXIT_SYS, "%s: cannot read it back:", path);
-	while ((n = fread(pcm, sizeof *pcm, LEN(pcm), f)) > 0) {
-		for (k = 0; k < n; k++)
-			part[k] = pcm[k] / 32768.0f;
+	while ((n = read_samples(f, pcm, part, LEN(pcm))) > 0)
 		loudnorm_meter_add(m, part, n);
-	}
 	if (ferror(f))
 		die(EXIT_SYS, "%s: cannot read it back:", path);
 	fclose(f);
