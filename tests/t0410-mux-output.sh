@@ -2,6 +2,7 @@
 # mux: the spec's output settings and meta durations (loudness, intro/outro,
 # publishing path, codec settings, duration limits)
 . "$(dirname "$0")/test-lib.sh"
+. "$ROOT/tests/audio-lib.sh"
 
 # make_clip ID FRAMES NARRATION_START [CRF PRESET [DIR]]: a clip as stepcap
 # encodes it (crf 20, veryfast unless given) and its meta
@@ -18,24 +19,6 @@ make_clip() {
 
 video_hashes() {
 	ffmpeg -v error -i "$1" -map 0:v -f framemd5 - | grep -v '^#' | awk -F, '{ print $NF }'
-}
-
-# integrated LUFS of a file's audio, measured by ffmpeg's EBU R128 meter
-lufs() {
-	ffmpeg -nostats -i "$1" -map 0:a -af ebur128 -f null - 2>&1 |
-	awk '/Integrated loudness/ { found = 1 } found && $1 == "I:" { print $2; exit }'
-}
-
-# true_peak FILE: the true peak of a file's audio, dBTP, by ffmpeg's meter
-true_peak() {
-	ffmpeg -nostats -i "$1" -map 0:a -af ebur128=peak=true -f null - 2>&1 |
-	awk '/True peak/ { f = 1 } f && $1 == "Peak:" { print $2; exit }'
-}
-
-# within GOT WANT TOLERANCE (decimals)
-within() {
-	awk -v g="$1" -v w="$2" -v t="$3" 'BEGIN { d = g - w; if (g == "" || d > t || d < -t) exit 1 }' ||
-	{ echo "got '$1', want $2 +- $3" >&2; return 1; }
 }
 
 # mux_json OUTPUT_JSON [META_JSON]: two steps, spec_dir here
