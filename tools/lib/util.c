@@ -1,5 +1,6 @@
 /* util.c - diagnostics and checked allocation */
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,10 +58,15 @@ void warn(const char *fmt, ...)
 	va_end(ap);
 }
 
+/* A second thread dying while the first runs the exit handlers would run
+ * them again: it waits, and the process ends with the first. */
+static pthread_mutex_t dying = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
+
 void die(int code, const char *fmt, ...)
 {
 	va_list ap;
 
+	pthread_mutex_lock(&dying);
 	va_start(ap, fmt);
 	vwarn(fmt, ap);
 	va_end(ap);
