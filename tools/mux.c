@@ -46,17 +46,16 @@
 #include "encoder.h"
 #include "file.h"
 #include "json.h"
-#include "loudnorm.h"
-#include "resample.h"
 #include "run.h"
 #include "runlog.h"
 #include "stepid.h"
 #include "strbuf.h"
+#include "track.h"
 #include "userpath.h"
 #include "util.h"
 #include "wav.h"
 
-#define AUDIO_RATE 48000
+#define AUDIO_RATE TRACK_RATE
 
 /* A target duration further off than this earns a warning. */
 #define TARGET_TOLERANCE 0.25
@@ -571,391 +570,45 @@ static uint64_t sample_at(const struct tour *t, uint64_t frame)
 	return frame * AUDIO_RATE / (uint64_t)t->fps;
 }
 
-/* One step's narration at AUDIO_RATE, read and resampled here. */
-static float *load_narration(struct step *s, size_t *samples)
+/* The samples of frames [frame, frame + frames), and frame moved past. */
+static size_t span(const struct tour *t, uint64_t *frame, long frames)
 {
-	size_t len;
-	unsigned char *file;
-	struct wav w;
-	const char *why;
-	float *mono, *out;
+	uint64_t from = sample_at(t, *frame);
 
-	if (!(file = (unsigned char *)read_file(s->wav, &len)))
-		die(EXIT_SYS, "%s:", s->wav);
-	if (wav_parse(file, len, &w, &why) < 0)
-		die(EXIT_FAIL, "%s: not a complete PCM WAV: %s", s->wav, why);
-	s->narration_seconds = wav_seconds(&w);
-	mono = wav_mono(file, &w);
-	free(file);
-	if (w.rate == AUDIO_RATE) {
-		*samples = (size_t)w.frames;
-		return mono;
-	}
-	out = resample(mono, (size_t)w.frames, w.rate, AUDIO_RATE, samples);
-	free(mono);
-	return out;
+	*frame += (uint64_t)frames;
+	return (size_t)(sample_at(t, *frame) - from);
 }
 
-/* Copy src into dst[at, len); returns how many samples did not fit. */
-static size_t lay(float *dst, size_t len, size_t at, const float *src, size_t n)
+static struct track_part edge_part(const struct tour *t, const struct edge *e, uint64_t *frame)
 {
-	size_t fit = at >= len ? 0 : len - at < n ? len - at : n;
-
-	memcpy(dst + at, src, fit * sizeof *src);
-	return n - fit;
+	return (struct track_part){ .name = e->name, .audio = e->audio,
+				    .audio_samples = e->audio_samples,
+				    .samples = span(t, frame, e->frames) };
 }
 
-/* Where the track can be cut in two, for an AAC encoder on each core: a
- * point on the AAC frame grid with digital silence QUIET_MARGIN samples
- * either side, so that the frames around the cut, encoded apart, decode to
- * the silence one encoder would have made of them. A step's lead-in is
- * such a silence. The one nearest the middle is kept. */
-#define QUIET_MARGIN 4096
-/* Shorter, a second encoder and the join cost about what they save. */
-#define SPLIT_MIN_SECONDS 60
-
-struct quiet {
-	uint64_t at;        /* samples seen */
-	uint64_t run_from;  /* where the silence now running began */
-	uint64_t middle;
-	uint64_t cut;       /* 0: none found */
-};
-
-static uint64_t distance(uint64_t a, uint64_t b)
+static struct track_part step_part(const struct tour *t, const struct step *s, uint64_t *frame)
 {
-	return a > b ? a - b : b - a;
+	uint64_t at = sample_at(t, *frame + (uint64_t)s->narration_start) - sample_at(t, *frame);
+
+	return (struct track_part){ .name = s->id, .wav = s->wav, .at = (size_t)at,
+				    .samples = span(t, frame, s->frames) };
 }
 
-/* The silence [q->run_from, to) is over. */
-static void quiet_run(struct quiet *q, uint64_t to)
+/* The track's parts, in order: the intro, each step, the outro. */
+static struct track_part *plan_track(const struct tour *t, size_t *count)
 {
-	uint64_t lo, hi, g;
-
-	if (to - q->run_from < 2 * QUIET_MARGIN)
-		return;
-	lo = (q->run_from + QUIET_MARGIN + AAC_FRAME - 1) / AAC_FRAME * AAC_FRAME;
-	hi = (to - QUIET_MARGIN) / AAC_FRAME * AAC_FRAME;
-	if (lo > hi || hi == 0)
-		return;
-	g = (q->middle + AAC_FRAME / 2) / AAC_FRAME * AAC_FRAME;
-	g = g < lo ? lo : g > hi ? hi : g;
-	if (!q->cut || distance(g, q->middle) < distance(q->cut, q->middle))
-		q->cut = g;
-}
-
-static void quiet_scan(struct quiet *q, const int16_t *pcm, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++, q->at++)
-		if (pcm[i] != 0) {
-			quiet_run(q, q->at);
-			q->run_from = q->at + 1;
-		}
-}
-
-/* One pass over the audio track, a part at a time (the intro, each step,
- * the outro), so that memory holds one part, never the whole track: each
- * part is built, then limited (lim, when normalising), measured (meter),
- * and written as 16-bit samples (out, when writing), its silences looked
- * for (quiet). */
-struct pass {
-	struct limiter *lim;
-	struct loudnorm_meter *meter;
-	FILE *out;
-	const char *out_path;
-	struct quiet *quiet;
-	int first;   /* warn about what is cut only once */
-};
-
-static void finish_part(struct pass *p, float *part, size_t n)
-{
-	int16_t buf[4096];
-	size_t i, k;
-
-	if (p->lim)
-		limiter_run(p->lim, part, n);
-	if (p->meter)
-		loudnorm_meter_add(p->meter, part, n);
-	if (!p->out)
-		return;
-	for (i = 0; i < n; i += k) {
-		for (k = 0; k < LEN(buf) && i + k < n; k++) {
-			float v = part[i + k] * 32768.0f;
-
-			buf[k] = (int16_t)(v >= 32767.0f ? 32767 : v <= -32768.0f ? -32768 : lrintf(v));
-		}
-		if (p->quiet)
-			quiet_scan(p->quiet, buf, k);
-		if (fwrite(buf, 2, k, p->out) != k)
-			die(EXIT_SYS, "%s:", p->out_path);
-	}
-}
-
-static void edge_part(const struct tour *t, struct pass *p, const struct edge *e,
-		      uint64_t first_frame)
-{
-	size_t n = (size_t)(sample_at(t, first_frame + (uint64_t)e->frames) -
-			    sample_at(t, first_frame));
-	float *part;
-
-	if (!e->frames)
-		return;
-	part = ecalloc(n ? n : 1, sizeof *part);
-	if (e->audio)
-		lay(part, n, 0, e->audio, e->audio_samples);
-	finish_part(p, part, n);
-	free(part);
-}
-
-static void track_pass(struct tour *t, struct pass *p)
-{
-	uint64_t first_frame = (uint64_t)t->intro.frames;
-	size_t i;
-
-	edge_part(t, p, &t->intro, 0);
-	for (i = 0; i < t->count; i++) {
-		struct step *s = &t->steps[i];
-		uint64_t from = sample_at(t, first_frame);
-		size_t n = (size_t)(sample_at(t, first_frame + (uint64_t)s->frames) - from);
-		float *part = ecalloc(n ? n : 1, sizeof *part);
-
-		if (s->wav) {
-			size_t at = (size_t)(sample_at(t, first_frame + (uint64_t)s->narration_start) -
-					     from), len, lost;
-			float *narration = load_narration(s, &len);
-
-			lost = lay(part, n, at, narration, len);
-			if (lost && p->first)
-				warn("%s: narration runs %.3f s past the end of its clip; cut",
-				     s->id, (double)lost / AUDIO_RATE);
-			free(narration);
-		}
-		finish_part(p, part, n);
-		free(part);
-		first_frame += (uint64_t)s->frames;
-	}
-	edge_part(t, p, &t->outro, first_frame);
-	p->first = 0;
-}
-
-static void start_track(struct tour *t, struct pass *p, const char *path)
-{
-	unsigned char header[WAV_HEADER16];
-
-	wav_header16(header, (size_t)sample_at(t, t->frames), AUDIO_RATE, 1);
-	if (!p->out && !(p->out = fopen(path, "w+b")))
-		die(EXIT_SYS, "%s:", path);
-	p->out_path = path;
-	rewind(p->out);
-	if (fwrite(header, 1, sizeof header, p->out) != sizeof header)
-		die(EXIT_SYS, "%s:", path);
-}
-
-/* Written straight into the temporary WAV, its length known in advance. */
-static void write_track(struct tour *t, struct pass *p, const char *path)
-{
-	start_track(t, p, path);
-	track_pass(t, p);
-	if (fflush(p->out) != 0)
-		die(EXIT_SYS, "%s:", path);
-}
-
-/* The lengths of the parts track_pass builds, in its order. */
-static size_t *part_sizes(const struct tour *t, size_t *count)
-{
-	size_t *sizes = emalloc((t->count + 2) * sizeof *sizes), n = 0, i;
+	struct track_part *parts = ecalloc(t->count + 2, sizeof *parts);
 	uint64_t frame = 0;
+	size_t n = 0, i;
 
-	if (t->intro.frames) {
-		sizes[n++] = (size_t)sample_at(t, (uint64_t)t->intro.frames);
-		frame = (uint64_t)t->intro.frames;
-	}
-	for (i = 0; i < t->count; i++) {
-		sizes[n++] = (size_t)(sample_at(t, frame + (uint64_t)t->steps[i].frames) -
-				      sample_at(t, frame));
-		frame += (uint64_t)t->steps[i].frames;
-	}
+	if (t->intro.frames)
+		parts[n++] = edge_part(t, &t->intro, &frame);
+	for (i = 0; i < t->count; i++)
+		parts[n++] = step_part(t, &t->steps[i], &frame);
 	if (t->outro.frames)
-		sizes[n++] = (size_t)(sample_at(t, frame + (uint64_t)t->outro.frames) -
-				      sample_at(t, frame));
+		parts[n++] = edge_part(t, &t->outro, &frame);
 	*count = n;
-	return sizes;
-}
-
-/* Up to n 16-bit samples from f, as finish_part wrote them, into out as
- * floats; returns how many were read. */
-static size_t read_samples(FILE *f, int16_t *pcm, float *out, size_t n)
-{
-	size_t got = fread(pcm, sizeof *pcm, n, f), k;
-
-	for (k = 0; k < got; k++)
-		out[k] = pcm[k] / 32768.0f;
-	return got;
-}
-
-/* Another pass over a track already built into raw, part by part, so
- * that normalising again reads no WAV and resamples nothing. */
-static void replay_track(struct tour *t, struct pass *p, FILE *raw, const char *raw_path,
-			 const char *path)
-{
-	size_t count, i, *sizes = part_sizes(t, &count), cap = 0;
-	int16_t *pcm = NULL;
-	float *part = NULL;
-
-	start_track(t, p, path);
-	if (fseek(raw, WAV_HEADER16, SEEK_SET) < 0)
-		die(EXIT_SYS, "%s:", raw_path);
-	for (i = 0; i < count; i++) {
-		if (sizes[i] > cap) {
-			cap = sizes[i];
-			pcm = erealloc(pcm, cap * sizeof *pcm);
-			part = erealloc(part, cap * sizeof *part);
-		}
-		if (read_samples(raw, pcm, part, sizes[i]) != sizes[i])
-			die(EXIT_SYS, "%s: cannot read it back", raw_path);
-		finish_part(p, part, sizes[i]);
-	}
-	if (fflush(p->out) != 0)
-		die(EXIT_SYS, "%s:", path);
-	free(sizes);
-	free(pcm);
-	free(part);
-}
-
-/* The limiter lowers the level a little where it works, and a true peak
- * can fall between samples: the result is measured again, and the gain or
- * the ceiling corrected, a few times at most. */
-#define LOUDNESS_TRIES 4
-#define LOUDNESS_TOLERANCE 0.5
-
-/* The normalisation of the track, from the track as built (kept in raw
- * for another try) to the gain and limiter ceiling that reach the target. */
-struct loudness {
-	struct pass built;
-	const char *raw_path;
-	double gain, ceiling, lufs, dbtp;
-	double last_gain, last_lufs;  /* the try before, for the slope */
-};
-
-/* Try gains (and ceilings) until the track, written to path, is within
- * LOUDNESS_TOLERANCE of the target loudness; with true_peak, until its
- * true peak is under the target too. Without, the true peak, which costs
- * four times the rest of a measurement, is left to peak_under_target. */
-static void normalise(struct tour *t, struct loudness *l, const char *path, int true_peak)
-{
-	struct pass p = { 0 };
-	struct limiter lim;
-	double slope;
-	int try;
-
-	for (try = 0; try < LOUDNESS_TRIES; try++) {
-		limiter_init(&lim, AUDIO_RATE, l->gain, l->ceiling);
-		p.lim = &lim;
-		p.meter = loudnorm_meter_new(AUDIO_RATE, true_peak);
-		replay_track(t, &p, l->built.out, l->raw_path, path);
-		limiter_free(&lim);
-		if (loudnorm_meter_read(p.meter, &l->lufs, &l->dbtp) < 0)
-			die(EXIT_FAIL, "output.loudnorm: the narration fell silent when normalised");
-		loudnorm_meter_free(p.meter);
-		if (fabs(l->lufs - LOUDNORM_TARGET_LUFS) <= LOUDNESS_TOLERANCE &&
-		    l->dbtp <= LOUDNORM_TARGET_DBTP)
-			break;
-		/* the limiter takes back part of any gain added: the next gain
-		 * follows the line through the last two results */
-		slope = l->gain != l->last_gain ?
-			(l->lufs - l->last_lufs) / (l->gain - l->last_gain) : 1;
-		slope = slope < 0.25 ? 0.25 : slope > 1 ? 1 : slope;
-		l->last_gain = l->gain;
-		l->last_lufs = l->lufs;
-		l->gain += (LOUDNORM_TARGET_LUFS - l->lufs) / slope;
-		/* towards the target peak from below, away from it from above */
-		if (true_peak)
-			l->ceiling += LOUDNORM_TARGET_DBTP - l->dbtp - 0.1;
-	}
-	if (fclose(p.out) != 0)
-		die(EXIT_SYS, "%s:", path);
-}
-
-/* The track as built goes to raw, measured on the way, its silences
- * looked for (quiet: gain and limiter keep them silent); then, from raw,
- * normalised into path. Returns whether path's true peak is still to be
- * checked (peak_under_target). */
-static int build_track(struct tour *t, struct loudness *l, const char *path,
-		       const char *raw_path, struct quiet *quiet)
-{
-	struct pass p = { .first = 1, .quiet = quiet };
-
-	if (!t->loudnorm) {
-		write_track(t, &p, path);
-		if (fclose(p.out) != 0)
-			die(EXIT_SYS, "%s:", path);
-		return 0;
-	}
-	l->built = (struct pass){ .first = 1, .quiet = quiet,
-				  .meter = loudnorm_meter_new(AUDIO_RATE, 0) };
-	l->raw_path = raw_path;
-	write_track(t, &l->built, raw_path);
-	if (loudnorm_meter_read(l->built.meter, &l->lufs, &l->dbtp) < 0) {
-		warn("output.loudnorm: the narration is silent; the audio is left as it is");
-		loudnorm_meter_free(l->built.meter);
-		if (fclose(l->built.out) != 0 || rename(raw_path, path) < 0)
-			die(EXIT_SYS, "%s:", path);
-		l->built.out = NULL;
-		return 0;
-	}
-	loudnorm_meter_free(l->built.meter);
-	l->last_gain = 0;
-	l->last_lufs = l->lufs;
-	l->gain = LOUDNORM_TARGET_LUFS - l->lufs;
-	l->ceiling = LOUDNORM_TARGET_DBTP - 0.5;
-	normalise(t, l, path, 0);
-	return 1;
-}
-
-/* Whether the true peak of the track at path, as its encoder reads it, is
- * under the target. */
-static int peak_under_target(struct loudness *l, const char *path)
-{
-	struct loudnorm_meter *m = loudnorm_meter_new(AUDIO_RATE, 1);
-	int16_t pcm[16384];
-	float part[LEN(pcm)];
-	double lufs;
-	size_t n;
-	FILE *f = fopen(path, "rb");
-
-	if (!f || fseek(f, WAV_HEADER16, SEEK_SET) < 0)
-		die(EXIT_SYS, "%s: cannot read it back:", path);
-	while ((n = read_samples(f, pcm, part, LEN(pcm))) > 0)
-		loudnorm_meter_add(m, part, n);
-	if (ferror(f))
-		die(EXIT_SYS, "%s: cannot read it back:", path);
-	fclose(f);
-	if (loudnorm_meter_read(m, &lufs, &l->dbtp) < 0)
-		die(EXIT_FAIL, "output.loudnorm: the narration fell silent when normalised");
-	loudnorm_meter_free(m);
-	return l->dbtp <= LOUDNORM_TARGET_DBTP;
-}
-
-/* A true peak over the target: the ceiling lowered by as much, normalised
- * again, measuring it each try. */
-static void renormalise(struct tour *t, struct loudness *l, const char *path)
-{
-	l->ceiling += LOUDNORM_TARGET_DBTP - l->dbtp - 0.1;
-	l->last_gain = l->gain;
-	l->last_lufs = l->lufs;
-	normalise(t, l, path, 1);
-}
-
-static void finish_loudness(struct loudness *l)
-{
-	if (!l->built.out)
-		return;
-	if (fabs(l->lufs - LOUDNORM_TARGET_LUFS) > 1 || l->dbtp > LOUDNORM_TARGET_DBTP)
-		warn("output.loudnorm: reached %.1f LUFS, %.1f dBTP (target %.0f LUFS, %.1f dBTP)",
-		     l->lufs, l->dbtp, LOUDNORM_TARGET_LUFS, LOUDNORM_TARGET_DBTP);
-	fclose(l->built.out);
-	unlink(l->raw_path);
+	return parts;
 }
 
 /* One clip of the concat list, "DIR/NAME.mp4", and its exact duration. */
@@ -1271,16 +924,17 @@ static void free_texts(struct texts *x)
 	free(x->vtt);
 }
 
+/* Shorter, a second encoder and the join cost about what they save. */
+#define SPLIT_MIN_SECONDS 60
+
 /* Where to cut the track for two encoders, or 0 for one: an AAC track
  * long enough to be worth a second run, cut in its middle half. */
-static uint64_t cut_for_two(const struct tour *t, const struct quiet *q)
+static uint64_t cut_for_two(const struct tour *t, const struct track *tr)
 {
-	uint64_t total = sample_at(t, t->frames);
-
-	if (strcmp(t->audio_codec, "aac") != 0 || total < SPLIT_MIN_SECONDS * AUDIO_RATE ||
-	    q->cut < total / 4 || q->cut > total - total / 4)
+	if (strcmp(t->audio_codec, "aac") != 0 || tr->samples < SPLIT_MIN_SECONDS * AUDIO_RATE ||
+	    tr->cut < tr->samples / 4 || tr->cut > tr->samples - tr->samples / 4)
 		return 0;
-	return q->cut;
+	return tr->cut;
 }
 
 static void start_encoding(const struct tour *t, const struct encode_inputs *in, uint64_t cut)
@@ -1336,11 +990,12 @@ int main(int argc, char *argv[])
 	struct tour t = { 0 };
 	struct encode_inputs in = { 0 };
 	struct texts x = { 0 };
-	struct loudness loudness = { 0 };
-	struct quiet quiet = { 0 };
+	struct track track;
+	struct track_part *parts;
+	size_t part_count, i;
 	uint64_t cut;
 	cJSON *root;
-	int c, peak_unchecked;
+	int c, peak_unchecked = 0;
 
 	argv0 = "mux";
 	while ((c = getopt(argc, argv, "d:ho:")) != -1) {
@@ -1357,10 +1012,15 @@ int main(int argc, char *argv[])
 	prepare(outdir, out, &t);
 	check_duration(&t);
 
-	quiet.middle = sample_at(&t, t.frames) / 2;
-	peak_unchecked = build_track(&t, &loudness, temps[T_AUDIO], temps[T_RAW], &quiet);
-	quiet_run(&quiet, quiet.at);
-	cut = cut_for_two(&t, &quiet);
+	parts = plan_track(&t, &part_count);
+	track_init(&track, parts, part_count);
+	if (t.loudnorm)
+		peak_unchecked = track_normalise(&track, temps[T_RAW], temps[T_AUDIO]);
+	else
+		track_write(&track, temps[T_AUDIO]);
+	for (i = 0; i < t.count; i++)
+		t.steps[i].narration_seconds = parts[i + (t.intro.frames ? 1 : 0)].wav_seconds;
+	cut = cut_for_two(&t, &track);
 	write_concat_list(&t, temps[T_LIST]);
 	make_texts(&t, &x);
 	write_or_die(temps[T_META], x.metadata);
@@ -1374,12 +1034,12 @@ int main(int argc, char *argv[])
 	/* the true peak is measured while ffmpeg encodes; one over the
 	 * target, which is rare, starts the encoding again */
 	start_encoding(&t, &in, cut);
-	if (peak_unchecked && !peak_under_target(&loudness, temps[T_AUDIO])) {
+	if (peak_unchecked && !track_peak_under_target(&track, temps[T_AUDIO])) {
 		encode_stop();
-		renormalise(&t, &loudness, temps[T_AUDIO]);
+		track_renormalise(&track, temps[T_AUDIO]);
 		start_encoding(&t, &in, cut);
 	}
-	finish_loudness(&loudness);
+	track_finish(&track);
 	if (cut) {
 		encode_wait("encode the audio");
 		join_halves(cut, sample_at(&t, t.frames));
@@ -1390,6 +1050,7 @@ int main(int argc, char *argv[])
 	finish(&t, &x, out);
 
 	free_texts(&x);
+	free(parts);
 	cJSON_Delete(root);
 	return EXIT_OK;
 }

@@ -51,14 +51,35 @@ static void test_meter(void)
 	double lufs, dbtp;
 
 	loudnorm_meter_add(m, s, 48000 * 5);
-	CHECK(loudnorm_meter_read(m, &lufs, &dbtp) == 0);
+	CHECK(loudnorm_meter_read(&m, 1, &lufs, &dbtp) == 0);
 	CHECK(fabs(lufs + 23.0) < 0.1 && fabs(dbtp + 20.0) < 0.1);
 	loudnorm_meter_free(m);
 	m = loudnorm_meter_new(48000, 1);
 	loudnorm_meter_add(m, zero, 4800);
-	CHECK(loudnorm_meter_read(m, &lufs, &dbtp) < 0);
+	CHECK(loudnorm_meter_read(&m, 1, &lufs, &dbtp) < 0);
 	loudnorm_meter_free(m);
 	free(s);
+}
+
+/* A signal cut in two, each half on a meter of its own, reads as one:
+ * 2 s of a sine at -20 dBFS and 2 s at -10 dBFS are their mean power
+ * together, -15.6 LUFS (the quieter half is within 10 LU of the whole, so
+ * both pass the gate), and the true peak is the louder half's. */
+static void test_meters_as_one(void)
+{
+	float *quiet = sine(48000 * 2, 48000, 997, 0.1), *loud = sine(48000 * 2, 48000, 997, 0.316);
+	struct loudnorm_meter *m[2] = { loudnorm_meter_new(48000, 1), loudnorm_meter_new(48000, 1) };
+	double lufs, dbtp;
+
+	loudnorm_meter_add(m[0], quiet, 48000 * 2);
+	loudnorm_meter_add(m[1], loud, 48000 * 2);
+	CHECK(loudnorm_meter_read(m, 2, &lufs, &dbtp) == 0);
+	CHECK(fabs(lufs - 10 * log10((0.1 * 0.1 / 2 + 0.316 * 0.316 / 2) / 2)) < 0.1);
+	CHECK(fabs(dbtp + 10.0) < 0.1);
+	loudnorm_meter_free(m[0]);
+	loudnorm_meter_free(m[1]);
+	free(quiet);
+	free(loud);
 }
 
 /* A gain that would push a sine over the ceiling: limited to it, the
@@ -136,6 +157,7 @@ int main(void)
 	}
 
 	test_meter();
+	test_meters_as_one();
 	test_limiter();
 	test_resample();
 

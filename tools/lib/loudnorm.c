@@ -36,19 +36,29 @@ void loudnorm_meter_add(struct loudnorm_meter *m, const float *samples, size_t n
 		die(EXIT_SYS, "libebur128: out of memory");
 }
 
-int loudnorm_meter_read(struct loudnorm_meter *m, double *lufs, double *dbtp)
+int loudnorm_meter_read(struct loudnorm_meter *const *m, size_t n, double *lufs, double *dbtp)
 {
-	double peak = 0;
+	ebur128_state *states[8];
+	double peak, max = 0;
+	size_t i;
 
-	if (ebur128_loudness_global(m->state, lufs) != EBUR128_SUCCESS)
+	if (n > LEN(states))
+		die(EXIT_SYS, "libebur128: %zu meters read as one, more than %zu", n, LEN(states));
+	for (i = 0; i < n; i++)
+		states[i] = m[i]->state;
+	if (ebur128_loudness_global_multiple(states, n, lufs) != EBUR128_SUCCESS)
 		die(EXIT_SYS, "libebur128: cannot read the measurement");
 	*dbtp = -HUGE_VAL;
-	if (m->true_peak) {
-		if (ebur128_true_peak(m->state, 0, &peak) != EBUR128_SUCCESS)
-			die(EXIT_SYS, "libebur128: cannot read the measurement");
-		if (peak <= 0)
+	if (m[0]->true_peak) {
+		for (i = 0; i < n; i++) {
+			if (ebur128_true_peak(m[i]->state, 0, &peak) != EBUR128_SUCCESS)
+				die(EXIT_SYS, "libebur128: cannot read the measurement");
+			if (peak > max)
+				max = peak;
+		}
+		if (max <= 0)
 			return -1;
-		*dbtp = 20 * log10(peak);
+		*dbtp = 20 * log10(max);
 	}
 	if (!isfinite(*lufs))
 		return -1;

@@ -16,9 +16,10 @@ struct loudnorm_meter;
 struct loudnorm_meter *loudnorm_meter_new(unsigned rate, int true_peak);
 void loudnorm_meter_add(struct loudnorm_meter *m, const float *samples, size_t n);
 /* Integrated loudness (LUFS) and true peak (dBTP; -HUGE_VAL when not
- * measured) of all samples added. Returns -1 when there is no level to
+ * measured) of all samples added to n meters, as one signal cut in n:
+ * the gating sees the blocks of all. Returns -1 when there is no level to
  * speak of (silence). */
-int loudnorm_meter_read(struct loudnorm_meter *m, double *lufs, double *dbtp);
+int loudnorm_meter_read(struct loudnorm_meter *const *m, size_t n, double *lufs, double *dbtp);
 void loudnorm_meter_free(struct loudnorm_meter *m);
 
 /* A gain, then a limiter that keeps every sample within ceiling. The

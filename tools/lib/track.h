@@ -1,0 +1,67 @@
+/* track.h - a tour's audio track: its parts (the intro, each step, the
+ * outro) laid out at their samples and written as one 16-bit mono WAV,
+ * sample-exact; with loudness normalisation, measured by libebur128 and
+ * reached by a gain and a peak limiter. Each pass over the track goes a
+ * part at a time, so memory holds parts, never the track, and runs on two
+ * threads: the parts before the middle, and those after. */
+#ifndef TRACK_H
+#define TRACK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define TRACK_RATE 48000
+
+struct track_part {
+	const char *name;      /* for messages: the step's id */
+	size_t samples;        /* its length in the track */
+	const float *audio;    /* its own sound from its start (an intro's), or NULL */
+	size_t audio_samples;
+	const char *wav;       /* a narration, read and resampled here, or NULL */
+	size_t at;             /* where the narration starts in the part */
+	/* found while building */
+	uint64_t start;        /* its first sample in the track */
+	double wav_seconds;
+	size_t lost;           /* narration samples past the part's end, cut */
+};
+
+struct track {
+	struct track_part *parts;
+	size_t count;
+	uint64_t samples;      /* of all parts */
+	size_t half;           /* the first part of the second thread's half */
+	/* Where two encoders can cut the track (0: nowhere): a point on the
+	 * AAC frame grid, nearest the middle, in digital silence wide enough
+	 * that the frames either side of it, encoded apart, decode to the
+	 * silence one encoder would have made of them. */
+	uint64_t cut;
+	/* normalising */
+	const char *raw_path;  /* the track as built, kept for another try */
+	double gain, ceiling, lufs, dbtp;
+	double last_gain, last_lufs;  /* the try before, for the slope */
+};
+
+/* A track of count parts, their samples set; plans the halves. */
+void track_init(struct track *tr, struct track_part *parts, size_t count);
+
+/* Build the track into path as it is, finding tr->cut. */
+void track_write(struct track *tr, const char *path);
+
+/* Build the track into raw_path, measure it, and normalise it into path;
+ * the true peak, which costs four times the rest of a measurement, is left
+ * to track_peak_under_target. Returns 0 when the narration is silent:
+ * then path holds the track as it is, with a warning. */
+int track_normalise(struct track *tr, const char *raw_path, const char *path);
+
+/* Whether the true peak of the normalised track at path, as its encoder
+ * reads it, is under the target. */
+int track_peak_under_target(struct track *tr, const char *path);
+
+/* A true peak over the target: the ceiling lowered by as much, normalised
+ * again into path, measuring the true peak each try. */
+void track_renormalise(struct track *tr, const char *path);
+
+/* Warn when the result is off the target; remove the track as built. */
+void track_finish(struct track *tr);
+
+#endif
