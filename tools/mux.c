@@ -17,10 +17,10 @@
  * narration_start_frame; with output.loudnorm it is measured (libebur128)
  * and brought to the target by a gain and a peak limiter; then one ffmpeg
  * run encodes it and writes the file, while its true peak is checked (one
- * over the target, which is rare, starts that run again). A track of a
+ * over the target, which is rare, starts the encoding again). A track of a
  * minute or more is encoded in two halves at once, one per core, cut in a
- * silence on the AAC frame grid; the halves' frames are joined and copied
- * into the file by that run. Intro and outro
+ * silence on the AAC frame grid; the halves' frames are joined, and the
+ * run that writes the file copies them. Intro and outro
  * clips are encoded with the same settings so that they join by stream
  * copy too, once: the copy is kept in outdir/edge/ for the next assembly.
  * Beside final.mp4 it writes final.srt, final.vtt and final.chapters.txt;
@@ -712,6 +712,7 @@ static void write_or_die(const char *path, const char *text)
  * the halves' frames joined (aac), to copy. */
 struct encode_inputs {
 	const char *list, *audio, *aac, *metadata, *subtitles;
+	uint64_t samples;  /* of the track */
 };
 
 /* The arguments that encode the track, the same for one run or two. */
@@ -751,15 +752,19 @@ static void encoder_spawn(char **argv)
  * and the audio encoded, or copied when its halves were encoded apart. */
 static void encode_start(const struct tour *t, const struct encode_inputs *in, const char *out)
 {
-	char *argv[80], offset[32];
+	char *argv[80], offset[32], last[128];
 	int n = 0;
 
 #define ARG(s) (argv[n++] = (char *)(s))
 	ARG("ffmpeg"); ARG("-nostdin"); ARG("-v"); ARG("error"); ARG("-y");
 	ARG("-f"); ARG("concat"); ARG("-safe"); ARG("0"); ARG("-i"); ARG(in->list);
 	if (in->aac) {
-		/* raw frames carry no priming: the first frame's samples from
-		 * before the track are cut by an edit list, as an encoder's are */
+		/* Raw frames say nothing of where the track starts and ends
+		 * in them. The first frame's samples from before the track
+		 * are cut by an edit list, as an encoder's priming is; the
+		 * last frame is given the length of the track's samples in it
+		 * (below: the muxer counts it in samples), so that the audio
+		 * ends with the video, not at the frame's end. */
 		snprintf(offset, sizeof offset, "%.6f", -(double)AAC_PRIMING / AUDIO_RATE);
 		ARG("-itsoffset"); ARG(offset); ARG("-f"); ARG("aac"); ARG("-i"); ARG(in->aac);
 	} else {
@@ -776,7 +781,11 @@ static void encode_start(const struct tour *t, const struct encode_inputs *in, c
 	ARG("-map_metadata"); ARG("2"); ARG("-map_chapters"); ARG("2");
 	ARG("-c:v"); ARG("copy");
 	if (in->aac) {
-		ARG("-c:a"); ARG("copy");
+		uint64_t frames = (in->samples + AAC_FRAME - 1) / AAC_FRAME + 1;
+
+		snprintf(last, sizeof last, "setts=duration=if(eq(N\\,%" PRIu64 ")\\,%" PRIu64
+			 "\\,DURATION)", frames - 1, in->samples - (frames - 2) * AAC_FRAME);
+		ARG("-c:a"); ARG("copy"); ARG("-bsf:a"); ARG(last);
 	} else {
 		n += audio_args(argv + n, t);
 	}
@@ -808,39 +817,43 @@ static void encode_halves(const struct tour *t, const char *audio, uint64_t cut)
 	}
 }
 
-/* Wait for every ffmpeg run started; what names what they were making. */
-static void encode_wait(const char *what)
-{
-	size_t i;
-	int status, failed = 0;
-
-	for (i = 0; i < LEN(encoders) && encoders[i]; i++) {
-		status = run_reap(encoders[i]);
-		encoders[i] = 0;
-		if (status != 0 && !failed)
-			failed = status;
-	}
-	if (failed)
-		die(EXIT_FAIL, "ffmpeg failed to %s (exit %d)", what, failed);
-}
-
-/* Its output is thrown away: nothing to finish. */
+/* Their output is thrown away: nothing to finish. */
 static void encode_stop(void)
 {
 	size_t i;
 
-	for (i = 0; i < LEN(encoders) && encoders[i]; i++) {
-		kill(encoders[i], SIGKILL);
-		run_reap(encoders[i]);
+	for (i = 0; i < LEN(encoders); i++)
+		if (encoders[i] > 0) {
+			kill(encoders[i], SIGKILL);
+			run_reap(encoders[i]);
+			encoders[i] = 0;
+		}
+}
+
+/* Wait for every ffmpeg run started; what names what they were making.
+ * One failing stops the others, whose work is then of no use. */
+static void encode_wait(const char *what)
+{
+	size_t i;
+	int status;
+
+	for (i = 0; i < LEN(encoders); i++) {
+		if (!encoders[i])
+			continue;
+		status = run_reap(encoders[i]);
 		encoders[i] = 0;
+		if (status != 0) {
+			encode_stop();
+			die(EXIT_FAIL, "ffmpeg failed to %s (exit %d)", what, status);
+		}
 	}
 }
 
 /* The halves' frames as one stream. The second half's first frame is its
  * encoder's priming, which the first half's last frame already holds: both
  * are of the silence around the cut. The frame counts show that the
- * encoder primes as AAC_PRIMING says. */
-static void join_halves(uint64_t cut, uint64_t total)
+ * encoder primes as AAC_PRIMING says; returns -1 when it does not. */
+static int join_halves(uint64_t cut, uint64_t total)
 {
 	long want[2] = { (long)(cut / AAC_FRAME) + 1,
 			 (long)((total - cut + AAC_FRAME - 1) / AAC_FRAME) + 1 }, got;
@@ -858,14 +871,17 @@ static void join_halves(uint64_t cut, uint64_t total)
 			die(EXIT_SYS, "joining the audio's halves:");
 		if (got < 0)
 			die(EXIT_FAIL, "%s: %s", temps[T_HALF1 + h], why);
-		if (got != want[h])
-			die(EXIT_FAIL, "ffmpeg's AAC encoder wrote %ld frames for %" PRIu64
-			    " samples, not %ld: it does not prime as this join expects",
-			    got, h ? total - cut : cut, want[h]);
 		fclose(half);
+		if (got != want[h]) {
+			warn("ffmpeg's AAC encoder wrote %ld frames for %" PRIu64 " samples, not %ld; "
+			     "the audio is encoded again, in one run", got, h ? total - cut : cut, want[h]);
+			fclose(out);
+			return -1;
+		}
 	}
 	if (fclose(out) != 0)
 		die(EXIT_SYS, "%s:", temps[T_JOINED]);
+	return 0;
 }
 
 
@@ -1027,7 +1043,7 @@ int main(int argc, char *argv[])
 	if (x.cue_count)
 		write_or_die(temps[T_SUBS], x.srt);
 	in = (struct encode_inputs){ .list = temps[T_LIST], .audio = temps[T_AUDIO],
-				     .metadata = temps[T_META],
+				     .metadata = temps[T_META], .samples = track.samples,
 				     .subtitles = x.cue_count ? temps[T_SUBS] : NULL };
 	if (mkdirs_for(out) < 0)
 		die(EXIT_SYS, "%s:", out);
@@ -1042,8 +1058,8 @@ int main(int argc, char *argv[])
 	track_finish(&track);
 	if (cut) {
 		encode_wait("encode the audio");
-		join_halves(cut, sample_at(&t, t.frames));
-		in.aac = temps[T_JOINED];
+		if (join_halves(cut, track.samples) == 0)
+			in.aac = temps[T_JOINED];
 		encode_start(&t, &in, temps[T_VIDEO]);
 	}
 	encode_wait("assemble the video");

@@ -1,5 +1,6 @@
 /* track.c - building and normalising a tour's audio track, a part at a
  * time, on two threads */
+#include <errno.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -29,6 +30,7 @@
 struct quiet {
 	uint64_t at;        /* samples seen */
 	uint64_t run_from;  /* where the silence now running began */
+	uint64_t first_sound;  /* the first sample not silent; UINT64_MAX: none */
 	uint64_t middle;
 	uint64_t cut;       /* 0: none found */
 };
@@ -44,6 +46,11 @@ struct half {
 	struct limiter *lim;
 	struct loudnorm_meter *meter;
 	struct quiet quiet;
+	/* The first error met, which stops the half: told once both are
+	 * done, the first half's first, as one thread would have met it.
+	 * A thread that died would race the other's writes to exit. */
+	int code;
+	char *error;
 };
 
 void track_init(struct track *tr, struct track_part *parts, size_t count)
@@ -98,14 +105,16 @@ static void quiet_scan(struct quiet *q, const int16_t *pcm, size_t n)
 
 	for (i = 0; i < n; i++, q->at++)
 		if (pcm[i] != 0) {
+			if (q->first_sound == UINT64_MAX)
+				q->first_sound = q->at;
 			quiet_run(q, q->at);
 			q->run_from = q->at + 1;
 		}
 }
 
 /* One part's samples as the track holds them: its narration from at,
- * cut at its end. */
-static float *part_samples(struct track_part *pt)
+ * cut at its end. NULL, with h's error set, when its WAV cannot be read. */
+static float *part_samples(struct half *h, struct track_part *pt)
 {
 	float *s = ecalloc(pt->samples ? pt->samples : 1, sizeof *s), *narration;
 	size_t len, fit;
@@ -119,10 +128,19 @@ static float *part_samples(struct track_part *pt)
 	}
 	if (!pt->wav)
 		return s;
-	if (!(file = (unsigned char *)read_file(pt->wav, &len)))
-		die(EXIT_SYS, "%s:", pt->wav);
-	if (wav_parse(file, len, &w, &why) < 0)
-		die(EXIT_FAIL, "%s: not a complete PCM WAV: %s", pt->wav, why);
+	if (!(file = (unsigned char *)read_file(pt->wav, &len))) {
+		h->code = EXIT_SYS;
+		h->error = estrfmt("%s: %s", pt->wav, strerror(errno));
+		free(s);
+		return NULL;
+	}
+	if (wav_parse(file, len, &w, &why) < 0) {
+		h->code = EXIT_FAIL;
+		h->error = estrfmt("%s: not a complete PCM WAV: %s", pt->wav, why);
+		free(file);
+		free(s);
+		return NULL;
+	}
 	pt->wav_seconds = wav_seconds(&w);
 	narration = wav_mono(file, &w);
 	free(file);
@@ -141,7 +159,8 @@ static float *part_samples(struct track_part *pt)
 	return s;
 }
 
-static void finish_part(struct half *h, float *part, size_t n)
+/* Returns -1, with h's error set, when out cannot be written. */
+static int finish_part(struct half *h, float *part, size_t n)
 {
 	int16_t buf[4096];
 	size_t i, k;
@@ -158,9 +177,13 @@ static void finish_part(struct half *h, float *part, size_t n)
 		}
 		if (!h->raw)
 			quiet_scan(&h->quiet, buf, k);
-		if (fwrite(buf, 2, k, h->out) != k)
-			die(EXIT_SYS, "%s:", h->out_path);
+		if (fwrite(buf, 2, k, h->out) != k) {
+			h->code = EXIT_SYS;
+			h->error = estrfmt("%s: %s", h->out_path, strerror(errno));
+			return -1;
+		}
 	}
+	return 0;
 }
 
 /* Up to n 16-bit samples from f, as finish_part wrote them, into out as
@@ -182,11 +205,11 @@ static void *run_half(void *arg)
 	int16_t *pcm = NULL;
 	float *part = NULL;
 
-	for (i = h->from; i < h->to; i++) {
+	for (i = h->from; i < h->to && !h->error; i++) {
 		n = h->tr->parts[i].samples;
 		if (!h->raw) {
-			part = part_samples(&h->tr->parts[i]);
-			finish_part(h, part, n);
+			if ((part = part_samples(h, &h->tr->parts[i])))
+				finish_part(h, part, n);
 			free(part);
 			part = NULL;
 			continue;
@@ -197,8 +220,11 @@ static void *run_half(void *arg)
 			pcm = erealloc(pcm, cap * sizeof *pcm);
 			part = erealloc(part, cap * sizeof *part);
 		}
-		if (read_samples(h->raw, pcm, part, n) != n)
-			die(EXIT_SYS, "%s: cannot read it back", h->raw_path);
+		if (read_samples(h->raw, pcm, part, n) != n) {
+			h->code = EXIT_SYS;
+			h->error = estrfmt("%s: cannot read it back", h->raw_path);
+			break;
+		}
 		finish_part(h, part, n);
 	}
 	free(pcm);
@@ -224,13 +250,15 @@ static void built(struct track *tr, struct half *h)
 		if (tr->parts[i].lost)
 			warn("%s: narration runs %.3f s past the end of its clip; cut",
 			     tr->parts[i].name, (double)tr->parts[i].lost / TRACK_RATE);
-	for (i = 0; i < 2; i++) {
-		quiet_run(&h[i].quiet, h[i].quiet.at);
+	/* the silence the first half ends in goes on into the second's */
+	quiet_run(&h[0].quiet, h[1].quiet.first_sound == UINT64_MAX ? h[1].quiet.at :
+			       h[1].quiet.first_sound);
+	quiet_run(&h[1].quiet, h[1].quiet.at);
+	for (i = 0; i < 2; i++)
 		if (h[i].quiet.cut &&
 		    (!tr->cut || distance(h[i].quiet.cut, tr->samples / 2) <
 				 distance(tr->cut, tr->samples / 2)))
 			tr->cut = h[i].quiet.cut;
-	}
 }
 
 /* A pass over the track into out (read back from raw, or built when raw
@@ -258,13 +286,17 @@ static void pass(struct track *tr, const char *raw, const char *out,
 				      .raw = raw ? open_at(raw, "rb", at) : NULL, .raw_path = raw,
 				      .lim = lims ? &lims[i] : NULL,
 				      .meter = meters ? meters[i] : NULL,
-				      .quiet = { .at = at, .run_from = at, .middle = tr->samples / 2 } };
+				      .quiet = { .at = at, .run_from = at, .first_sound = UINT64_MAX,
+						 .middle = tr->samples / 2 } };
 	}
-	if (threaded && pthread_create(&second, NULL, run_half, &h[1]) != 0)
+	if (threaded && (errno = pthread_create(&second, NULL, run_half, &h[1])) != 0)
 		die(EXIT_SYS, "cannot start a thread:");
 	run_half(&h[0]);
 	if (threaded)
 		pthread_join(second, NULL);
+	for (i = 0; i < 2; i++)
+		if (h[i].error)
+			die(h[i].code, "%s", h[i].error);
 	for (i = 0; i < 2; i++) {
 		if (fclose(h[i].out) != 0)
 			die(EXIT_SYS, "%s:", out);
@@ -324,7 +356,8 @@ static void normalise(struct track *tr, const char *path, int true_peak)
 					     LOUDNESS_TOLERANCE / 2;
 		tr->last_gain = tr->gain;
 		tr->last_lufs = tr->lufs;
-		tr->gain += (aim - tr->lufs) / slope;
+		if (fabs(tr->lufs - LOUDNORM_TARGET_LUFS) > LOUDNESS_TOLERANCE)
+			tr->gain += (aim - tr->lufs) / slope;
 		/* towards the target peak from below, away from it from above */
 		if (true_peak)
 			tr->ceiling += LOUDNORM_TARGET_DBTP - tr->dbtp - 0.1;
