@@ -763,8 +763,9 @@ static void encode_start(const struct tour *t, const struct encode_inputs *in, c
 		 * in them. The first frame's samples from before the track
 		 * are cut by an edit list, as an encoder's priming is; the
 		 * last frame is given the length of the track's samples in it
-		 * (below: the muxer counts it in samples), so that the audio
-		 * ends with the video, not at the frame's end. */
+		 * (below, as a share of a frame's length, which holds in
+		 * whatever time base ffmpeg hands the filter), so that the
+		 * audio ends with the video, not at the frame's end. */
 		snprintf(offset, sizeof offset, "%.6f", -(double)AAC_PRIMING / AUDIO_RATE);
 		ARG("-itsoffset"); ARG(offset); ARG("-f"); ARG("aac"); ARG("-i"); ARG(in->aac);
 	} else {
@@ -784,7 +785,8 @@ static void encode_start(const struct tour *t, const struct encode_inputs *in, c
 		uint64_t frames = (in->samples + AAC_FRAME - 1) / AAC_FRAME + 1;
 
 		snprintf(last, sizeof last, "setts=duration=if(eq(N\\,%" PRIu64 ")\\,%" PRIu64
-			 "\\,DURATION)", frames - 1, in->samples - (frames - 2) * AAC_FRAME);
+			 "*DURATION/%d\\,DURATION)", frames - 1,
+			 in->samples - (frames - 2) * AAC_FRAME, AAC_FRAME);
 		ARG("-c:a"); ARG("copy"); ARG("-bsf:a"); ARG(last);
 	} else {
 		n += audio_args(argv + n, t);
@@ -830,8 +832,8 @@ static void encode_stop(void)
 		}
 }
 
-/* Wait for every ffmpeg run started; what names what they were making.
- * One failing stops the others, whose work is then of no use. */
+/* Wait for every ffmpeg run started, in turn; what names what they were
+ * making. One seen failing stops the others, whose work is then of no use. */
 static void encode_wait(const char *what)
 {
 	size_t i;
