@@ -65,6 +65,14 @@ int main(void)
 
 	CHECK(copy(buf, 0, 0, out, &out_len, &why) == 0 && out_len == 0);
 
+	/* counted only, with nowhere to copy to */
+	{
+		FILE *in = stream_of(buf, len);
+
+		CHECK(adts_copy(NULL, in, 0, &why) == 3);
+		fclose(in);
+	}
+
 	/* cut inside a frame, and inside a header */
 	errno = 0;
 	CHECK(copy(buf, len - 1, 0, out, &out_len, &why) == -1 && errno == 0);

@@ -32,7 +32,7 @@ long adts_copy(FILE *out, FILE *from, long skip, const char **why)
 		}
 		if (fread(frame + HEADER, 1, len - HEADER, from) != len - HEADER)
 			goto short_read;
-		if (count >= skip && fwrite(frame, 1, len, out) != len)
+		if (out && count >= skip && fwrite(frame, 1, len, out) != len)
 			return -1;
 	}
 short_read:

@@ -60,11 +60,18 @@ pid_t run_spawn(char *const argv[], int in, int out, int err)
 
 int run_reap(pid_t pid)
 {
-	int status;
+	return run_reap_any(&pid);
+}
 
-	while (waitpid(pid, &status, 0) < 0)
+int run_reap_any(pid_t *pid)
+{
+	int status;
+	pid_t got;
+
+	while ((got = waitpid(*pid, &status, 0)) < 0)
 		if (errno != EINTR)
 			return -1;
+	*pid = got;
 	if (WIFEXITED(status))
 		return WEXITSTATUS(status);
 	return 128 + WTERMSIG(status);

@@ -16,6 +16,10 @@ pid_t run_spawn(char *const argv[], int in, int out, int err);
  * killed, or -1 with errno when waitpid fails. */
 int run_reap(pid_t pid);
 
+/* As run_reap, for *pid, or for any child when *pid is -1; *pid is set
+ * to the child that ended. */
+int run_reap_any(pid_t *pid);
+
 /* Run argv and wait for it. Returns its exit status, 128+signal when
  * killed, or -1 (errno set, ENOENT for a missing program) when it could not
  * be started. */

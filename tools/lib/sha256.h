@@ -15,4 +15,12 @@ int sha256_hex(const void *data, size_t len, char hex[SHA256_HEX_SIZE]);
  * errno set when the file cannot be read (EIO when libcrypto fails). */
 int sha256_file_hex(const char *path, char hex[SHA256_HEX_SIZE]);
 
+/* A digest fed in pieces: sha256_new (NULL when libcrypto fails), then
+ * sha256_add as often as needed, then sha256_end, which frees it. Each
+ * returns 0, or -1 when libcrypto fails. */
+struct sha256;
+struct sha256 *sha256_new(void);
+int sha256_add(struct sha256 *s, const void *data, size_t len);
+int sha256_end(struct sha256 *s, char hex[SHA256_HEX_SIZE]);
+
 #endif
