@@ -196,7 +196,7 @@ test_expect_success 'over meta.max_duration_seconds: exit 1, both numbers and th
 	test_must_fail 1 "$BIN/mux" -d o -o long.mp4 mux.json 2>err &&
 	echo "mux: the tour lasts 11.0 s, over meta.max_duration_seconds 9.5: shorten the narration or raise the limit; longest steps: a 5.0 s, b 5.0 s" >expect &&
 	test_cmp expect err &&
-	test ! -e long.mp4 && ls -A o >left && printf "%s\n" clip edge wav >expect && test_cmp expect left
+	test ! -e long.mp4 && ls -A o >left && printf "%s\n" audio clip edge wav >expect && test_cmp expect left
 '
 
 test_expect_success 'a missing intro is named, exit 4, nothing written' '
@@ -211,7 +211,7 @@ test_expect_success 'an intro that is not a video is bad media, exit 1' '
 	mux_json "{\"outro_clip\": \"media/bad.mp4\"}" &&
 	test_must_fail 1 "$BIN/mux" -d o -o bad.mp4 mux.json 2>err &&
 	test_grep "^mux: output.outro_clip: $TMP/spec/media/bad.mp4: ffmpeg cannot read its video" err &&
-	test ! -e bad.mp4 && ls -A o >left && printf "%s\n" clip edge wav >expect && test_cmp expect left
+	test ! -e bad.mp4 && ls -A o >left && printf "%s\n" audio clip edge wav >expect && test_cmp expect left
 '
 
 # an ffmpeg that cannot write the MP4 of a raw H.264 stream: the end of

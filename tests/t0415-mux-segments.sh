@@ -1,14 +1,16 @@
 #!/bin/sh
-# mux: a track of a minute or more is encoded in two halves at once, one
-# per core, cut in a silence on the AAC frame grid, and the halves' frames
-# joined: the audio must decode sample-exact on both sides of the cut.
+# mux: the AAC track is cut in its silences, on the frame grid, into
+# segments each encoded by an encoder of its own, kept in outdir/audio
+# under their samples' digest and joined: the audio must decode
+# sample-exact across every join, and an edit encodes only the segments
+# it changed, into the same file a first assembly would make.
 . "$(dirname "$0")/test-lib.sh"
 . "$ROOT/tests/audio-lib.sh"
 
-# an ffmpeg that logs each run's arguments (ran), and fails the run
-# encoding a half when FAIL_HALF is set
+# an ffmpeg that logs each run's arguments (ran), and fails the runs
+# encoding segments when FAIL_ENCODE is set
 mkdir logged
-printf '#!/bin/sh\necho "$*" >>%s/ran\ncase " $* " in *" -f adts "*) [ -z "$FAIL_HALF" ] || exit 1 ;; esac\nexec %s "$@"\n' \
+printf '#!/bin/sh\necho "$*" >>%s/ran\ncase " $* " in *" -f adts "*) [ -z "$FAIL_ENCODE" ] || exit 1 ;; esac\nexec %s "$@"\n' \
 	"$TMP" "$(command -v ffmpeg)" >logged/ffmpeg
 chmod +x logged/ffmpeg
 
@@ -36,13 +38,19 @@ one by one, while we read them out." &&
 	JSON
 '
 
-test_expect_success 'two ffmpeg runs encode the halves, cut on the frame grid, then one joins' '
+# encoded: how many segments the runs logged in ran encoded
+encoded() {
+	grep -o -- "-f adts" ran | wc -l
+}
+
+test_expect_success 'the segments are cut on the frame grid, encoded on both cores, joined' '
 	PATH=$TMP/logged:$PATH "$BIN/mux" -d o -o tour.mp4 mux.json &&
-	grep -c -- "-f adts" ran >count && echo 2 >expect && test_cmp expect count &&
-	cut=$(sed -n "s/.*atrim=end_sample=\([0-9]*\).*/\1/p" ran) &&
-	test "$cut" -gt $((3846400 / 4)) && test "$cut" -lt $((3846400 * 3 / 4)) &&
-	test $((cut % 1024)) = 0 &&
-	test_grep "atrim=start_sample=$cut " ran &&
+	grep -c -- "-f adts" ran >runs && echo 2 >expect && test_cmp expect runs &&
+	n=$(encoded) && test "$n" -ge 4 &&
+	grep -o "atrim=start_sample=[0-9]*" ran | cut -d= -f3 >starts &&
+	test $(wc -l <starts) = "$n" &&
+	awk "\$1 % 1024 { exit 1 }" starts &&
+	ls o/audio/*.aac >entries && test $(wc -l <entries) = "$n" &&
 	test_grep "-f aac -i .* -c:a copy" ran
 '
 
@@ -70,7 +78,7 @@ snr_at_lags() {
 	PY
 }
 
-test_expect_success 'every narration decodes where it was laid, on both sides of the cut' '
+test_expect_success 'every narration decodes where it was laid, across every join' '
 	snr_at_lags tour.mp4 >snr && cat snr &&
 	awk "{ if (\$4 < 25 || \$4 < \$3 + 10 || \$4 < \$5 + 10 || \$4 < \$2 + 10 || \$4 < \$6 + 10) bad = 1 }
 		END { exit bad }" snr
@@ -84,11 +92,55 @@ test_expect_success 'the audio lasts as long as the video, not to the end of its
 		END { exit !(found && d < 0.001 && d > -0.001) }" durations
 '
 
-test_expect_success 'a half that fails to encode: exit 1, nothing written, nothing left' '
+test_expect_success 'unchanged, nothing is encoded again, and the file is the same' '
 	rm -f ran &&
-	FAIL_HALF=1 PATH=$TMP/logged:$PATH test_must_fail 1 "$BIN/mux" -d o -o failed.mp4 mux.json 2>err &&
+	PATH=$TMP/logged:$PATH "$BIN/mux" -d o -o again.mp4 mux.json &&
+	test "$(encoded)" = 0 && cmp tour.mp4 again.mp4
+'
+
+# a cold assembly of what o holds now, in a folder of its own
+cold() {
+	rm -rf cold && mkdir cold && cp -R o/clip o/wav cold/ &&
+	"$BIN/mux" -d cold -o cold.mp4 "$1"
+}
+
+test_expect_success 'one narration changed: only its segments are encoded, into the same file' '
+	espeak-ng -w speech.wav "Step three, in other words than before." &&
+	ffmpeg -v error -y -i speech.wav -ar 48000 -c:a pcm_s16le o/wav/s3.wav &&
+	rm -f ran &&
+	PATH=$TMP/logged:$PATH "$BIN/mux" -d o -o edited.mp4 mux.json &&
+	n=$(encoded) && echo "encoded $n" && test "$n" -ge 1 && test "$n" -le 2 &&
+	cold mux.json && cmp edited.mp4 cold.mp4 &&
+	ls o/audio/*.aac | wc -l >kept && ls cold/audio/*.aac | wc -l >want && test_cmp want kept
+'
+
+test_expect_success 'normalised, an edit keeps the gain, and the other segments with it' '
+	sed "s/\"loudnorm\": false/\"loudnorm\": true/" mux.json >loud.json &&
+	"$BIN/mux" -d o -o loud.mp4 loud.json &&
+	within "$(lufs loud.mp4)" -16 1 &&
+	espeak-ng -w speech.wav "Step three, once more in words of its own." &&
+	ffmpeg -v error -y -i speech.wav -ar 48000 -c:a pcm_s16le o/wav/s3.wav &&
+	rm -f ran &&
+	PATH=$TMP/logged:$PATH "$BIN/mux" -d o -o loud2.mp4 loud.json &&
+	n=$(encoded) && echo "encoded $n" && test "$n" -ge 1 && test "$n" -le 2 &&
+	within "$(lufs loud2.mp4)" -16 1 &&
+	cold loud.json && cmp loud2.mp4 cold.mp4
+'
+
+test_expect_success 'a damaged entry in the cache is encoded again' '
+	entry=$(ls o/audio/*.aac | head -n 1) &&
+	head -c 100 "$entry" >cut && mv cut "$entry" &&
+	rm -f ran &&
+	PATH=$TMP/logged:$PATH "$BIN/mux" -d o -o mended.mp4 loud.json &&
+	test "$(encoded)" = 1 && cmp loud2.mp4 mended.mp4
+'
+
+test_expect_success 'an encoder that fails: exit 1, nothing written, nothing half-written left' '
+	rm -rf o/audio ran &&
+	FAIL_ENCODE=1 PATH=$TMP/logged:$PATH test_must_fail 1 "$BIN/mux" -d o -o failed.mp4 mux.json 2>err &&
 	test_grep "^mux: ffmpeg failed to encode the audio (exit 1)" err &&
-	test ! -e failed.mp4 && ls -A o >left && printf "%s\n" clip wav >expect && test_cmp expect left
+	test ! -e failed.mp4 && ls -A o >left && printf "%s\n" audio clip wav >expect &&
+	test_cmp expect left && ls -A o/audio >left && test_cmp /dev/null left
 '
 
 # an ffmpeg whose raw AAC has one frame more than its priming accounts for
@@ -109,13 +161,14 @@ EOF
 chmod +x extra/ffmpeg
 
 test_expect_success 'an encoder that primes otherwise: a warning, and one run encodes the audio' '
+	rm -rf o/audio &&
 	PATH=$TMP/extra:$PATH "$BIN/mux" -d o -o other.mp4 mux.json 2>err &&
 	test_grep "^mux: ffmpeg.s AAC encoder wrote [0-9]* frames for [0-9]* samples, not [0-9]*; the audio is encoded again, in one run" err &&
 	snr_at_lags other.mp4 >snr && cat snr &&
 	awk "{ if (\$4 < 25 || \$4 < \$3 + 10 || \$4 < \$5 + 10) bad = 1 } END { exit bad }" snr
 '
 
-test_expect_success 'errors in both halves: the first step'"'"'s is told, as one pass would tell it' '
+test_expect_success 'errors in both halves of the track: the first step'"'"'s is told, as one pass would tell it' '
 	mv o/wav/s2.wav s2.wav && cp o/wav/s3.wav s3.wav &&
 	head -c 1000 s3.wav >o/wav/s3.wav &&
 	{ test_must_fail 4 "$BIN/mux" -d o -o failed.mp4 mux.json 2>err; refused=$?; } &&
@@ -124,17 +177,17 @@ test_expect_success 'errors in both halves: the first step'"'"'s is told, as one
 	test ! -e failed.mp4
 '
 
-test_expect_success 'a true peak over the target stops both halves; they start again, under it' '
+test_expect_success 'a true peak over the target stops the encoders; they start again, under it' '
 	# as in t0410: a quiet tone with bursts whose peaks fall between samples
 	tone="0.03*sin(2*PI*1000*t)" &&
 	burst="lt(mod(t\,1)\,0.002)*0.9*sin(2*PI*12000*t+PI/4)" &&
 	ffmpeg -v error -y -f lavfi -i "aevalsrc=$tone+$burst:s=48000:d=4" -c:a pcm_s16le o/wav/s2.wav &&
 	sed "s/\"loudnorm\": false/\"loudnorm\": true/" mux.json >loud.json &&
 	rm -f ran &&
-	PATH=$TMP/logged:$PATH "$BIN/mux" -d o -o loud.mp4 loud.json &&
+	PATH=$TMP/logged:$PATH "$BIN/mux" -d o -o peak.mp4 loud.json &&
 	grep -c -- "-f adts" ran >count && echo 4 >expect && test_cmp expect count &&
-	within "$(lufs loud.mp4)" -16 1 &&
-	peak=$(true_peak loud.mp4) &&
+	within "$(lufs peak.mp4)" -16 1 &&
+	peak=$(true_peak peak.mp4) &&
 	awk -v p="$peak" "BEGIN { exit !(p != \"\" && p <= -1.0) }"
 '
 

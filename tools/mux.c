@@ -15,12 +15,13 @@
  * captured, so they are joined by stream copy, always. The audio track is
  * built here, sample-exact: each WAV starts at its step's first frame plus
  * narration_start_frame; with output.loudnorm it is measured (libebur128)
- * and brought to the target by a gain and a peak limiter; then one ffmpeg
- * run encodes it and writes the file, while its true peak is checked (one
- * over the target, which is rare, starts the encoding again). A track of a
- * minute or more is encoded in two halves at once, one per core, cut in a
- * silence on the AAC frame grid; the halves' frames are joined, and the
- * run that writes the file copies them. Intro and outro
+ * and brought to the target by a gain and a peak limiter. An AAC track is
+ * cut in its silences into segments (segments.h); those outdir/audio does
+ * not hold yet are encoded, each by an encoder of its own, two ffmpeg runs
+ * at a time, while the true peak is checked (one over the target, which
+ * is rare, starts the encoding again); all are joined, and the one run
+ * that writes the file copies them. Another codec is encoded by that run.
+ * Intro and outro
  * clips are encoded with the same settings so that they join by stream
  * copy too, once: the copy is kept in outdir/edge/ for the next assembly.
  * Beside final.mp4 it writes final.srt, final.vtt and final.chapters.txt;
@@ -46,8 +47,11 @@
 #include "encoder.h"
 #include "file.h"
 #include "json.h"
+#include "loudnorm.h"
 #include "run.h"
 #include "runlog.h"
+#include "segcache.h"
+#include "segments.h"
 #include "stepid.h"
 #include "strbuf.h"
 #include "track.h"
@@ -93,10 +97,13 @@ struct tour {
 
 /* Temporary files, removed on every way out, signals included; and the
  * ffmpeg runs writing them while the track is checked, stopped. */
-enum { T_LIST, T_AUDIO, T_RAW, T_HALF1, T_HALF2, T_JOINED, T_VIDEO, T_INTRO, T_OUTRO,
-       T_META, T_SUBS, T_COUNT };
+enum { T_LIST, T_AUDIO, T_RAW, T_JOINED, T_VIDEO, T_INTRO, T_OUTRO, T_META, T_SUBS,
+       T_COUNT };
 static char *temps[T_COUNT];
 static pid_t encoders[2];
+/* the segments' frames being encoded, before they join the cache */
+static char **segment_temps;
+static size_t segment_temp_count;
 
 static void remove_temps(void)
 {
@@ -110,6 +117,8 @@ static void remove_temps(void)
 	for (i = 0; i < T_COUNT; i++)
 		if (temps[i])
 			unlink(temps[i]);
+	for (i = 0; i < segment_temp_count; i++)
+		unlink(segment_temps[i]);
 }
 
 static void on_signal(int sig)
@@ -709,13 +718,13 @@ static void write_or_die(const char *path, const char *text)
 }
 
 /* What the final ffmpeg run reads: the audio as a WAV to encode, or as
- * the halves' frames joined (aac), to copy. */
+ * its segments' frames joined (aac), to copy. */
 struct encode_inputs {
 	const char *list, *audio, *aac, *metadata, *subtitles;
 	uint64_t samples;  /* of the track */
 };
 
-/* The arguments that encode the track, the same for one run or two. */
+/* The arguments that encode the track, the same for a segment or all. */
 static int audio_args(char **argv, const struct tour *t)
 {
 	int n = 0;
@@ -724,7 +733,7 @@ static int audio_args(char **argv, const struct tour *t)
 	argv[n++] = (char *)t->audio_codec;
 	argv[n++] = "-b:a";
 	argv[n++] = (char *)t->audio_bitrate;
-	/* The whole track is encoded again on every edit. ffmpeg's AAC
+	/* A first assembly encodes the whole track. ffmpeg's AAC
 	 * encoder's fast coder takes half the time of its default search;
 	 * on a narrated tour at 192k its signal-to-noise ratio was 49 dB,
 	 * against 51. */
@@ -749,7 +758,7 @@ static void encoder_spawn(char **argv)
 }
 
 /* Start the ffmpeg run that writes out: the clips joined by stream copy,
- * and the audio encoded, or copied when its halves were encoded apart. */
+ * and the audio encoded, or copied when its segments were encoded apart. */
 static void encode_start(const struct tour *t, const struct encode_inputs *in, const char *out)
 {
 	char *argv[80], offset[32], last[128];
@@ -797,28 +806,6 @@ static void encode_start(const struct tour *t, const struct encode_inputs *in, c
 	encoder_spawn(argv);
 }
 
-/* Two ffmpeg runs, one per core, each encoding one side of the cut into
- * raw AAC frames. */
-static void encode_halves(const struct tour *t, const char *audio, uint64_t cut)
-{
-	char *argv[32], trim[2][64];
-	int h, n;
-
-	snprintf(trim[0], sizeof trim[0], "atrim=end_sample=%" PRIu64, cut);
-	snprintf(trim[1], sizeof trim[1], "atrim=start_sample=%" PRIu64, cut);
-	for (h = 0; h < 2; h++) {
-		n = 0;
-#define ARG(s) (argv[n++] = (char *)(s))
-		ARG("ffmpeg"); ARG("-nostdin"); ARG("-v"); ARG("error"); ARG("-y");
-		ARG("-f"); ARG("wav"); ARG("-i"); ARG(audio); ARG("-af"); ARG(trim[h]);
-		n += audio_args(argv + n, t);
-		ARG("-f"); ARG("adts"); ARG(temps[T_HALF1 + h]);
-		ARG(NULL);
-#undef ARG
-		encoder_spawn(argv);
-	}
-}
-
 /* Their output is thrown away: nothing to finish. */
 static void encode_stop(void)
 {
@@ -830,6 +817,25 @@ static void encode_stop(void)
 			run_reap(encoders[i]);
 			encoders[i] = 0;
 		}
+}
+
+/* Wait for one of the ffmpeg runs started to end; one failing stops the
+ * others. */
+static void encode_wait_one(const char *what)
+{
+	pid_t pid = -1;
+	int status = run_reap_any(&pid);
+	size_t i;
+
+	if (status < 0)
+		die(EXIT_SYS, "waiting for ffmpeg:");
+	for (i = 0; i < LEN(encoders); i++)
+		if (encoders[i] == pid)
+			encoders[i] = 0;
+	if (status != 0) {
+		encode_stop();
+		die(EXIT_FAIL, "ffmpeg failed to %s (exit %d)", what, status);
+	}
 }
 
 /* Wait for every ffmpeg run started, in turn; what names what they were
@@ -851,41 +857,223 @@ static void encode_wait(const char *what)
 	}
 }
 
-/* The halves' frames as one stream. The second half's first frame is its
- * encoder's priming, which the first half's last frame already holds: both
- * are of the silence around the cut. The frame counts show that the
- * encoder primes as AAC_PRIMING says; returns -1 when it does not. */
-static int join_halves(uint64_t cut, uint64_t total)
+/* Segments one ffmpeg run encodes at most: each is an encoder of its
+ * own, a few MB. */
+#define SEGMENTS_PER_RUN 16
+
+/* A track cut into segments, and where each one's frames are kept. */
+struct segmented {
+	const char *dir;        /* outdir/audio */
+	struct segment *segs;
+	size_t count;
+	char **paths;           /* the cache's name for each */
+	long *frames;           /* each segment's frames, its priming included */
+	double *peaks;          /* dBTP; NAN: not measured */
+	int *encode;            /* not in the cache, and first of its digest */
+};
+
+static void segmented_free(struct segmented *sg)
 {
-	long want[2] = { (long)(cut / AAC_FRAME) + 1,
-			 (long)((total - cut + AAC_FRAME - 1) / AAC_FRAME) + 1 }, got;
-	FILE *out = fopen(temps[T_JOINED], "wb"), *half;
-	const char *why;
-	int h;
+	size_t i;
+
+	for (i = 0; i < sg->count; i++)
+		free(sg->paths[i]);
+	free(sg->paths);
+	free(sg->frames);
+	free(sg->peaks);
+	free(sg->encode);
+	free(sg->segs);
+}
+
+/* Cut the track and see which segments the cache holds. */
+static void segment_track(const struct tour *t, const struct track *tr, struct segmented *sg)
+{
+	struct strbuf key = { 0 };
+	char *args[8], *text;
+	int k, n = audio_args(args, t);
+	size_t i, j;
+
+	/* the frames depend on the samples and on how they were encoded */
+	for (k = 0; k < n; k++)
+		sb_printf(&key, "%s ", args[k]);
+	text = sb_take(&key);
+	sg->count = segments_plan(temps[T_AUDIO], tr->samples, text, &sg->segs);
+	free(text);
+	sg->paths = ecalloc(sg->count, sizeof *sg->paths);
+	sg->frames = ecalloc(sg->count, sizeof *sg->frames);
+	sg->peaks = ecalloc(sg->count, sizeof *sg->peaks);
+	sg->encode = ecalloc(sg->count, sizeof *sg->encode);
+	segcache_read_peaks(sg->dir, sg->segs, sg->count, sg->peaks);
+	for (i = 0; i < sg->count; i++) {
+		sg->paths[i] = segcache_path(sg->dir, &sg->segs[i]);
+		sg->frames[i] = (long)((sg->segs[i].end - sg->segs[i].start + AAC_FRAME - 1) /
+				       AAC_FRAME) + 1;
+		sg->encode[i] = segcache_frames(sg->paths[i]) != sg->frames[i];
+		for (j = 0; j < i && sg->encode[i]; j++)
+			if (sg->encode[j] && !strcmp(sg->segs[j].hash, sg->segs[i].hash))
+				sg->encode[i] = 0;
+	}
+}
+
+/* One ffmpeg run encoding segments which[0..n) of the track, each by an
+ * encoder of its own, into a temporary name beside its cache entry. */
+static void encode_segments(const struct tour *t, const struct segmented *sg,
+			    const size_t *which, size_t n)
+{
+	char **argv = ecalloc(16 + 20 * n, sizeof *argv), **trims = ecalloc(n, sizeof *trims);
+	size_t i;
+	int a = 0;
+
+#define ARG(s) (argv[a++] = (char *)(s))
+	ARG("ffmpeg"); ARG("-nostdin"); ARG("-v"); ARG("error"); ARG("-y");
+	ARG("-f"); ARG("wav"); ARG("-i"); ARG(temps[T_AUDIO]);
+	for (i = 0; i < n; i++) {
+		const struct segment *s = &sg->segs[which[i]];
+		char *tmp = tmp_path_for(sg->paths[which[i]]);
+
+		segment_temps = erealloc(segment_temps,
+					 (segment_temp_count + 1) * sizeof *segment_temps);
+		segment_temps[segment_temp_count++] = tmp;
+		trims[i] = estrfmt("atrim=start_sample=%" PRIu64 ":end_sample=%" PRIu64,
+				   s->start, s->end);
+		ARG("-map"); ARG("0:a"); ARG("-af"); ARG(trims[i]);
+		a += audio_args(argv + a, t);
+		ARG("-f"); ARG("adts"); ARG(tmp);
+	}
+	ARG(NULL);
+#undef ARG
+	encoder_spawn(argv);
+	for (i = 0; i < n; i++)
+		free(trims[i]);
+	free(trims);
+	free(argv);
+}
+
+/* The temporary frames of segment i checked against its frame count and
+ * given their name in the cache; -1, with a warning, when the encoder
+ * primes otherwise than AAC_PRIMING says. A plain rename: an entry a
+ * crash cuts short is found by its count and encoded again. */
+static int keep_segment(const struct segmented *sg, size_t i)
+{
+	char *tmp = tmp_path_for(sg->paths[i]);
+	long got = segcache_frames(tmp);
+	int ret = 0;
+
+	if (got != sg->frames[i]) {
+		warn("ffmpeg's AAC encoder wrote %ld frames for %" PRIu64 " samples, not %ld; "
+		     "the audio is encoded again, in one run", got,
+		     sg->segs[i].end - sg->segs[i].start, sg->frames[i]);
+		ret = -1;
+	} else if (rename(tmp, sg->paths[i]) < 0) {
+		die(EXIT_SYS, "%s:", sg->paths[i]);
+	}
+	free(tmp);
+	return ret;
+}
+
+/* The peaks of the segments the cache has none for, the highest of all
+ * into tr->dbtp. */
+static void measure_peaks(const struct segmented *sg, struct track *tr)
+{
+	size_t i;
+
+	tr->dbtp = -HUGE_VAL;
+	for (i = 0; i < sg->count; i++) {
+		if (isnan(sg->peaks[i]))
+			sg->peaks[i] = track_peak_of(temps[T_AUDIO], sg->segs[i].start,
+						     sg->segs[i].end);
+		if (sg->peaks[i] > tr->dbtp)
+			tr->dbtp = sg->peaks[i];
+	}
+}
+
+/* The segments' frames as one stream into T_JOINED. A segment's first
+ * frame is its encoder's priming, which the last frame before it already
+ * holds: both are of the silence around the cut. */
+static void join_segments(const struct segmented *sg)
+{
+	FILE *out = fopen(temps[T_JOINED], "wb"), *in;
+	const char *why = "";
+	size_t i;
+	long got;
 
 	if (!out)
 		die(EXIT_SYS, "%s:", temps[T_JOINED]);
-	for (h = 0; h < 2; h++) {
-		if (!(half = fopen(temps[T_HALF1 + h], "rb")))
-			die(EXIT_SYS, "%s:", temps[T_HALF1 + h]);
-		got = adts_copy(out, half, h, &why);
+	for (i = 0; i < sg->count; i++) {
+		if (!(in = fopen(sg->paths[i], "rb")))
+			die(EXIT_SYS, "%s:", sg->paths[i]);
+		got = adts_copy(out, in, i ? 1 : 0, &why);
 		if (got < 0 && errno)
-			die(EXIT_SYS, "joining the audio's halves:");
-		if (got < 0)
-			die(EXIT_FAIL, "%s: %s", temps[T_HALF1 + h], why);
-		fclose(half);
-		if (got != want[h]) {
-			warn("ffmpeg's AAC encoder wrote %ld frames for %" PRIu64 " samples, not %ld; "
-			     "the audio is encoded again, in one run", got, h ? total - cut : cut, want[h]);
-			fclose(out);
-			return -1;
-		}
+			die(EXIT_SYS, "joining the audio's segments:");
+		fclose(in);
+		if (got != sg->frames[i])
+			die(EXIT_FAIL, "%s: %ld frames, not %ld%s%s; remove it and assemble again",
+			    sg->paths[i], got, sg->frames[i], got < 0 ? ": " : "", got < 0 ? why : "");
 	}
 	if (fclose(out) != 0)
 		die(EXIT_SYS, "%s:", temps[T_JOINED]);
-	return 0;
 }
 
+/* Run r of runs, encoding its share of the n segments todo names. */
+static void encode_run(const struct tour *t, const struct segmented *sg, const size_t *todo,
+		       size_t n, size_t r, size_t runs)
+{
+	encode_segments(t, sg, todo + n * r / runs, n * (r + 1) / runs - n * r / runs);
+}
+
+enum { SEGMENTS_JOINED, SEGMENTS_PEAK_OVER, SEGMENTS_UNUSABLE };
+
+/* The track's AAC frames, encoded segment by segment, at most two runs
+ * at a time, with only the segments the cache lacks encoded; joined into
+ * T_JOINED. With check_peak, the true peak is measured while the first
+ * runs encode; one over the target, which is rare, stops them. */
+static int encode_by_segments(const struct tour *t, struct track *tr, const char *dir,
+			      int check_peak)
+{
+	struct segmented sg = { .dir = dir };
+	size_t *todo, n = 0, runs, first, r, i;
+	int ret = SEGMENTS_JOINED;
+
+	if (mkdirs(dir) < 0)
+		die(EXIT_SYS, "%s:", dir);
+	segment_track(t, tr, &sg);
+	todo = ecalloc(sg.count ? sg.count : 1, sizeof *todo);
+	for (i = 0; i < sg.count; i++)
+		if (sg.encode[i])
+			todo[n++] = i;
+	runs = (n + SEGMENTS_PER_RUN - 1) / SEGMENTS_PER_RUN;
+	if (runs < 2 && n > 1)
+		runs = 2;  /* both cores */
+	/* the peaks are measured while the first runs encode; the others
+	 * start as soon as a core is free */
+	first = runs < LEN(encoders) ? runs : LEN(encoders);
+	for (r = 0; r < first; r++)
+		encode_run(t, &sg, todo, n, r, runs);
+	if (t->loudnorm) {
+		measure_peaks(&sg, tr);
+		if (check_peak && tr->dbtp > LOUDNORM_TARGET_DBTP) {
+			encode_stop();
+			ret = SEGMENTS_PEAK_OVER;
+			goto out;
+		}
+	}
+	for (; r < runs; r++) {
+		encode_wait_one("encode the audio");
+		encode_run(t, &sg, todo, n, r, runs);
+	}
+	encode_wait("encode the audio");
+	for (i = 0; i < n; i++)
+		if (keep_segment(&sg, todo[i]) < 0) {
+			ret = SEGMENTS_UNUSABLE;
+			goto out;
+		}
+	join_segments(&sg);
+	segcache_keep_only(dir, sg.segs, sg.count, sg.peaks);
+out:
+	free(todo);
+	segmented_free(&sg);
+	return ret;
+}
 
 /* Copy the results to output.path (and its sidecars beside it), unless
  * that is where they already are. */
@@ -942,25 +1130,37 @@ static void free_texts(struct texts *x)
 	free(x->vtt);
 }
 
-/* Shorter, a second encoder and the join cost about what they save. */
-#define SPLIT_MIN_SECONDS 60
-
-/* Where to cut the track for two encoders, or 0 for one: an AAC track
- * long enough to be worth a second run, cut in its middle half. */
-static uint64_t cut_for_two(const struct tour *t, const struct track *tr)
+/* An AAC track, encoded by segments; the cache of segments is
+ * outdir/audio. The true peak is checked beside the encoding, and with it
+ * over the target the track is normalised again and cut anew. An encoder
+ * that primes otherwise than the join expects has the final run encode. */
+static void encode_aac(const struct tour *t, struct track *tr, struct encode_inputs *in,
+		       const char *outdir, int check_peak)
 {
-	if (strcmp(t->audio_codec, "aac") != 0 || tr->samples < SPLIT_MIN_SECONDS * AUDIO_RATE ||
-	    tr->cut < tr->samples / 4 || tr->cut > tr->samples - tr->samples / 4)
-		return 0;
-	return tr->cut;
+	char *dir = estrfmt("%s/audio", outdir);
+	int r = encode_by_segments(t, tr, dir, check_peak);
+
+	if (r == SEGMENTS_PEAK_OVER) {
+		track_renormalise(tr, temps[T_AUDIO]);
+		r = encode_by_segments(t, tr, dir, 0);
+	}
+	if (r == SEGMENTS_JOINED)
+		in->aac = temps[T_JOINED];
+	free(dir);
 }
 
-static void start_encoding(const struct tour *t, const struct encode_inputs *in, uint64_t cut)
+/* Start the final run, encoding the track when no AAC frames were
+ * joined, while its true peak is measured; one over the target, which is
+ * rare, starts it again. */
+static void encode_final(const struct tour *t, struct track *tr, const struct encode_inputs *in,
+			 int check_peak)
 {
-	if (cut)
-		encode_halves(t, in->audio, cut);
-	else
-		encode_start(t, in, temps[T_VIDEO]);
+	encode_start(t, in, temps[T_VIDEO]);
+	if (in->aac || !check_peak || track_peak_under_target(tr, temps[T_AUDIO]))
+		return;
+	encode_stop();
+	track_renormalise(tr, temps[T_AUDIO]);
+	encode_start(t, in, temps[T_VIDEO]);
 }
 
 /* Every temporary file of the run, in outdir or beside out, removed at
@@ -974,8 +1174,6 @@ static void prepare(const char *outdir, const char *out, struct tour *t)
 	temps[T_LIST] = temp_in(outdir, "concat.txt");
 	temps[T_AUDIO] = temp_in(outdir, "audio.wav");
 	temps[T_RAW] = temp_in(outdir, "audio-raw.wav");
-	temps[T_HALF1] = temp_in(outdir, "audio-1.aac");
-	temps[T_HALF2] = temp_in(outdir, "audio-2.aac");
 	temps[T_JOINED] = temp_in(outdir, "audio.aac");
 	temps[T_VIDEO] = tmp_path_for(out);
 	temps[T_META] = temp_in(outdir, "chapters.ffmeta");
@@ -1011,7 +1209,6 @@ int main(int argc, char *argv[])
 	struct track track;
 	struct track_part *parts;
 	size_t part_count, i;
-	uint64_t cut;
 	cJSON *root;
 	int c, peak_unchecked = 0;
 
@@ -1038,7 +1235,6 @@ int main(int argc, char *argv[])
 		track_write(&track, temps[T_AUDIO]);
 	for (i = 0; i < t.count; i++)
 		t.steps[i].narration_seconds = parts[i + (t.intro.frames ? 1 : 0)].wav_seconds;
-	cut = cut_for_two(&t, &track);
 	write_concat_list(&t, temps[T_LIST]);
 	make_texts(&t, &x);
 	write_or_die(temps[T_META], x.metadata);
@@ -1049,21 +1245,10 @@ int main(int argc, char *argv[])
 				     .subtitles = x.cue_count ? temps[T_SUBS] : NULL };
 	if (mkdirs_for(out) < 0)
 		die(EXIT_SYS, "%s:", out);
-	/* the true peak is measured while ffmpeg encodes; one over the
-	 * target, which is rare, starts the encoding again */
-	start_encoding(&t, &in, cut);
-	if (peak_unchecked && !track_peak_under_target(&track, temps[T_AUDIO])) {
-		encode_stop();
-		track_renormalise(&track, temps[T_AUDIO]);
-		start_encoding(&t, &in, cut);
-	}
+	if (!strcmp(t.audio_codec, "aac"))
+		encode_aac(&t, &track, &in, outdir, peak_unchecked);
+	encode_final(&t, &track, &in, peak_unchecked && !in.aac);
 	track_finish(&track);
-	if (cut) {
-		encode_wait("encode the audio");
-		if (join_halves(cut, track.samples) == 0)
-			in.aac = temps[T_JOINED];
-		encode_start(&t, &in, temps[T_VIDEO]);
-	}
 	encode_wait("assemble the video");
 	finish(&t, &x, out);
 

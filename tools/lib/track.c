@@ -16,28 +16,22 @@
 #include "util.h"
 #include "wav.h"
 
-/* Digital silence this long either side of a cut: the two frames an AAC
- * frame's window spans, twice over. */
-#define QUIET_MARGIN 4096
-
 /* The limiter lowers the level a little where it works, and a true peak
  * can fall between samples: the result is measured again, and the gain or
  * the ceiling corrected, a few times at most. */
 #define LOUDNESS_TRIES 4
 #define LOUDNESS_TOLERANCE 0.5
 
-/* Silences seen by one half, for the cut. */
-struct quiet {
-	uint64_t at;        /* samples seen */
-	uint64_t run_from;  /* where the silence now running began */
-	uint64_t first_sound;  /* the first sample not silent; UINT64_MAX: none */
-	uint64_t middle;
-	uint64_t cut;       /* 0: none found */
-};
+/* Gains are kept to a grid: an edit elsewhere in the tour moves the
+ * loudness by hundredths of a LU, and then most often leaves the gain as
+ * it was, and with it the samples of every segment the edit did not
+ * touch, whose encoded frames serve again (segments.h). Half a step off
+ * the exact gain is well within the tolerance. */
+#define GAIN_STEP 0.25
 
 /* What one thread does to its parts, [from, to): build them (raw NULL)
  * or read them back from raw; then limit them (lim), measure them (meter)
- * and write them to out, looking for silences (quiet). */
+ * and write them to out. */
 struct half {
 	struct track *tr;
 	size_t from, to;
@@ -45,7 +39,6 @@ struct half {
 	const char *raw_path, *out_path;
 	struct limiter *lim;
 	struct loudnorm_meter *meter;
-	struct quiet quiet;
 	/* The first error met, which stops the half: told once both are
 	 * done, the first half's first, as one thread would have met it.
 	 * A thread that died would race the other's writes to exit. */
@@ -75,41 +68,6 @@ void track_init(struct track *tr, struct track_part *parts, size_t count)
 			tr->half = i;
 		}
 	}
-}
-
-static uint64_t distance(uint64_t a, uint64_t b)
-{
-	return a > b ? a - b : b - a;
-}
-
-/* The silence [q->run_from, to) is over. */
-static void quiet_run(struct quiet *q, uint64_t to)
-{
-	uint64_t lo, hi, g;
-
-	if (to - q->run_from < 2 * QUIET_MARGIN)
-		return;
-	lo = (q->run_from + QUIET_MARGIN + AAC_FRAME - 1) / AAC_FRAME * AAC_FRAME;
-	hi = (to - QUIET_MARGIN) / AAC_FRAME * AAC_FRAME;
-	if (lo > hi || hi == 0)
-		return;
-	g = (q->middle + AAC_FRAME / 2) / AAC_FRAME * AAC_FRAME;
-	g = g < lo ? lo : g > hi ? hi : g;
-	if (!q->cut || distance(g, q->middle) < distance(q->cut, q->middle))
-		q->cut = g;
-}
-
-static void quiet_scan(struct quiet *q, const int16_t *pcm, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++, q->at++)
-		if (pcm[i] != 0) {
-			if (q->first_sound == UINT64_MAX)
-				q->first_sound = q->at;
-			quiet_run(q, q->at);
-			q->run_from = q->at + 1;
-		}
 }
 
 /* One part's samples as the track holds them: its narration from at,
@@ -175,8 +133,6 @@ static int finish_part(struct half *h, float *part, size_t n)
 
 			buf[k] = (int16_t)(v >= 32767.0f ? 32767 : v <= -32768.0f ? -32768 : lrintf(v));
 		}
-		if (!h->raw)
-			quiet_scan(&h->quiet, buf, k);
 		if (fwrite(buf, 2, k, h->out) != k) {
 			h->code = EXIT_SYS;
 			h->error = estrfmt("%s: %s", h->out_path, strerror(errno));
@@ -241,8 +197,8 @@ static FILE *open_at(const char *path, const char *mode, uint64_t sample)
 	return f;
 }
 
-/* After building: the narrations cut, in the parts' order; the cut. */
-static void built(struct track *tr, struct half *h)
+/* After building: the narrations cut, in the parts' order. */
+static void built(const struct track *tr)
 {
 	size_t i;
 
@@ -250,15 +206,6 @@ static void built(struct track *tr, struct half *h)
 		if (tr->parts[i].lost)
 			warn("%s: narration runs %.3f s past the end of its clip; cut",
 			     tr->parts[i].name, (double)tr->parts[i].lost / TRACK_RATE);
-	/* the silence the first half ends in goes on into the second's */
-	quiet_run(&h[0].quiet, h[1].quiet.first_sound == UINT64_MAX ? h[1].quiet.at :
-			       h[1].quiet.first_sound);
-	quiet_run(&h[1].quiet, h[1].quiet.at);
-	for (i = 0; i < 2; i++)
-		if (h[i].quiet.cut &&
-		    (!tr->cut || distance(h[i].quiet.cut, tr->samples / 2) <
-				 distance(tr->cut, tr->samples / 2)))
-			tr->cut = h[i].quiet.cut;
 }
 
 /* A pass over the track into out (read back from raw, or built when raw
@@ -285,9 +232,7 @@ static void pass(struct track *tr, const char *raw, const char *out,
 				      .out = open_at(out, "r+b", at), .out_path = out,
 				      .raw = raw ? open_at(raw, "rb", at) : NULL, .raw_path = raw,
 				      .lim = lims ? &lims[i] : NULL,
-				      .meter = meters ? meters[i] : NULL,
-				      .quiet = { .at = at, .run_from = at, .first_sound = UINT64_MAX,
-						 .middle = tr->samples / 2 } };
+				      .meter = meters ? meters[i] : NULL };
 	}
 	if (threaded && (errno = pthread_create(&second, NULL, run_half, &h[1])) != 0)
 		die(EXIT_SYS, "cannot start a thread:");
@@ -304,12 +249,17 @@ static void pass(struct track *tr, const char *raw, const char *out,
 			fclose(h[i].raw);
 	}
 	if (!raw)
-		built(tr, h);
+		built(tr);
 }
 
 void track_write(struct track *tr, const char *path)
 {
 	pass(tr, NULL, path, NULL, NULL);
+}
+
+static double on_grid(double gain)
+{
+	return round(gain / GAIN_STEP) * GAIN_STEP;
 }
 
 /* Measure both halves as one; -1 when silent. */
@@ -357,7 +307,7 @@ static void normalise(struct track *tr, const char *path, int true_peak)
 		tr->last_gain = tr->gain;
 		tr->last_lufs = tr->lufs;
 		if (fabs(tr->lufs - LOUDNORM_TARGET_LUFS) > LOUDNESS_TOLERANCE)
-			tr->gain += (aim - tr->lufs) / slope;
+			tr->gain = on_grid(tr->gain + (aim - tr->lufs) / slope);
 		/* towards the target peak from below, away from it from above */
 		if (true_peak)
 			tr->ceiling += LOUDNORM_TARGET_DBTP - tr->dbtp - 0.1;
@@ -379,31 +329,39 @@ int track_normalise(struct track *tr, const char *raw_path, const char *path)
 	tr->raw_path = raw_path;
 	tr->last_gain = 0;
 	tr->last_lufs = tr->lufs;
-	tr->gain = LOUDNORM_TARGET_LUFS - tr->lufs;
+	tr->gain = on_grid(LOUDNORM_TARGET_LUFS - tr->lufs);
 	tr->ceiling = LOUDNORM_TARGET_DBTP - 0.5;
 	normalise(tr, path, 0);
 	return 1;
 }
 
-int track_peak_under_target(struct track *tr, const char *path)
+double track_peak_of(const char *path, uint64_t from, uint64_t to)
 {
 	struct loudnorm_meter *m = loudnorm_meter_new(TRACK_RATE, 1);
 	int16_t pcm[16384];
 	float part[LEN(pcm)];
-	double lufs;
+	double lufs, dbtp;
 	size_t n;
-	FILE *f = fopen(path, "rb");
+	FILE *f = open_at(path, "rb", from);
 
-	if (!f || fseek(f, WAV_HEADER16, SEEK_SET) < 0)
-		die(EXIT_SYS, "%s: cannot read it back:", path);
-	while ((n = read_samples(f, pcm, part, LEN(pcm))) > 0)
+	for (; from < to; from += n) {
+		n = read_samples(f, pcm, part, to - from < LEN(pcm) ? (size_t)(to - from) : LEN(pcm));
+		if (n == 0)
+			die(EXIT_SYS, "%s: cannot read it back%s", path, ferror(f) ? ":" : ": cut short");
 		loudnorm_meter_add(m, part, n);
-	if (ferror(f))
-		die(EXIT_SYS, "%s: cannot read it back:", path);
+	}
 	fclose(f);
-	if (loudnorm_meter_read(&m, 1, &lufs, &tr->dbtp) < 0)
-		die(EXIT_FAIL, "output.loudnorm: the narration fell silent when normalised");
+	/* the peak is read even where the loudness is too short to gate */
+	loudnorm_meter_read(&m, 1, &lufs, &dbtp);
 	loudnorm_meter_free(m);
+	return dbtp;
+}
+
+int track_peak_under_target(struct track *tr, const char *path)
+{
+	tr->dbtp = track_peak_of(path, 0, tr->samples);
+	if (tr->dbtp == -HUGE_VAL)
+		die(EXIT_FAIL, "output.loudnorm: the narration fell silent when normalised");
 	return tr->dbtp <= LOUDNORM_TARGET_DBTP;
 }
 

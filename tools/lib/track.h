@@ -30,11 +30,6 @@ struct track {
 	size_t count;
 	uint64_t samples;      /* of all parts */
 	size_t half;           /* the first part of the second thread's half */
-	/* Where two encoders can cut the track (0: nowhere): a point on the
-	 * AAC frame grid, nearest the middle, in digital silence wide enough
-	 * that the frames either side of it, encoded apart, decode to the
-	 * silence one encoder would have made of them. */
-	uint64_t cut;
 	/* normalising */
 	const char *raw_path;  /* the track as built, kept for another try */
 	double gain, ceiling, lufs, dbtp;
@@ -44,7 +39,7 @@ struct track {
 /* A track of count parts, their samples set; plans the halves. */
 void track_init(struct track *tr, struct track_part *parts, size_t count);
 
-/* Build the track into path as it is, finding tr->cut. */
+/* Build the track into path as it is. */
 void track_write(struct track *tr, const char *path);
 
 /* Build the track into raw_path, measure it, and normalise it into path;
@@ -56,6 +51,10 @@ int track_normalise(struct track *tr, const char *raw_path, const char *path);
 /* Whether the true peak of the normalised track at path, as its encoder
  * reads it, is under the target. */
 int track_peak_under_target(struct track *tr, const char *path);
+
+/* The true peak (dBTP; -HUGE_VAL for silence) of samples [from, to) of
+ * the track at path, measured as if the track were silent around them. */
+double track_peak_of(const char *path, uint64_t from, uint64_t to);
 
 /* A true peak over the target: the ceiling lowered by as much, normalised
  * again into path, measuring the true peak each try. */
