@@ -8,10 +8,16 @@
 . "$ROOT/tests/audio-lib.sh"
 
 # an ffmpeg that logs each run's arguments (ran), and fails the runs
-# encoding segments when FAIL_ENCODE is set
+# encoding segments, once they have written them, when FAIL_ENCODE is set
 mkdir logged
-printf '#!/bin/sh\necho "$*" >>%s/ran\ncase " $* " in *" -f adts "*) [ -z "$FAIL_ENCODE" ] || exit 1 ;; esac\nexec %s "$@"\n' \
-	"$TMP" "$(command -v ffmpeg)" >logged/ffmpeg
+cat >logged/ffmpeg <<EOF
+#!/bin/sh
+echo "\$*" >>$TMP/ran
+case " \$* " in
+*" -f adts "*) [ -z "\$FAIL_ENCODE" ] || { $(command -v ffmpeg) "\$@"; exit 1; } ;;
+esac
+exec $(command -v ffmpeg) "\$@"
+EOF
 chmod +x logged/ffmpeg
 
 # Four steps of 601 frames at 30 fps, 80.13 s in all, so that the track
@@ -128,8 +134,8 @@ test_expect_success 'normalised, an edit keeps the gain, and the other segments 
 '
 
 test_expect_success 'a damaged entry in the cache is encoded again' '
-	entry=$(ls o/audio/*.aac | head -n 1) &&
-	head -c 100 "$entry" >cut && mv cut "$entry" &&
+	entry=$(ls -S o/audio/*.aac | head -n 1) &&
+	printf "\\377" | dd of="$entry" bs=1 seek=3000 conv=notrunc 2>/dev/null &&
 	rm -f ran &&
 	PATH=$TMP/logged:$PATH "$BIN/mux" -d o -o mended.mp4 loud.json &&
 	test "$(encoded)" = 1 && cmp loud2.mp4 mended.mp4
@@ -188,7 +194,49 @@ test_expect_success 'a true peak over the target stops the encoders; they start 
 	grep -c -- "-f adts" ran >count && echo 4 >expect && test_cmp expect count &&
 	within "$(lufs peak.mp4)" -16 1 &&
 	peak=$(true_peak peak.mp4) &&
-	awk -v p="$peak" "BEGIN { exit !(p != \"\" && p <= -1.0) }"
+	awk -v p="$peak" "BEGIN { exit !(p != \"\" && p <= -1.0) }" &&
+	ls -A o/audio | grep -v -E "^([0-9a-f]{64}\.aac|index)\$" >left
+	test_cmp /dev/null left &&
+	cold loud.json && cmp peak.mp4 cold.mp4
+'
+
+# A tour long enough for more runs than cores: 34 steps of 12 s, a
+# segment or so each, narrated in words of their own, so that no two
+# segments are alike.
+test_expect_success 'a long tour: each run starts when one ends, and every join holds' '
+	mkdir -p long/clip long/wav &&
+	ffmpeg -v error -f lavfi -i "testsrc2=s=160x120:r=30" -frames:v 360 \
+		-c:v libx264 -preset veryfast -crf 20 -pix_fmt yuv420p -g 60 long/clip/s1.mp4 &&
+	jq ".frames = 360" o/clip/s1.json >long/clip/s1.json &&
+	steps= &&
+	for i in $(seq 34); do
+		if [ $i != 1 ]; then
+			ln long/clip/s1.mp4 long/clip/s$i.mp4 && cp long/clip/s1.json long/clip/s$i.json || return 1
+		fi
+		espeak-ng -w speech.wav "Part $i. The page shows what part $i holds." &&
+		ffmpeg -v error -y -i speech.wav -ar 48000 -c:a pcm_s16le long/wav/s$i.wav &&
+		steps="$steps${steps:+,}{\"id\": \"s$i\", \"narration\": \"$i\"}" || return 1
+	done &&
+	echo "{\"spec_dir\": \"$TMP\", \"meta\": {}, \"output\": {}, \"steps\": [$steps]}" >long.json &&
+	rm -f ran &&
+	PATH=$TMP/logged:$PATH "$BIN/mux" -d long -o long.mp4 long.json &&
+	n=$(encoded) && runs=$(grep -c -- "-f adts" ran) && echo "$n segments, $runs runs" &&
+	test "$runs" -ge 3 && test "$n" -ge 33 &&
+	ffmpeg -v error -y -i long.mp4 -map 0:a -f s16le -ac 1 out.raw &&
+	for i in $(seq 34); do
+		ffmpeg -v error -y -i long/wav/s$i.wav -f s16le s$i.raw || return 1
+	done &&
+	python3 - <<-PY
+	import array, math, sys
+	out = array.array("h"); out.frombytes(open("out.raw", "rb").read())
+	for i in range(1, 35):
+	    wav = array.array("h"); wav.frombytes(open("s%d.raw" % i, "rb").read())
+	    at = ((i - 1) * 360 + 15) * 1600
+	    s = sum(x * x for x in wav)
+	    n = sum((x - out[at + k]) ** 2 for k, x in enumerate(wav))
+	    if 10 * math.log10(s / max(n, 1)) < 25:
+	        sys.exit("s%d: %.1f dB" % (i, 10 * math.log10(s / max(n, 1))))
+	PY
 '
 
 test_done

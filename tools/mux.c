@@ -21,9 +21,9 @@
  * at a time, while the true peak is checked (one over the target, which
  * is rare, starts the encoding again); all are joined, and the one run
  * that writes the file copies them. Another codec is encoded by that run.
- * Intro and outro
- * clips are encoded with the same settings so that they join by stream
- * copy too, once: the copy is kept in outdir/edge/ for the next assembly.
+ * Intro and outro clips are encoded with the same settings so that they
+ * join by stream copy too, once: the copy is kept in outdir/edge/ for the
+ * next assembly.
  * Beside final.mp4 it writes final.srt, final.vtt and final.chapters.txt;
  * the MP4 carries the chapters and the subtitles too. With output.path,
  * the results are also copied there.
@@ -823,15 +823,21 @@ static void encode_stop(void)
  * others. */
 static void encode_wait_one(const char *what)
 {
-	pid_t pid = -1;
-	int status = run_reap_any(&pid);
+	pid_t pid;
+	int status, ours = 0;
 	size_t i;
 
-	if (status < 0)
-		die(EXIT_SYS, "waiting for ffmpeg:");
-	for (i = 0; i < LEN(encoders); i++)
-		if (encoders[i] == pid)
-			encoders[i] = 0;
+	/* a child mux was started with, not one of ours, is passed over */
+	while (!ours) {
+		pid = -1;
+		if ((status = run_reap_any(&pid)) < 0)
+			die(EXIT_SYS, "waiting for ffmpeg:");
+		for (i = 0; i < LEN(encoders); i++)
+			if (encoders[i] == pid) {
+				encoders[i] = 0;
+				ours = 1;
+			}
+	}
 	if (status != 0) {
 		encode_stop();
 		die(EXIT_FAIL, "ffmpeg failed to %s (exit %d)", what, status);
@@ -864,11 +870,12 @@ static void encode_wait(const char *what)
 /* A track cut into segments, and where each one's frames are kept. */
 struct segmented {
 	const char *dir;        /* outdir/audio */
+	const char *encoder;    /* ffmpeg's version */
 	struct segment *segs;
 	size_t count;
 	char **paths;           /* the cache's name for each */
 	long *frames;           /* each segment's frames, its priming included */
-	double *peaks;          /* dBTP; NAN: not measured */
+	struct segcache_entry *entries;  /* the frames' digest, the peak */
 	int *encode;            /* not in the cache, and first of its digest */
 };
 
@@ -880,9 +887,30 @@ static void segmented_free(struct segmented *sg)
 		free(sg->paths[i]);
 	free(sg->paths);
 	free(sg->frames);
-	free(sg->peaks);
+	free(sg->entries);
 	free(sg->encode);
 	free(sg->segs);
+}
+
+/* The first line ffmpeg -version prints: the build, with the library
+ * versions its package carries, which the frames depend on too. */
+static char *ffmpeg_version(void)
+{
+	static char *const argv[] = { "ffmpeg", "-version", NULL };
+	char line[512] = "";
+	pid_t pid;
+	FILE *f = run_pipe(argv, "r", &pid);
+
+	if (!f)
+		run_die_unstarted("ffmpeg");
+	if (!fgets(line, sizeof line, f))
+		line[0] = '\0';
+	while (fgetc(f) != EOF)
+		;
+	if (run_pipe_close(f, pid) != 0 || !line[0])
+		die(EXIT_SYS, "ffmpeg -version failed: run make deps");
+	line[strcspn(line, "\n")] = '\0';
+	return estrdup(line);
 }
 
 /* Cut the track and see which segments the cache holds. */
@@ -893,26 +921,41 @@ static void segment_track(const struct tour *t, const struct track *tr, struct s
 	int k, n = audio_args(args, t);
 	size_t i, j;
 
-	/* the frames depend on the samples and on how they were encoded */
+	/* the frames depend on the samples, the encoder and its settings */
+	sb_puts(&key, sg->encoder);
 	for (k = 0; k < n; k++)
-		sb_printf(&key, "%s ", args[k]);
+		sb_printf(&key, " %s", args[k]);
 	text = sb_take(&key);
 	sg->count = segments_plan(temps[T_AUDIO], tr->samples, text, &sg->segs);
 	free(text);
 	sg->paths = ecalloc(sg->count, sizeof *sg->paths);
 	sg->frames = ecalloc(sg->count, sizeof *sg->frames);
-	sg->peaks = ecalloc(sg->count, sizeof *sg->peaks);
+	sg->entries = ecalloc(sg->count, sizeof *sg->entries);
 	sg->encode = ecalloc(sg->count, sizeof *sg->encode);
-	segcache_read_peaks(sg->dir, sg->segs, sg->count, sg->peaks);
+	segcache_read(sg->dir, sg->segs, sg->count, sg->entries);
 	for (i = 0; i < sg->count; i++) {
 		sg->paths[i] = segcache_path(sg->dir, &sg->segs[i]);
 		sg->frames[i] = (long)((sg->segs[i].end - sg->segs[i].start + AAC_FRAME - 1) /
 				       AAC_FRAME) + 1;
-		sg->encode[i] = segcache_frames(sg->paths[i]) != sg->frames[i];
+		sg->encode[i] = !segcache_intact(sg->paths[i], &sg->entries[i]);
+		if (sg->encode[i])
+			sg->entries[i] = (struct segcache_entry){ .peak = NAN };
 		for (j = 0; j < i && sg->encode[i]; j++)
 			if (sg->encode[j] && !strcmp(sg->segs[j].hash, sg->segs[i].hash))
 				sg->encode[i] = 0;
 	}
+}
+
+/* Room for n more temporary names, made with signals held: the handler
+ * reads the list, which must never be one realloc has freed. */
+static void make_room_for_temps(size_t n)
+{
+	sigset_t all, old;
+
+	sigfillset(&all);
+	sigprocmask(SIG_BLOCK, &all, &old);
+	segment_temps = erealloc(segment_temps, (segment_temp_count + n + 1) * sizeof *segment_temps);
+	sigprocmask(SIG_SETMASK, &old, NULL);
 }
 
 /* One ffmpeg run encoding segments which[0..n) of the track, each by an
@@ -931,8 +974,6 @@ static void encode_segments(const struct tour *t, const struct segmented *sg,
 		const struct segment *s = &sg->segs[which[i]];
 		char *tmp = tmp_path_for(sg->paths[which[i]]);
 
-		segment_temps = erealloc(segment_temps,
-					 (segment_temp_count + 1) * sizeof *segment_temps);
 		segment_temps[segment_temp_count++] = tmp;
 		trims[i] = estrfmt("atrim=start_sample=%" PRIu64 ":end_sample=%" PRIu64,
 				   s->start, s->end);
@@ -966,6 +1007,8 @@ static int keep_segment(const struct segmented *sg, size_t i)
 		ret = -1;
 	} else if (rename(tmp, sg->paths[i]) < 0) {
 		die(EXIT_SYS, "%s:", sg->paths[i]);
+	} else {
+		segcache_digest(sg->paths[i], &sg->entries[i]);
 	}
 	free(tmp);
 	return ret;
@@ -979,11 +1022,11 @@ static void measure_peaks(const struct segmented *sg, struct track *tr)
 
 	tr->dbtp = -HUGE_VAL;
 	for (i = 0; i < sg->count; i++) {
-		if (isnan(sg->peaks[i]))
-			sg->peaks[i] = track_peak_of(temps[T_AUDIO], sg->segs[i].start,
-						     sg->segs[i].end);
-		if (sg->peaks[i] > tr->dbtp)
-			tr->dbtp = sg->peaks[i];
+		if (isnan(sg->entries[i].peak))
+			sg->entries[i].peak = track_peak_of(temps[T_AUDIO], sg->segs[i].start,
+							    sg->segs[i].end);
+		if (sg->entries[i].peak > tr->dbtp)
+			tr->dbtp = sg->entries[i].peak;
 	}
 }
 
@@ -1028,9 +1071,9 @@ enum { SEGMENTS_JOINED, SEGMENTS_PEAK_OVER, SEGMENTS_UNUSABLE };
  * T_JOINED. With check_peak, the true peak is measured while the first
  * runs encode; one over the target, which is rare, stops them. */
 static int encode_by_segments(const struct tour *t, struct track *tr, const char *dir,
-			      int check_peak)
+			      const char *encoder, int check_peak)
 {
-	struct segmented sg = { .dir = dir };
+	struct segmented sg = { .dir = dir, .encoder = encoder };
 	size_t *todo, n = 0, runs, first, r, i;
 	int ret = SEGMENTS_JOINED;
 
@@ -1041,6 +1084,7 @@ static int encode_by_segments(const struct tour *t, struct track *tr, const char
 	for (i = 0; i < sg.count; i++)
 		if (sg.encode[i])
 			todo[n++] = i;
+	make_room_for_temps(n);
 	runs = (n + SEGMENTS_PER_RUN - 1) / SEGMENTS_PER_RUN;
 	if (runs < 2 && n > 1)
 		runs = 2;  /* both cores */
@@ -1068,7 +1112,11 @@ static int encode_by_segments(const struct tour *t, struct track *tr, const char
 			goto out;
 		}
 	join_segments(&sg);
-	segcache_keep_only(dir, sg.segs, sg.count, sg.peaks);
+	/* segments alike share the frames encoded for the first of them */
+	for (i = 0; i < sg.count; i++)
+		if (!sg.entries[i].digest[0])
+			segcache_digest(sg.paths[i], &sg.entries[i]);
+	segcache_keep_only(dir, sg.segs, sg.count, sg.entries);
 out:
 	free(todo);
 	segmented_free(&sg);
@@ -1137,15 +1185,16 @@ static void free_texts(struct texts *x)
 static void encode_aac(const struct tour *t, struct track *tr, struct encode_inputs *in,
 		       const char *outdir, int check_peak)
 {
-	char *dir = estrfmt("%s/audio", outdir);
-	int r = encode_by_segments(t, tr, dir, check_peak);
+	char *dir = estrfmt("%s/audio", outdir), *version = ffmpeg_version();
+	int r = encode_by_segments(t, tr, dir, version, check_peak);
 
 	if (r == SEGMENTS_PEAK_OVER) {
 		track_renormalise(tr, temps[T_AUDIO]);
-		r = encode_by_segments(t, tr, dir, 0);
+		r = encode_by_segments(t, tr, dir, version, 0);
 	}
 	if (r == SEGMENTS_JOINED)
 		in->aac = temps[T_JOINED];
+	free(version);
 	free(dir);
 }
 

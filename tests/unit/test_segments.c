@@ -52,6 +52,27 @@ static size_t plan(const int16_t *s, size_t n, const char *key, struct segment *
 	return count;
 }
 
+/* Every segment named by the digest of the key and its own samples. */
+static int named_by_samples(const int16_t *s, const struct segment *segs, size_t count,
+			    const char *key)
+{
+	char hex[SHA256_HEX_SIZE];
+	size_t k, klen = strlen(key) + 1;
+
+	for (k = 0; k < count; k++) {
+		size_t len = (size_t)(segs[k].end - segs[k].start) * sizeof *s;
+		unsigned char *buf = malloc(klen + len);
+
+		memcpy(buf, key, klen);
+		memcpy(buf + klen, s + segs[k].start, len);
+		sha256_hex(buf, klen + len, hex);
+		free(buf);
+		if (strcmp(hex, segs[k].hash))
+			return 0;
+	}
+	return 1;
+}
+
 /* Every cut on the grid, with 4096 samples of silence either side. */
 static int cuts_quiet(const int16_t *s, const struct segment *segs, size_t count)
 {
@@ -80,6 +101,7 @@ int main(void)
 	CHECK(na >= 3);
 	CHECK(a[0].start == 0 && a[na - 1].end == n);
 	CHECK(cuts_quiet(s, a, na));
+	CHECK(named_by_samples(s, a, na, "aac 192k"));
 	for (k = 0; k + 1 < na; k++)
 		CHECK(a[k].end - a[k].start >= 10 * RATE);
 
@@ -113,11 +135,26 @@ int main(void)
 	free(b);
 	free(moved);
 
+	/* 12 s of silence first, and a silence that ends just past where
+	 * the reader's buffer does, 4096 samples before a cut could be */
+	{
+		size_t at2[] = { 12 * RATE, 16384 * 60 + 5 }, len2[] = { 5 * RATE, 3 * RATE };
+		int16_t *t = track(n, at2, len2, 2);
+
+		nb = plan(t, n, "k", &b);
+		CHECK(nb >= 2 && b[0].end >= 10 * RATE);
+		CHECK(cuts_quiet(t, b, nb));
+		CHECK(named_by_samples(t, b, nb, "k"));
+		free(b);
+		free(t);
+	}
+
 	/* no silence wide enough: one segment */
 	for (k = 0; k < n; k++)
 		s[k] = k % 4000 ? 1 : 0;
 	nb = plan(s, n, "aac 192k", &b);
 	CHECK(nb == 1 && b[0].start == 0 && b[0].end == n);
+	CHECK(named_by_samples(s, b, nb, "aac 192k"));
 	free(b);
 
 	free(a);

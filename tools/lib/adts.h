@@ -12,9 +12,9 @@
 #define AAC_PRIMING 1024
 
 /* Copy the frames of the ADTS stream `from` to out (or only count them,
- * when out is NULL), the first `skip` of them left out. Returns how many frames `from` held; or -1, with errno
- * set on a read or write error, or errno 0 and *why set when `from` is
- * not a whole ADTS stream. */
+ * when out is NULL), the first `skip` of them left out. Returns how many
+ * frames `from` held; or -1, with errno set on a read or write error, or
+ * errno 0 and *why set when `from` is not a whole ADTS stream. */
 long adts_copy(FILE *out, FILE *from, long skip, const char **why);
 
 #endif

@@ -2,6 +2,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +14,8 @@
 #include "strbuf.h"
 #include "util.h"
 
-#define INDEX "peaks"
+#define INDEX "index"
+#define HEX (SHA256_HEX_SIZE - 1)
 
 char *segcache_path(const char *dir, const struct segment *s)
 {
@@ -33,39 +35,77 @@ long segcache_frames(const char *path)
 	return n;
 }
 
-void segcache_read_peaks(const char *dir, const struct segment *segs, size_t n,
-			 double *peaks)
+/* One line of the index: the segment's digest, its frames', its peak. */
+static int parse_line(const char *at, struct segcache_entry *e)
 {
-	char *path = estrfmt("%s/" INDEX, dir), *text = read_file(path, NULL), *at, *end;
+	char *end;
+
+	if (at[HEX] != ' ' || strspn(at + HEX + 1, "0123456789abcdef") != HEX ||
+	    at[2 * HEX + 1] != ' ')
+		return -1;
+	e->peak = strtod(at + 2 * HEX + 2, &end);
+	if (end == at + 2 * HEX + 2 || *end != '\n')
+		return -1;
+	memcpy(e->digest, at + HEX + 1, HEX);
+	e->digest[HEX] = '\0';
+	return 0;
+}
+
+void segcache_read(const char *dir, const struct segment *segs, size_t n,
+		   struct segcache_entry *entries)
+{
+	char *path = estrfmt("%s/" INDEX, dir), *text = read_file(path, NULL), *at;
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		peaks[i] = NAN;
-		/* a line: the digest, a space, the peak */
-		if (!text || !(at = strstr(text, segs[i].hash)) || at[SHA256_HEX_SIZE - 1] != ' ')
-			continue;
-		peaks[i] = strtod(at + SHA256_HEX_SIZE, &end);
-		if (end == at + SHA256_HEX_SIZE || *end != '\n')
-			peaks[i] = NAN;
+		entries[i] = (struct segcache_entry){ .peak = NAN };
+		if (text && (at = strstr(text, segs[i].hash)) && parse_line(at, &entries[i]) < 0)
+			entries[i] = (struct segcache_entry){ .peak = NAN };
 	}
 	free(text);
 	free(path);
+}
+
+int segcache_intact(const char *path, const struct segcache_entry *e)
+{
+	char hex[SHA256_HEX_SIZE];
+
+	return e->digest[0] && sha256_file_hex(path, hex) == 0 && !strcmp(hex, e->digest);
+}
+
+void segcache_digest(const char *path, struct segcache_entry *e)
+{
+	if (sha256_file_hex(path, e->digest) < 0)
+		die(EXIT_SYS, "%s:", path);
 }
 
 static int used(const char *name, const struct segment *segs, size_t n)
 {
 	size_t i;
 
-	if (strlen(name) != SHA256_HEX_SIZE - 1 + 4 || strcmp(name + SHA256_HEX_SIZE - 1, ".aac"))
-		return 0;
 	for (i = 0; i < n; i++)
-		if (!strncmp(name, segs[i].hash, SHA256_HEX_SIZE - 1))
+		if (!strncmp(name, segs[i].hash, HEX))
 			return 1;
 	return 0;
 }
 
+/* Whether name is one of ours to remove: a segment's frames segs does not
+ * use, or the temporary name of a run that is over (its process gone). */
+static int stale(const char *name, const struct segment *segs, size_t n)
+{
+	const char *tmp;
+	long pid;
+
+	if (strlen(name) == HEX + 4 && !strcmp(name + HEX, ".aac"))
+		return !used(name, segs, n);
+	if (name[0] != '.' || !(tmp = strstr(name, ".tmp.")))
+		return 0;
+	pid = strtol(tmp + 5, NULL, 10);
+	return pid > 0 && kill((pid_t)pid, 0) < 0 && errno == ESRCH;
+}
+
 void segcache_keep_only(const char *dir, const struct segment *segs, size_t n,
-			const double *peaks)
+			const struct segcache_entry *entries)
 {
 	struct strbuf index = { 0 };
 	struct dirent *e;
@@ -73,9 +113,12 @@ void segcache_keep_only(const char *dir, const struct segment *segs, size_t n,
 	size_t i;
 	DIR *d;
 
+	/* the peaks exactly as measured, so that a decision made from a
+	 * peak read back is the one made from the peak measured */
 	for (i = 0; i < n; i++)
-		if (!isnan(peaks[i]))
-			sb_printf(&index, "%s %.4f\n", segs[i].hash, peaks[i]);
+		if (entries[i].digest[0])
+			sb_printf(&index, "%s %s %.17g\n", segs[i].hash, entries[i].digest,
+				  entries[i].peak);
 	path = estrfmt("%s/" INDEX, dir);
 	text = sb_take(&index);
 	if (write_text(path, text) < 0)
@@ -85,9 +128,7 @@ void segcache_keep_only(const char *dir, const struct segment *segs, size_t n,
 	if (!(d = opendir(dir)))
 		die(EXIT_SYS, "%s:", dir);
 	while ((e = readdir(d))) {
-		if (e->d_name[0] == '.' && (!e->d_name[1] || !strcmp(e->d_name, "..")))
-			continue;
-		if (!strcmp(e->d_name, INDEX) || used(e->d_name, segs, n))
+		if (!stale(e->d_name, segs, n))
 			continue;
 		path = estrfmt("%s/%s", dir, e->d_name);
 		if (unlink(path) < 0 && errno != ENOENT)

@@ -1,11 +1,11 @@
 /* segments.c - cutting a track in its silences, and naming each segment
  * by its samples */
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "adts.h"
 #include "segments.h"
+#include "track.h"
 #include "util.h"
 #include "wav.h"
 
@@ -16,7 +16,7 @@
 /* Each segment is an encoder of its own, about 11 ms of CPU to start and
  * finish, and what an edit encodes again: ten seconds keeps a step's
  * narration, with the silence after it, in one or two. */
-#define SEGMENT_MIN (10 * 48000)
+#define SEGMENT_MIN (10 * TRACK_RATE)
 
 struct planner {
 	const char *path, *key;
