@@ -35,6 +35,24 @@ cat >box.html <<'EOF'
 </script>
 EOF
 
+cat >status.html <<'EOF'
+<!doctype html>
+<style>
+  body { margin: 0; background: #fff; }
+  div { position: absolute; top: 0; width: 100px; height: 100px; background: #f00; }
+</style>
+<div id="text" style="left: 0"></div><div id="status" style="left: 120px"></div>
+<script>
+  // like an editor: the text drawn at once, the status line in the third
+  // animation frame after the key, the one drawn after its picture
+  const after = (n, fn) => n ? requestAnimationFrame(() => after(n - 1, fn)) : fn();
+  addEventListener('keydown', () => {
+    document.getElementById('text').style.background = '#00f';
+    after(3, () => { document.getElementById('status').style.background = '#0f0'; });
+  });
+</script>
+EOF
+
 cat >tall.html <<'EOF'
 <!doctype html>
 <style>
@@ -172,6 +190,17 @@ test_expect_success 'a key typed alone costs one picture, not two' '
 	wasted=$(($(meta keys.meta screenshots) - new)) &&
 	test "$new" -ge 12 &&
 	test "$wasted" -le 4
+'
+
+test_expect_success 'what the page draws animation frames after a key shows a frame later' '
+	# the key lands before frame 6; the status line must not wait for
+	# the next damage or the refresh a second later
+	cap status status.html 30 0 0.5 "[{\"type\": \"pause\", \"duration\": 0.2},
+		{\"type\": \"press_key\", \"key\": \"x\"}]" &&
+	$BIN/stepcap -o status.mp4 status.json &&
+	is blue "$(rgb status.mp4 6 45 45)" &&
+	is green "$(rgb status.mp4 7 165 45)" &&
+	is green "$(rgb status.mp4 -1 165 45)"
 '
 
 test_expect_success 'a key chord reaches the page' '

@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "actions.h"
+#include "animframe.h"
 #include "assertions.h"
 #include "browser.h"
 #include "camera.h"
@@ -420,6 +421,7 @@ static char *open_target(struct cdp *cdp, const struct step *s, struct events *e
 	cJSON_Delete(cdp_ecall(cdp, session, "Inspector.enable", NULL));
 	cJSON_Delete(cdp_ecall(cdp, session, "Network.enable", NULL));
 	caret_install(cdp, session);
+	animframe_install(cdp, session);
 	return session;
 }
 

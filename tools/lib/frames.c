@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "animframe.h"
 #include "base64.h"
 #include "caret.h"
 #include "clock.h"
@@ -197,8 +198,12 @@ int frames_first_picture(struct frames *f)
  * single change (a key typed, the caret's blink) is only absorbed: the
  * frame after it is most often still, and a probe costs far less than the
  * picture that would show it.
- * A change that lands inside the absorbing instant goes unseen until the
- * next damage; a refresh bounds how long. The instant follows every
+ * What the page would draw in its animation frame callbacks in the
+ * absorbing instant waits for the next frame (animframe.c): an editor
+ * that draws its status line a frame after its text would otherwise lose
+ * it there whenever the text is pictured a frame after the key. What the
+ * page changes on its own timers in that instant still goes unseen until
+ * the next damage; a refresh bounds how long. The instant follows every
  * picture taken, a refresh's too, but a change is likeliest just as motion
  * ends (the page settling after a click): the first refresh comes a second
  * after, then one every few seconds, as each costs a full redraw (tens of
@@ -300,7 +305,9 @@ int frames_step(struct frames *f, int record)
 		/* the page settles: the next refresh comes soon */
 		if (changed || after_change)
 			f->still_since = f->recorded;
+		animframe_hold(f->cdp, f->session, 1);
 		begin_frame(f, 2 * SHOT_DELAY_MS, NO_SHOT);
+		animframe_hold(f->cdp, f->session, 0);
 	}
 write:
 	if (f->holding)
