@@ -1,6 +1,5 @@
 /* animframe.c - animation frame callbacks held back on request */
 #include "animframe.h"
-#include "util.h"
 
 /* Runs in every document before its own scripts. A callback due while
  * the hold is on asks for the frame after instead; the page keeps the id
@@ -32,19 +31,12 @@ static const char script[] =
 
 void animframe_install(struct cdp *cdp, const char *session)
 {
-	cJSON *p = cJSON_CreateObject();
-
-	cJSON_AddStringToObject(p, "source", script);
-	cJSON_Delete(cdp_ecall(cdp, session, "Page.addScriptToEvaluateOnNewDocument", p));
+	cdp_add_document_script(cdp, session, script);
 }
 
 void animframe_hold(struct cdp *cdp, const char *session, int hold)
 {
-	cJSON *p = cJSON_CreateObject();
-	const char *err;
-
-	cJSON_AddStringToObject(p, "expression", hold ? "window.__ntHoldFrames && __ntHoldFrames(true)"
-						    : "window.__ntHoldFrames && __ntHoldFrames(false)");
 	/* between documents there is nothing to hold */
-	cJSON_Delete(cdp_call(cdp, session, "Runtime.evaluate", p, &err));
+	cdp_eval_quietly(cdp, session, hold ? "window.__ntHoldFrames && __ntHoldFrames(true)"
+					    : "window.__ntHoldFrames && __ntHoldFrames(false)");
 }

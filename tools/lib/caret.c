@@ -1,8 +1,5 @@
 /* caret.c - the text caret, blinking on the frame clock */
-#include <stdlib.h>
-
 #include "caret.h"
-#include "util.h"
 
 /* Runs in every document before its own scripts. The page's caret is made
  * transparent; a bar of one pixel stands in for it, drawn where the
@@ -111,18 +108,11 @@ static const char script[] =
 
 void caret_install(struct cdp *cdp, const char *session)
 {
-	cJSON *p = cJSON_CreateObject();
-
-	cJSON_AddStringToObject(p, "source", script);
-	cJSON_Delete(cdp_ecall(cdp, session, "Page.addScriptToEvaluateOnNewDocument", p));
+	cdp_add_document_script(cdp, session, script);
 }
 
 void caret_tick(struct cdp *cdp, const char *session)
 {
-	cJSON *p = cJSON_CreateObject();
-	const char *err;
-
-	cJSON_AddStringToObject(p, "expression", "window.__ntCaret && window.__ntCaret()");
 	/* between documents there is no caret to blink: nothing lost */
-	cJSON_Delete(cdp_call(cdp, session, "Runtime.evaluate", p, &err));
+	cdp_eval_quietly(cdp, session, "window.__ntCaret && window.__ntCaret()");
 }

@@ -245,6 +245,23 @@ cJSON *cdp_ecall(struct cdp *c, const char *session, const char *method,
 	return r;
 }
 
+void cdp_add_document_script(struct cdp *c, const char *session, const char *source)
+{
+	cJSON *p = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(p, "source", source);
+	cJSON_Delete(cdp_ecall(c, session, "Page.addScriptToEvaluateOnNewDocument", p));
+}
+
+void cdp_eval_quietly(struct cdp *c, const char *session, const char *expression)
+{
+	cJSON *p = cJSON_CreateObject();
+	const char *err;
+
+	cJSON_AddStringToObject(p, "expression", expression);
+	cJSON_Delete(cdp_call(c, session, "Runtime.evaluate", p, &err));
+}
+
 char *cdp_open_frame_target(struct cdp *c, int width, int height)
 {
 	cJSON *p = cJSON_CreateObject(), *r;

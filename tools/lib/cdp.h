@@ -47,6 +47,14 @@ cJSON *cdp_take_message(char *buf, size_t *len, int *garbled);
 cJSON *cdp_ecall(struct cdp *c, const char *session, const char *method,
 		 cJSON *params);
 
+/* Run source in every document the page behind session loads, before
+ * the document's own scripts. */
+void cdp_add_document_script(struct cdp *c, const char *session, const char *source);
+
+/* Evaluate expression in the page, its result and any error dropped: for
+ * a page script that may be missing (between documents) to no harm. */
+void cdp_eval_quietly(struct cdp *c, const char *session, const char *expression);
+
 /* A new blank page of width x height whose frames are drawn only when we
  * ask (HeadlessExperimental.beginFrame), attached flat; returns its
  * session id (malloc'd). */
