@@ -59,8 +59,6 @@
 #include "util.h"
 #include "wav.h"
 
-#define AUDIO_RATE TRACK_RATE
-
 /* A target duration further off than this earns a warning. */
 #define TARGET_TOLERANCE 0.25
 
@@ -78,7 +76,7 @@ struct edge {
 	char *source, *converted;
 	const char *name;  /* "intro": its copy is outdir/edge/intro.mp4 */
 	long frames;
-	float *audio;      /* its own sound at AUDIO_RATE, or NULL */
+	float *audio;      /* its own sound at TRACK_RATE, or NULL */
 	size_t audio_samples;
 };
 
@@ -360,14 +358,14 @@ static void load_tour(const char *path, const char *outdir, cJSON **root, struct
 	}
 }
 
-/* A media file's sound at AUDIO_RATE, mono: for the intro and outro,
+/* A media file's sound at TRACK_RATE, mono: for the intro and outro,
  * which may be in any format ffmpeg reads. */
 static float *decode_audio(const char *file, size_t *samples)
 {
 	char *argv[] = { "ffmpeg", "-nostdin", "-v", "error", "-i", (char *)file, "-map", "0:a:0",
 			 "-f", "s16le", "-ac", "1", "-ar", "48000", "-", NULL };
 	unsigned char buf[8192];
-	size_t n, i, cap = AUDIO_RATE;
+	size_t n, i, cap = TRACK_RATE;
 	float *out = emalloc(cap * sizeof *out);
 	pid_t pid;
 	FILE *f = run_pipe(argv, "r", &pid);
@@ -460,7 +458,7 @@ static float *load_edge_audio(const char *path, size_t *samples)
 	const char *why;
 	float *audio = NULL;
 
-	if (file && wav_parse(file, len, &w, &why) == 0 && w.rate == AUDIO_RATE) {
+	if (file && wav_parse(file, len, &w, &why) == 0 && w.rate == TRACK_RATE) {
 		audio = wav_mono(file, &w);
 		*samples = (size_t)w.frames;
 	}
@@ -476,7 +474,7 @@ static void save_edge_audio(const char *path, const struct edge *e)
 
 	for (i = 0; i < e->audio_samples; i++)
 		pcm[i] = (int16_t)lrintf(fmaxf(-32768.0f, fminf(32767.0f, e->audio[i] * 32768.0f)));
-	wav = wav_build16(pcm, e->audio_samples, AUDIO_RATE, 1, &len);
+	wav = wav_build16(pcm, e->audio_samples, TRACK_RATE, 1, &len);
 	if (write_file_atomic(path, wav, len) < 0)
 		die(EXIT_SYS, "%s:", path);
 	free(wav);
@@ -576,7 +574,7 @@ static void check_duration(const struct tour *t)
 
 static uint64_t sample_at(const struct tour *t, uint64_t frame)
 {
-	return frame * AUDIO_RATE / (uint64_t)t->fps;
+	return frame * TRACK_RATE / (uint64_t)t->fps;
 }
 
 /* The samples of frames [frame, frame + frames), and frame moved past. */
@@ -775,7 +773,7 @@ static void encode_start(const struct tour *t, const struct encode_inputs *in, c
 		 * (below, as a share of a frame's length, which holds in
 		 * whatever time base ffmpeg hands the filter), so that the
 		 * audio ends with the video, not at the frame's end. */
-		snprintf(offset, sizeof offset, "%.6f", -(double)AAC_PRIMING / AUDIO_RATE);
+		snprintf(offset, sizeof offset, "%.6f", -(double)AAC_PRIMING / TRACK_RATE);
 		ARG("-itsoffset"); ARG(offset); ARG("-f"); ARG("aac"); ARG("-i"); ARG(in->aac);
 	} else {
 		ARG("-f"); ARG("wav"); ARG("-i"); ARG(in->audio);

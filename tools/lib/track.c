@@ -8,7 +8,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "adts.h"
 #include "file.h"
 #include "loudnorm.h"
 #include "resample.h"
