@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,6 +53,17 @@ char *tmp_path_for(const char *path)
 	const char *base = slash ? slash + 1 : path;
 
 	return estrfmt("%.*s.%s.tmp.%ld", dirlen, path, base, (long)getpid());
+}
+
+int tmp_name_orphaned(const char *name)
+{
+	const char *tmp;
+	long pid;
+
+	if (name[0] != '.' || !(tmp = strstr(name, ".tmp.")))
+		return 0;
+	pid = strtol(tmp + 5, NULL, 10);
+	return pid > 0 && kill((pid_t)pid, 0) < 0 && errno == ESRCH;
 }
 
 int fsync_dir_of(const char *path)

@@ -19,6 +19,10 @@ char *read_file(const char *path, size_t *len);
  * "dir/.base.tmp.PID". Caller frees. */
 char *tmp_path_for(const char *path);
 
+/* Whether name, a folder entry, is a temporary name tmp_path_for gave a
+ * process that is gone: what an interrupted run left, safe to remove. */
+int tmp_name_orphaned(const char *name);
+
 /* Write data to a temporary name and rename it over path, so readers see the
  * old file or the new one, never half of one; durable as said above.
  * Returns 0, or -1 with errno. */

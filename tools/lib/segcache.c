@@ -2,7 +2,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <math.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,18 +89,12 @@ static int used(const char *name, const struct segment *segs, size_t n)
 }
 
 /* Whether name is one of ours to remove: a segment's frames segs does not
- * use, or the temporary name of a run that is over (its process gone). */
+ * use, or what an interrupted run left. */
 static int stale(const char *name, const struct segment *segs, size_t n)
 {
-	const char *tmp;
-	long pid;
-
 	if (strlen(name) == HEX + 4 && !strcmp(name + HEX, ".aac"))
 		return !used(name, segs, n);
-	if (name[0] != '.' || !(tmp = strstr(name, ".tmp.")))
-		return 0;
-	pid = strtol(tmp + 5, NULL, 10);
-	return pid > 0 && kill((pid_t)pid, 0) < 0 && errno == ESRCH;
+	return tmp_name_orphaned(name);
 }
 
 void segcache_keep_only(const char *dir, const struct segment *segs, size_t n,
