@@ -153,11 +153,12 @@ test_expect_success 'the MP4 carries the same cues as a subtitle track' '
 	test_cmp final.srt embedded.srt
 '
 
-# only_results: o holds the inputs and the cache of encoded audio, nothing
-# half-written
+# only_results: o holds the inputs and the caches of the track's parts and
+# of their encoded audio, nothing half-written
 only_results() {
 	ls -A o >left && printf "%s\n" audio clip wav >expect && test_cmp expect left &&
-	ls -A o/audio | grep -v -E "^([0-9a-f]{64}\.aac|index)\$" >left
+	ls -A o/audio | grep -v -E "^([0-9a-f]{64}\.aac|index|part)\$" >left
+	ls -A o/audio/part | grep -v -E "^[0-9a-f]{64}\.(blocks|pcm)\$" >>left
 	test_cmp /dev/null left
 }
 

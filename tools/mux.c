@@ -15,12 +15,15 @@
  * captured, so they are joined by stream copy, always. The audio track is
  * built here, sample-exact: each WAV starts at its step's first frame plus
  * narration_start_frame; with output.loudnorm it is measured (libebur128)
- * and brought to the target by a gain and a peak limiter. An AAC track is
- * cut in its silences into segments (segments.h); those outdir/audio does
- * not hold yet are encoded, each by an encoder of its own, two ffmpeg runs
- * at a time, while the true peak is checked (one over the target, which
- * is rare, starts the encoding again); all are joined, and the one run
- * that writes the file copies them. Another codec is encoded by that run.
+ * and brought to the target by a gain and a peak limiter. Each step's part
+ * of the track, as it stands and as normalised, is kept in
+ * outdir/audio/part (partcache.h): a part no edit touched costs a copy of
+ * its samples, and the loudness is gated from the parts' kept blocks. An
+ * AAC track is cut in its silences into segments (segments.h); those
+ * outdir/audio does not hold yet are encoded, each by an encoder of its
+ * own, two ffmpeg runs at a time, while the true peak is checked (one over
+ * the target, which is rare, starts the encoding again); all are joined,
+ * and the one run that writes the file copies them. Another codec is encoded by that run.
  * Intro and outro clips are encoded with the same settings so that they
  * join by stream copy too, once: the copy is kept in outdir/edge/ for the
  * next assembly.
@@ -95,7 +98,7 @@ struct tour {
 
 /* Temporary files, removed on every way out, signals included; and the
  * ffmpeg runs writing them while the track is checked, stopped. */
-enum { T_LIST, T_AUDIO, T_RAW, T_JOINED, T_VIDEO, T_INTRO, T_OUTRO, T_META, T_SUBS,
+enum { T_LIST, T_AUDIO, T_JOINED, T_VIDEO, T_INTRO, T_OUTRO, T_META, T_SUBS,
        T_COUNT };
 static char *temps[T_COUNT];
 static pid_t encoders[2];
@@ -1220,7 +1223,6 @@ static void prepare(const char *outdir, const char *out, struct tour *t)
 	signal(SIGHUP, on_signal);
 	temps[T_LIST] = temp_in(outdir, "concat.txt");
 	temps[T_AUDIO] = temp_in(outdir, "audio.wav");
-	temps[T_RAW] = temp_in(outdir, "audio-raw.wav");
 	temps[T_JOINED] = temp_in(outdir, "audio.aac");
 	temps[T_VIDEO] = tmp_path_for(out);
 	temps[T_META] = temp_in(outdir, "chapters.ffmeta");
@@ -1257,6 +1259,7 @@ int main(int argc, char *argv[])
 	struct track_part *parts;
 	size_t part_count, i;
 	cJSON *root;
+	char *cache;
 	int c, peak_unchecked = 0;
 
 	argv0 = "mux";
@@ -1275,9 +1278,12 @@ int main(int argc, char *argv[])
 	check_duration(&t);
 
 	parts = plan_track(&t, &part_count);
-	track_init(&track, parts, part_count);
+	cache = estrfmt("%s/audio/part", outdir);
+	if (mkdirs(cache) < 0)
+		die(EXIT_SYS, "%s:", cache);
+	track_init(&track, parts, part_count, cache);
 	if (t.loudnorm)
-		peak_unchecked = track_normalise(&track, temps[T_RAW], temps[T_AUDIO]);
+		peak_unchecked = track_normalise(&track, temps[T_AUDIO]);
 	else
 		track_write(&track, temps[T_AUDIO]);
 	for (i = 0; i < t.count; i++)
@@ -1301,6 +1307,7 @@ int main(int argc, char *argv[])
 
 	free_texts(&x);
 	free(parts);
+	free(cache);
 	cJSON_Delete(root);
 	return EXIT_OK;
 }

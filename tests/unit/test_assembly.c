@@ -1,5 +1,6 @@
 /* Unit tests: chapters (FFmetadata and the plain list), the loudnorm
- * meter and limiter, the resampler, and paths written in a spec. */
+ * blocks, gate, true peak and limiter, the resampler, and paths written in a spec. */
+#include <ebur128.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,43 +44,76 @@ static double peak_of(const float *s, size_t n)
 }
 
 /* EBU Tech 3341: a 1 kHz sine at -20 dBFS, one channel, reads -23 LUFS
- * (within 0.1), its true peak -20 dBTP. */
+ * (within 0.1), its true peak -20 dBTP; silence has no loudness. */
 static void test_meter(void)
 {
-	float *s = sine(48000 * 5, 48000, 997, 0.1), zero[4800] = { 0 };
-	struct loudnorm_meter *m = loudnorm_meter_new(48000, 1);
-	double lufs, dbtp;
+	float *s = sine(48000 * 5, 48000, 997, 0.1), zero[48000] = { 0 };
+	struct loudnorm_peak *m = loudnorm_peak_new(48000);
+	double *blocks;
+	size_t n = loudnorm_blocks(s, 48000 * 5, 48000, &blocks);
+	const double *lists[] = { blocks };
 
-	loudnorm_meter_add(m, s, 48000 * 5);
-	CHECK(loudnorm_meter_read(&m, 1, &lufs, &dbtp) == 0);
-	CHECK(fabs(lufs + 23.0) < 0.1 && fabs(dbtp + 20.0) < 0.1);
-	loudnorm_meter_free(m);
-	m = loudnorm_meter_new(48000, 1);
-	loudnorm_meter_add(m, zero, 4800);
-	CHECK(loudnorm_meter_read(&m, 1, &lufs, &dbtp) < 0);
-	loudnorm_meter_free(m);
+	CHECK(n == 47);
+	CHECK(fabs(loudnorm_gated(lists, &n, 1) + 23.0) < 0.1);
+	free(blocks);
+	loudnorm_peak_add(m, s, 48000 * 5);
+	CHECK(fabs(loudnorm_peak_read(m) + 20.0) < 0.1);
+	loudnorm_peak_free(m);
+	n = loudnorm_blocks(zero, 48000, 48000, &blocks);
+	lists[0] = blocks;
+	CHECK(n == 7 && loudnorm_gated(lists, &n, 1) == -HUGE_VAL);
+	free(blocks);
+	m = loudnorm_peak_new(48000);
+	loudnorm_peak_add(m, zero, 4800);
+	CHECK(loudnorm_peak_read(m) == -HUGE_VAL);
+	loudnorm_peak_free(m);
 	free(s);
 }
 
-/* A signal cut in two, each half on a meter of its own, reads as one:
- * 2 s of a sine at -20 dBFS and 2 s at -10 dBFS are their mean power
- * together, -15.6 LUFS (the quieter half is within 10 LU of the whole, so
- * both pass the gate), and the true peak is the louder half's. */
-static void test_meters_as_one(void)
+/* libebur128's own reading of n samples cut in parts, each on a meter of
+ * its own, read as one */
+static double reference(const float *s, const size_t *cut, size_t parts)
 {
-	float *quiet = sine(48000 * 2, 48000, 997, 0.1), *loud = sine(48000 * 2, 48000, 997, 0.316);
-	struct loudnorm_meter *m[2] = { loudnorm_meter_new(48000, 1), loudnorm_meter_new(48000, 1) };
-	double lufs, dbtp;
+	ebur128_state *st[4];
+	double lufs;
+	size_t i, at = 0;
 
-	loudnorm_meter_add(m[0], quiet, 48000 * 2);
-	loudnorm_meter_add(m[1], loud, 48000 * 2);
-	CHECK(loudnorm_meter_read(m, 2, &lufs, &dbtp) == 0);
-	CHECK(fabs(lufs - 10 * log10((0.1 * 0.1 / 2 + 0.316 * 0.316 / 2) / 2)) < 0.1);
-	CHECK(fabs(dbtp + 10.0) < 0.1);
-	loudnorm_meter_free(m[0]);
-	loudnorm_meter_free(m[1]);
-	free(quiet);
-	free(loud);
+	for (i = 0; i < parts; at += cut[i++]) {
+		st[i] = ebur128_init(1, 48000, EBUR128_MODE_I);
+		ebur128_add_frames_float(st[i], s + at, cut[i]);
+	}
+	ebur128_loudness_global_multiple(st, parts, &lufs);
+	for (i = 0; i < parts; i++)
+		ebur128_destroy(&st[i]);
+	return lufs;
+}
+
+/* Blocks measured part by part, and gated together, read what libebur128
+ * reads of the parts on meters of their own: a quiet part, a loud one,
+ * and one so much quieter than the rest that the relative gate leaves
+ * it out; cut where no block lies across, and where blocks do. */
+static void test_blocks_gated(void)
+{
+	size_t n = 48000 * 6, cut[3] = { 48000 * 2, 48000 * 2, 48000 * 2 }, i, at, counts[3];
+	size_t odd[3] = { 70001, 100003, 48000 * 6 - 170004 };
+	float *s = sine(n, 48000, 997, 0.1);
+	const size_t *cuts[2] = { cut, odd };
+	double *blocks[3];
+	int c;
+
+	for (i = 48000 * 2; i < 48000 * 4; i++)
+		s[i] *= 3.16f;
+	for (i = 48000 * 4; i < n; i++)
+		s[i] *= 0.01f;
+	for (c = 0; c < 2; c++) {
+		for (i = 0, at = 0; i < 3; at += cuts[c][i++])
+			counts[i] = loudnorm_blocks(s + at, cuts[c][i], 48000, &blocks[i]);
+		CHECK(fabs(loudnorm_gated((const double *const *)blocks, counts, 3) -
+			   reference(s, cuts[c], 3)) < 1e-9);
+		for (i = 0; i < 3; i++)
+			free(blocks[i]);
+	}
+	free(s);
 }
 
 /* A gain that would push a sine over the ceiling: limited to it, the
@@ -157,7 +191,7 @@ int main(void)
 	}
 
 	test_meter();
-	test_meters_as_one();
+	test_blocks_gated();
 	test_limiter();
 	test_resample();
 

@@ -12,60 +12,95 @@
 #define LOOKAHEAD_S 0.005
 #define RELEASE_S 0.080
 
-struct loudnorm_meter {
+/* EBU R128's gates: blocks under -70 LUFS do not count, nor those more
+ * than 10 LU under the mean of the rest; libebur128 reads a block's
+ * energy as 10 log10(energy) - 0.691 LUFS. */
+#define ABSOLUTE_GATE_LUFS -70.0
+#define RELATIVE_GATE_LU -10.0
+#define K_OFFSET 0.691
+
+size_t loudnorm_blocks(const float *s, size_t n, unsigned rate, double **blocks)
+{
+	ebur128_state *st = ebur128_init(1, rate, EBUR128_MODE_M);
+	/* libebur128's own 100 ms, and its first block after four of them */
+	size_t hop = (rate + 5) / 10, i, count = 0;
+	double *out, momentary;
+
+	if (!st)
+		die(EXIT_SYS, "libebur128: cannot start a meter at %u Hz", rate);
+	out = emalloc((n / hop + 1) * sizeof *out);
+	for (i = 0; i + hop <= n; i += hop) {
+		if (ebur128_add_frames_float(st, s + i, hop) != EBUR128_SUCCESS)
+			die(EXIT_SYS, "libebur128: out of memory");
+		if (i < 3 * hop)
+			continue;
+		if (ebur128_loudness_momentary(st, &momentary) != EBUR128_SUCCESS)
+			die(EXIT_SYS, "libebur128: cannot read the measurement");
+		out[count++] = momentary == -HUGE_VAL ? 0 : pow(10, (momentary + K_OFFSET) / 10);
+	}
+	ebur128_destroy(&st);
+	*blocks = out;
+	return count;
+}
+
+double loudnorm_gated(const double *const *lists, const size_t *counts, size_t n)
+{
+	double gate = pow(10, (ABSOLUTE_GATE_LUFS + K_OFFSET) / 10), sum = 0, relative;
+	size_t i, k, above = 0;
+
+	for (i = 0; i < n; i++)
+		for (k = 0; k < counts[i]; k++)
+			if (lists[i][k] >= gate) {
+				sum += lists[i][k];
+				above++;
+			}
+	if (!above)
+		return -HUGE_VAL;
+	relative = sum / (double)above * pow(10, RELATIVE_GATE_LU / 10);
+	if (relative > gate)
+		gate = relative;
+	sum = 0;
+	above = 0;
+	for (i = 0; i < n; i++)
+		for (k = 0; k < counts[i]; k++)
+			if (lists[i][k] >= gate) {
+				sum += lists[i][k];
+				above++;
+			}
+	return above ? 10 * log10(sum / (double)above) - K_OFFSET : -HUGE_VAL;
+}
+
+struct loudnorm_peak {
 	ebur128_state *state;
-	int true_peak;
 };
 
-struct loudnorm_meter *loudnorm_meter_new(unsigned rate, int true_peak)
+struct loudnorm_peak *loudnorm_peak_new(unsigned rate)
 {
-	struct loudnorm_meter *m = emalloc(sizeof *m);
+	struct loudnorm_peak *m = emalloc(sizeof *m);
 
-	m->true_peak = true_peak;
 	/* the true peak costs an oversampled copy of the signal */
-	m->state = ebur128_init(1, rate, EBUR128_MODE_I |
-				(true_peak ? EBUR128_MODE_TRUE_PEAK : 0));
+	m->state = ebur128_init(1, rate, EBUR128_MODE_TRUE_PEAK);
 	if (!m->state)
 		die(EXIT_SYS, "libebur128: cannot start a meter at %u Hz", rate);
 	return m;
 }
 
-void loudnorm_meter_add(struct loudnorm_meter *m, const float *samples, size_t n)
+void loudnorm_peak_add(struct loudnorm_peak *m, const float *samples, size_t n)
 {
 	if (n && ebur128_add_frames_float(m->state, samples, n) != EBUR128_SUCCESS)
 		die(EXIT_SYS, "libebur128: out of memory");
 }
 
-int loudnorm_meter_read(struct loudnorm_meter *const *m, size_t n, double *lufs, double *dbtp)
+double loudnorm_peak_read(struct loudnorm_peak *m)
 {
-	ebur128_state *states[8];
-	double peak, max = 0;
-	size_t i;
+	double peak;
 
-	if (n > LEN(states))
-		die(EXIT_SYS, "libebur128: %zu meters read as one, more than %zu", n, LEN(states));
-	for (i = 0; i < n; i++)
-		states[i] = m[i]->state;
-	if (ebur128_loudness_global_multiple(states, n, lufs) != EBUR128_SUCCESS)
+	if (ebur128_true_peak(m->state, 0, &peak) != EBUR128_SUCCESS)
 		die(EXIT_SYS, "libebur128: cannot read the measurement");
-	*dbtp = -HUGE_VAL;
-	if (m[0]->true_peak) {
-		for (i = 0; i < n; i++) {
-			if (ebur128_true_peak(m[i]->state, 0, &peak) != EBUR128_SUCCESS)
-				die(EXIT_SYS, "libebur128: cannot read the measurement");
-			if (peak > max)
-				max = peak;
-		}
-		if (max <= 0)
-			return -1;
-		*dbtp = 20 * log10(max);
-	}
-	if (!isfinite(*lufs))
-		return -1;
-	return 0;
+	return peak > 0 ? 20 * log10(peak) : -HUGE_VAL;
 }
 
-void loudnorm_meter_free(struct loudnorm_meter *m)
+void loudnorm_peak_free(struct loudnorm_peak *m)
 {
 	if (m) {
 		ebur128_destroy(&m->state);

@@ -9,18 +9,29 @@
 #define LOUDNORM_TARGET_LUFS -16.0
 #define LOUDNORM_TARGET_DBTP -1.5
 
-struct loudnorm_meter;
+/* Integrated loudness is gated over blocks: the K-weighted mean square
+ * of every 400 ms of a signal, one block each 100 ms. A part's blocks,
+ * measured apart and kept, gate with the other parts' as one signal cut
+ * in parts would on meters of its own (ebur128_loudness_global_multiple):
+ * only blocks across a cut are not there. */
 
-/* A meter for a mono signal at rate: integrated loudness, and the true
- * peak when true_peak is set. */
-struct loudnorm_meter *loudnorm_meter_new(unsigned rate, int true_peak);
-void loudnorm_meter_add(struct loudnorm_meter *m, const float *samples, size_t n);
-/* Integrated loudness (LUFS) and true peak (dBTP; -HUGE_VAL when not
- * measured) of all samples added to n meters, as one signal cut in n:
- * the gating sees the blocks of all. Returns -1 when there is no level to
- * speak of (silence). */
-int loudnorm_meter_read(struct loudnorm_meter *const *m, size_t n, double *lufs, double *dbtp);
-void loudnorm_meter_free(struct loudnorm_meter *m);
+/* The blocks of n samples at rate, measured by libebur128 (each is its
+ * momentary loudness as the block ends), into *blocks (caller frees);
+ * returns how many. */
+size_t loudnorm_blocks(const float *samples, size_t n, unsigned rate, double **blocks);
+
+/* Integrated loudness (LUFS) of parts whose blocks lists[i] holds, counts[i]
+ * of them, gated as libebur128 gates; -HUGE_VAL when no block is louder
+ * than the absolute gate (silence). */
+double loudnorm_gated(const double *const *lists, const size_t *counts, size_t n);
+
+/* A meter of the true peak (dBTP) of a mono signal at rate. */
+struct loudnorm_peak;
+struct loudnorm_peak *loudnorm_peak_new(unsigned rate);
+void loudnorm_peak_add(struct loudnorm_peak *m, const float *samples, size_t n);
+/* -HUGE_VAL for silence */
+double loudnorm_peak_read(struct loudnorm_peak *m);
+void loudnorm_peak_free(struct loudnorm_peak *m);
 
 /* A gain, then a limiter that keeps every sample within ceiling. The
  * limiter looks ahead, so its gain has come down smoothly by the time a

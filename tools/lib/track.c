@@ -1,6 +1,8 @@
 /* track.c - building and normalising a tour's audio track, a part at a
- * time, on two threads */
+ * time, on two threads, with what each part gave kept for the next time */
+#include <ebur128.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -23,21 +25,20 @@
 
 /* Gains are kept to a grid: an edit elsewhere in the tour moves the
  * loudness by hundredths of a LU, and then most often leaves the gain as
- * it was, and with it the samples of every segment the edit did not
- * touch, whose encoded frames serve again (segments.h). Half a step off
- * the exact gain is well within the tolerance. */
+ * it was, and with it every part the edit did not touch, whose normalised
+ * samples serve again, and the encoded frames made of them (segments.h).
+ * Half a step off the exact gain is well within the tolerance. */
 #define GAIN_STEP 0.25
 
-/* What one thread does to its parts, [from, to): build them (raw NULL)
- * or read them back from raw; then limit them (lim), measure them (meter)
- * and write them to out. */
+/* Samples copied from the cache at a time. */
+#define COPY_SAMPLES 65536
+
+/* What one thread does, to each of its parts [from, to) in turn. */
 struct half {
 	struct track *tr;
 	size_t from, to;
-	FILE *raw, *out;
-	const char *raw_path, *out_path;
-	struct limiter *lim;
-	struct loudnorm_meter *meter;
+	int fd;  /* the track, each part written at its place */
+	void (*job)(struct half *h, struct track_part *pt);
 	/* The first error met, which stops the half: told once both are
 	 * done, the first half's first, as one thread would have met it.
 	 * A thread that died would race the other's writes to exit. */
@@ -45,7 +46,17 @@ struct half {
 	char *error;
 };
 
-void track_init(struct track *tr, struct track_part *parts, size_t count)
+static void fail(struct half *h, int code, char *error)
+{
+	if (!h->error) {
+		h->code = code;
+		h->error = error;
+	} else {
+		free(error);
+	}
+}
+
+void track_init(struct track *tr, struct track_part *parts, size_t count, const char *cache)
 {
 	uint64_t at = 0, best = UINT64_MAX, d;
 	size_t i;
@@ -53,6 +64,7 @@ void track_init(struct track *tr, struct track_part *parts, size_t count)
 	memset(tr, 0, sizeof *tr);
 	tr->parts = parts;
 	tr->count = count;
+	tr->cache = cache;
 	for (i = 0; i < count; i++) {
 		parts[i].start = at;
 		at += parts[i].samples;
@@ -67,15 +79,32 @@ void track_init(struct track *tr, struct track_part *parts, size_t count)
 			tr->half = i;
 		}
 	}
+	/* this very program, so that a part is made again when the code that
+	 * makes it changed; should it be unreadable, its build time */
+	if (sha256_file_hex("/proc/self/exe", tr->program) < 0 &&
+	    sha256_hex(__DATE__ __TIME__, sizeof __DATE__ __TIME__, tr->program) < 0)
+		die(EXIT_SYS, "libcrypto: cannot make a digest");
 }
 
-/* One part's samples as the track holds them: its narration from at,
- * cut at its end. NULL, with h's error set, when its WAV cannot be read. */
-static float *part_samples(struct half *h, struct track_part *pt)
+/* The narration's WAV file, read whole; NULL, with h's error set, when it
+ * cannot be. */
+static unsigned char *read_wav(struct half *h, const struct track_part *pt, size_t *len)
+{
+	unsigned char *file = (unsigned char *)read_file(pt->wav, len);
+
+	if (!file)
+		fail(h, EXIT_SYS, estrfmt("%s: %s", pt->wav, strerror(errno)));
+	return file;
+}
+
+/* One part's samples as the track holds them before normalising: its own
+ * sound, and its narration (the WAV file's bytes) from at, cut at its end.
+ * NULL, with h's error set, when the WAV is not one. */
+static float *part_samples(struct half *h, struct track_part *pt, const unsigned char *file,
+			   size_t len)
 {
 	float *s = ecalloc(pt->samples ? pt->samples : 1, sizeof *s), *narration;
-	size_t len, fit;
-	unsigned char *file;
+	size_t fit;
 	struct wav w;
 	const char *why;
 
@@ -83,24 +112,15 @@ static float *part_samples(struct half *h, struct track_part *pt)
 		fit = pt->audio_samples < pt->samples ? pt->audio_samples : pt->samples;
 		memcpy(s, pt->audio, fit * sizeof *s);
 	}
-	if (!pt->wav)
+	if (!file)
 		return s;
-	if (!(file = (unsigned char *)read_file(pt->wav, &len))) {
-		h->code = EXIT_SYS;
-		h->error = estrfmt("%s: %s", pt->wav, strerror(errno));
-		free(s);
-		return NULL;
-	}
 	if (wav_parse(file, len, &w, &why) < 0) {
-		h->code = EXIT_FAIL;
-		h->error = estrfmt("%s: not a complete PCM WAV: %s", pt->wav, why);
-		free(file);
+		fail(h, EXIT_FAIL, estrfmt("%s: not a complete PCM WAV: %s", pt->wav, why));
 		free(s);
 		return NULL;
 	}
 	pt->wav_seconds = wav_seconds(&w);
 	narration = wav_mono(file, &w);
-	free(file);
 	len = (size_t)w.frames;
 	if (w.rate != TRACK_RATE) {
 		float *at_rate = resample(narration, len, w.rate, TRACK_RATE, &len);
@@ -116,123 +136,255 @@ static float *part_samples(struct half *h, struct track_part *pt)
 	return s;
 }
 
-/* Returns -1, with h's error set, when out cannot be written. */
-static int finish_part(struct half *h, float *part, size_t n)
+/* What a part is made of: this program, where its narration lies, its
+ * own sound and its WAV file's bytes. */
+static int source_key(const struct track *tr, const struct track_part *pt,
+		      const unsigned char *file, size_t len, char key[SHA256_HEX_SIZE])
 {
-	int16_t buf[4096];
-	size_t i, k;
+	struct sha256 *d = sha256_new();
+	char *what = estrfmt("part %s libebur128 %d.%d.%d rate %d samples %zu at %zu "
+			     "audio %zu wav %zu\n", tr->program, EBUR128_VERSION_MAJOR,
+			     EBUR128_VERSION_MINOR, EBUR128_VERSION_PATCH, TRACK_RATE,
+			     pt->samples, pt->at, pt->audio ? pt->audio_samples : 0,
+			     file ? len : 0);
+	int r = !d || sha256_add(d, what, strlen(what)) < 0 ||
+		(pt->audio && sha256_add(d, pt->audio, pt->audio_samples * sizeof *pt->audio) < 0) ||
+		(file && sha256_add(d, file, len) < 0) ? -1 : 0;
 
-	if (h->lim)
-		limiter_run(h->lim, part, n);
-	if (h->meter)
-		loudnorm_meter_add(h->meter, part, n);
-	for (i = 0; i < n; i += k) {
-		for (k = 0; k < LEN(buf) && i + k < n; k++) {
-			float v = part[i + k] * 32768.0f;
+	if (d && sha256_end(d, key) < 0)
+		r = -1;
+	free(what);
+	return r;
+}
 
-			buf[k] = (int16_t)(v >= 32767.0f ? 32767 : v <= -32768.0f ? -32768 : lrintf(v));
+/* A part as it stands: named, and its blocks read from the cache or
+ * measured and kept there. */
+static void source_job(struct half *h, struct track_part *pt)
+{
+	unsigned char *file = NULL;
+	size_t len = 0;
+	float *s;
+	struct part_entry *e = &pt->source;
+
+	if (pt->wav && !(file = read_wav(h, pt, &len)))
+		return;
+	if (source_key(h->tr, pt, file, len, pt->key) < 0) {
+		fail(h, EXIT_SYS, estrfmt("libcrypto: cannot digest %s", pt->name));
+	} else if (partcache_read(h->tr->cache, pt->key, e) < 0 ||
+		   sscanf(e->head, "%lf %zu", &pt->wav_seconds, &pt->lost) != 2) {
+		free(e->blocks);
+		if ((s = part_samples(h, pt, file, len))) {
+			e->count = loudnorm_blocks(s, pt->samples, TRACK_RATE, &e->blocks);
+			snprintf(e->head, sizeof e->head, "%.17g %zu", pt->wav_seconds, pt->lost);
+			if (partcache_write(h->tr->cache, pt->key, e) < 0)
+				fail(h, EXIT_SYS, estrfmt("%s: %s", h->tr->cache, strerror(errno)));
+			free(s);
 		}
-		if (fwrite(buf, 2, k, h->out) != k) {
-			h->code = EXIT_SYS;
-			h->error = estrfmt("%s: %s", h->out_path, strerror(errno));
+	}
+	free(file);
+}
+
+static int write_at(int fd, const void *data, size_t len, off_t at)
+{
+	const char *p = data;
+	ssize_t n;
+
+	while (len) {
+		n = pwrite(fd, p, len, at);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
 			return -1;
-		}
+		p += n;
+		len -= (size_t)n;
+		at += n;
 	}
 	return 0;
 }
 
-/* Up to n 16-bit samples from f, as finish_part wrote them, into out as
- * floats; returns how many were read. */
-static size_t read_samples(FILE *f, int16_t *pcm, float *out, size_t n)
+static off_t offset_of(const struct track_part *pt)
 {
-	size_t got = fread(pcm, sizeof *pcm, n, f), k;
-
-	for (k = 0; k < got; k++)
-		out[k] = pcm[k] / 32768.0f;
-	return got;
+	return (off_t)(WAV_HEADER16 + 2 * pt->start);
 }
 
-/* One thread's half of a pass. */
+/* n samples as 16-bit ones, digested by d, into the track at the part's
+ * place and into fd (the cache's file at tmp): 0, or -1 with errno and
+ * *where the file that could not be written. */
+static int write_pcm(struct half *h, const struct track_part *pt, const float *s, size_t n,
+		     int fd, const char *tmp, struct sha256 *d, const char **where)
+{
+	int16_t pcm[4096];
+	size_t i, k;
+
+	for (i = 0; i < n; i += k) {
+		for (k = 0; k < LEN(pcm) && i + k < n; k++) {
+			float v = s[i + k] * 32768.0f;
+
+			pcm[k] = (int16_t)(v >= 32767.0f ? 32767 : v <= -32768.0f ? -32768 : lrintf(v));
+		}
+		*where = "libcrypto";
+		if (sha256_add(d, pcm, k * sizeof *pcm) < 0)
+			return errno = EIO, -1;
+		*where = h->tr->path;
+		if (write_at(h->fd, pcm, k * sizeof *pcm, offset_of(pt) + 2 * (off_t)i) < 0)
+			return -1;
+		*where = tmp;
+		if (write_at(fd, pcm, k * sizeof *pcm, 2 * (off_t)i) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* The part normalised as this try says, from its narration: written into
+ * the track, and kept in the cache with its blocks. */
+static void build_output(struct half *h, struct track_part *pt)
+{
+	struct track *tr = h->tr;
+	unsigned char *file = NULL;
+	char *pcm_path, *tmp;
+	size_t len = 0;
+	float *s;
+	struct limiter lim;
+	struct part_entry *e = &pt->out;
+	struct sha256 *d = NULL;
+	const char *where;
+	int fd, r;
+
+	if (pt->wav && !(file = read_wav(h, pt, &len)))
+		return;
+	s = part_samples(h, pt, file, len);
+	free(file);
+	if (!s)
+		return;
+	free(e->blocks);
+	e->blocks = NULL;
+	e->count = 0;
+	if (tr->normalising) {
+		/* each part limited from rest: its samples depend on nothing
+		 * else, and an edit elsewhere leaves them as they were */
+		limiter_init(&lim, TRACK_RATE, tr->gain, tr->ceiling);
+		limiter_run(&lim, s, pt->samples);
+		limiter_free(&lim);
+		e->count = loudnorm_blocks(s, pt->samples, TRACK_RATE, &e->blocks);
+	}
+	pcm_path = partcache_pcm_path(tr->cache, pt->out_key);
+	tmp = partcache_tmp(tr->cache, strrchr(pcm_path, '/') + 1);
+	where = tmp;
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd >= 0 && !(d = sha256_new()))
+		where = "libcrypto", errno = EIO;
+	r = d ? write_pcm(h, pt, s, pt->samples, fd, tmp, d, &where) : -1;
+	if (d && sha256_end(d, e->head) < 0 && r == 0)
+		r = -1, where = "libcrypto", errno = EIO;
+	if (fd >= 0 && close(fd) < 0 && r == 0)
+		r = -1, where = tmp;
+	if (r == 0 && rename(tmp, pcm_path) < 0)
+		r = -1, where = pcm_path;
+	if (r == 0 && partcache_write(tr->cache, pt->out_key, e) < 0)
+		r = -1, where = tr->cache;
+	if (r < 0) {
+		fail(h, EXIT_SYS, estrfmt("%s: %s", where, strerror(errno)));
+		unlink(tmp);
+	}
+	pt->written = r == 0;
+	free(tmp);
+	free(pcm_path);
+	free(s);
+}
+
+/* How this try normalises a part: into out_key. */
+static void output_key(const struct track *tr, struct track_part *pt)
+{
+	char *how = tr->normalising ?
+		estrfmt("%s gain %.17g ceiling %.17g", pt->key, tr->gain, tr->ceiling) :
+		estrfmt("%s as it is", pt->key);
+
+	if (sha256_hex(how, strlen(how), pt->out_key) < 0)
+		die(EXIT_SYS, "libcrypto: cannot make a digest");
+	free(how);
+}
+
+/* A part as this try normalises it: its blocks from the cache, its
+ * samples copied later (place_job), or it built now. */
+static void output_job(struct half *h, struct track_part *pt)
+{
+	pt->written = 0;
+	free(pt->out.blocks);
+	if (partcache_read(h->tr->cache, pt->out_key, &pt->out) < 0 ||
+	    strlen(pt->out.head) != SHA256_HEX_SIZE - 1)
+		build_output(h, pt);
+}
+
+/* The part's samples the cache holds, copied into the track: 0, or -1
+ * when they are not there whole, as their digest says. */
+static int copy_kept(struct half *h, struct track_part *pt)
+{
+	char *path = partcache_pcm_path(h->tr->cache, pt->out_key), hex[SHA256_HEX_SIZE];
+	int fd = open(path, O_RDONLY | O_CLOEXEC), ok = fd >= 0;
+	struct sha256 *d = sha256_new();
+	int16_t *buf = emalloc(COPY_SAMPLES * sizeof *buf);
+	size_t done = 0, want;
+	ssize_t n;
+
+	free(path);
+	while (ok && done < pt->samples) {
+		want = pt->samples - done < COPY_SAMPLES ? pt->samples - done : COPY_SAMPLES;
+		n = read(fd, buf, want * sizeof *buf);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0 || n % 2 || !d || sha256_add(d, buf, (size_t)n) < 0)
+			ok = 0;
+		else if (write_at(h->fd, buf, (size_t)n, offset_of(pt) + 2 * (off_t)done) < 0)
+			fail(h, EXIT_SYS, estrfmt("%s: %s", h->tr->path, strerror(errno)));
+		else
+			done += (size_t)n / 2;
+		ok = ok && !h->error;
+	}
+	/* nothing after the samples */
+	if (ok && read(fd, buf, 1) != 0)
+		ok = 0;
+	if (d && sha256_end(d, hex) < 0)
+		ok = 0;
+	if (fd >= 0)
+		close(fd);
+	free(buf);
+	return ok && !strcmp(hex, pt->out.head) ? 0 : -1;
+}
+
+/* A part the cache held, into the track; built again when its samples
+ * there are not whole. */
+static void place_job(struct half *h, struct track_part *pt)
+{
+	if (pt->written)
+		return;
+	if (copy_kept(h, pt) < 0 && !h->error)
+		build_output(h, pt);
+	pt->written = !h->error;
+}
+
 static void *run_half(void *arg)
 {
 	struct half *h = arg;
-	size_t i, n, cap = 0;
-	int16_t *pcm = NULL;
-	float *part = NULL;
+	size_t i;
 
-	for (i = h->from; i < h->to && !h->error; i++) {
-		n = h->tr->parts[i].samples;
-		if (!h->raw) {
-			if ((part = part_samples(h, &h->tr->parts[i])))
-				finish_part(h, part, n);
-			free(part);
-			part = NULL;
-			continue;
-		}
-		/* normalising again reads no WAV and resamples nothing */
-		if (n > cap) {
-			cap = n;
-			pcm = erealloc(pcm, cap * sizeof *pcm);
-			part = erealloc(part, cap * sizeof *part);
-		}
-		if (read_samples(h->raw, pcm, part, n) != n) {
-			h->code = EXIT_SYS;
-			h->error = estrfmt("%s: cannot read it back", h->raw_path);
-			break;
-		}
-		finish_part(h, part, n);
-	}
-	free(pcm);
-	free(part);
+	for (i = h->from; i < h->to && !h->error; i++)
+		h->job(h, &h->tr->parts[i]);
 	return NULL;
 }
 
-static FILE *open_at(const char *path, const char *mode, uint64_t sample)
+/* job done to every part, on two threads; the track at tr->path open for
+ * them to write. */
+static void each_part(struct track *tr, void (*job)(struct half *h, struct track_part *pt))
 {
-	FILE *f = fopen(path, mode);
-
-	if (!f || fseeko(f, (off_t)(WAV_HEADER16 + 2 * sample), SEEK_SET) < 0)
-		die(EXIT_SYS, "%s:", path);
-	return f;
-}
-
-/* After building: the narrations cut, in the parts' order. */
-static void built(const struct track *tr)
-{
-	size_t i;
-
-	for (i = 0; i < tr->count; i++)
-		if (tr->parts[i].lost)
-			warn("%s: narration runs %.3f s past the end of its clip; cut",
-			     tr->parts[i].name, (double)tr->parts[i].lost / TRACK_RATE);
-}
-
-/* A pass over the track into out (read back from raw, or built when raw
- * is NULL), each half measured by meters[h] when meters; limited by
- * lims[h] when lims. */
-static void pass(struct track *tr, const char *raw, const char *out,
-		 struct loudnorm_meter **meters, struct limiter *lims)
-{
-	unsigned char header[WAV_HEADER16];
 	struct half h[2];
 	pthread_t second;
-	FILE *f;
-	int i, threaded = tr->half < tr->count;
+	int i, fd = -1, threaded = tr->half < tr->count;
 
-	wav_header16(header, (size_t)tr->samples, TRACK_RATE, 1);
-	if (!(f = fopen(out, "wb")) || fwrite(header, 1, sizeof header, f) != sizeof header ||
-	    fclose(f) != 0)
-		die(EXIT_SYS, "%s:", out);
-	for (i = 0; i < 2; i++) {
-		size_t from = i ? tr->half : 0;
-		uint64_t at = from < tr->count ? tr->parts[from].start : tr->samples;
-
-		h[i] = (struct half){ .tr = tr, .from = from, .to = i ? tr->count : tr->half,
-				      .out = open_at(out, "r+b", at), .out_path = out,
-				      .raw = raw ? open_at(raw, "rb", at) : NULL, .raw_path = raw,
-				      .lim = lims ? &lims[i] : NULL,
-				      .meter = meters ? meters[i] : NULL };
-	}
+	if (tr->path && (fd = open(tr->path, O_WRONLY | O_CLOEXEC)) < 0)
+		die(EXIT_SYS, "%s:", tr->path);
+	for (i = 0; i < 2; i++)
+		h[i] = (struct half){ .tr = tr, .from = i ? tr->half : 0,
+				      .to = i ? tr->count : tr->half, .fd = fd, .job = job };
 	if (threaded && (errno = pthread_create(&second, NULL, run_half, &h[1])) != 0)
 		die(EXIT_SYS, "cannot start a thread:");
 	run_half(&h[0]);
@@ -241,19 +393,82 @@ static void pass(struct track *tr, const char *raw, const char *out,
 	for (i = 0; i < 2; i++)
 		if (h[i].error)
 			die(h[i].code, "%s", h[i].error);
-	for (i = 0; i < 2; i++) {
-		if (fclose(h[i].out) != 0)
-			die(EXIT_SYS, "%s:", out);
-		if (h[i].raw)
-			fclose(h[i].raw);
+	if (fd >= 0 && close(fd) < 0)
+		die(EXIT_SYS, "%s:", tr->path);
+}
+
+static void keep(struct track *tr, const char *key, const char *ext)
+{
+	tr->keep = erealloc(tr->keep, (tr->kept + 1) * sizeof *tr->keep);
+	tr->keep[tr->kept++] = estrfmt("%s.%s", key, ext);
+}
+
+/* After building: every part named and its blocks known; the narrations
+ * cut told, in the parts' order. */
+static void sources(struct track *tr, const char *path)
+{
+	unsigned char header[WAV_HEADER16];
+	size_t i;
+	int fd;
+
+	each_part(tr, source_job);
+	for (i = 0; i < tr->count; i++) {
+		keep(tr, tr->parts[i].key, "blocks");
+		if (tr->parts[i].lost)
+			warn("%s: narration runs %.3f s past the end of its clip; cut",
+			     tr->parts[i].name, (double)tr->parts[i].lost / TRACK_RATE);
 	}
-	if (!raw)
-		built(tr);
+	wav_header16(header, (size_t)tr->samples, TRACK_RATE, 1);
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) < 0 ||
+	    write_at(fd, header, sizeof header, 0) < 0 ||
+	    ftruncate(fd, (off_t)(WAV_HEADER16 + 2 * tr->samples)) < 0 || close(fd) < 0)
+		die(EXIT_SYS, "%s:", path);
+	tr->path = path;
+}
+
+/* The loudness of the parts' blocks, as they stand (source) or as this
+ * try normalised them. */
+static double loudness(const struct track *tr, int source)
+{
+	const double **lists = emalloc((tr->count ? tr->count : 1) * sizeof *lists);
+	size_t *counts = emalloc((tr->count ? tr->count : 1) * sizeof *counts), i;
+	double lufs;
+
+	for (i = 0; i < tr->count; i++) {
+		const struct part_entry *e = source ? &tr->parts[i].source : &tr->parts[i].out;
+
+		lists[i] = e->blocks;
+		counts[i] = e->count;
+	}
+	lufs = loudnorm_gated(lists, counts, tr->count);
+	free(lists);
+	free(counts);
+	return lufs;
+}
+
+/* One try: each part's blocks as it normalises them, and its samples
+ * when it had to be built. */
+static void try_outputs(struct track *tr)
+{
+	size_t i;
+
+	for (i = 0; i < tr->count; i++) {
+		output_key(tr, &tr->parts[i]);
+		keep(tr, tr->parts[i].out_key, "blocks");
+	}
+	each_part(tr, output_job);
+}
+
+static void place(struct track *tr)
+{
+	each_part(tr, place_job);
 }
 
 void track_write(struct track *tr, const char *path)
 {
-	pass(tr, NULL, path, NULL, NULL);
+	sources(tr, path);
+	try_outputs(tr);
+	place(tr);
 }
 
 static double on_grid(double gain)
@@ -261,36 +476,24 @@ static double on_grid(double gain)
 	return round(gain / GAIN_STEP) * GAIN_STEP;
 }
 
-/* Measure both halves as one; -1 when silent. */
-static int measure(struct loudnorm_meter **meters, double *lufs, double *dbtp)
-{
-	int r = loudnorm_meter_read(meters, 2, lufs, dbtp);
-
-	loudnorm_meter_free(meters[0]);
-	loudnorm_meter_free(meters[1]);
-	return r;
-}
-
 /* Try gains (and ceilings) until the track, written to path, is within
  * LOUDNESS_TOLERANCE of the target loudness; with true_peak, until its
- * true peak is under the target too. */
+ * true peak is under the target too. A try whose parts the cache holds
+ * costs their blocks read. */
 static void normalise(struct track *tr, const char *path, int true_peak)
 {
-	struct loudnorm_meter *meters[2];
-	struct limiter lims[2];
 	double slope, aim;
-	int try, i;
+	int try;
 
 	for (try = 0; try < LOUDNESS_TRIES; try++) {
-		for (i = 0; i < 2; i++) {
-			limiter_init(&lims[i], TRACK_RATE, tr->gain, tr->ceiling);
-			meters[i] = loudnorm_meter_new(TRACK_RATE, true_peak);
-		}
-		pass(tr, tr->raw_path, path, meters, lims);
-		for (i = 0; i < 2; i++)
-			limiter_free(&lims[i]);
-		if (measure(meters, &tr->lufs, &tr->dbtp) < 0)
+		try_outputs(tr);
+		tr->lufs = loudness(tr, 0);
+		if (tr->lufs == -HUGE_VAL)
 			die(EXIT_FAIL, "output.loudnorm: the narration fell silent when normalised");
+		if (true_peak) {
+			place(tr);
+			tr->dbtp = track_peak_of(path, 0, tr->samples);
+		}
 		if (fabs(tr->lufs - LOUDNORM_TARGET_LUFS) <= LOUDNESS_TOLERANCE &&
 		    tr->dbtp <= LOUDNORM_TARGET_DBTP)
 			break;
@@ -311,21 +514,21 @@ static void normalise(struct track *tr, const char *path, int true_peak)
 		if (true_peak)
 			tr->ceiling += LOUDNORM_TARGET_DBTP - tr->dbtp - 0.1;
 	}
+	place(tr);
 }
 
-int track_normalise(struct track *tr, const char *raw_path, const char *path)
+int track_normalise(struct track *tr, const char *path)
 {
-	struct loudnorm_meter *meters[2] = { loudnorm_meter_new(TRACK_RATE, 0),
-					     loudnorm_meter_new(TRACK_RATE, 0) };
-
-	pass(tr, NULL, raw_path, meters, NULL);
-	if (measure(meters, &tr->lufs, &tr->dbtp) < 0) {
+	sources(tr, path);
+	tr->lufs = loudness(tr, 1);
+	tr->dbtp = -HUGE_VAL;
+	if (tr->lufs == -HUGE_VAL) {
 		warn("output.loudnorm: the narration is silent; the audio is left as it is");
-		if (rename(raw_path, path) < 0)
-			die(EXIT_SYS, "%s:", path);
+		try_outputs(tr);
+		place(tr);
 		return 0;
 	}
-	tr->raw_path = raw_path;
+	tr->normalising = 1;
 	tr->last_gain = 0;
 	tr->last_lufs = tr->lufs;
 	tr->gain = on_grid(LOUDNORM_TARGET_LUFS - tr->lufs);
@@ -336,23 +539,26 @@ int track_normalise(struct track *tr, const char *raw_path, const char *path)
 
 double track_peak_of(const char *path, uint64_t from, uint64_t to)
 {
-	struct loudnorm_meter *m = loudnorm_meter_new(TRACK_RATE, 1);
+	struct loudnorm_peak *m = loudnorm_peak_new(TRACK_RATE);
 	int16_t pcm[16384];
 	float part[LEN(pcm)];
-	double lufs, dbtp;
-	size_t n;
-	FILE *f = open_at(path, "rb", from);
+	double dbtp;
+	size_t n, k;
+	FILE *f = fopen(path, "rb");
 
+	if (!f || fseeko(f, (off_t)(WAV_HEADER16 + 2 * from), SEEK_SET) < 0)
+		die(EXIT_SYS, "%s:", path);
 	for (; from < to; from += n) {
-		n = read_samples(f, pcm, part, to - from < LEN(pcm) ? (size_t)(to - from) : LEN(pcm));
+		n = fread(pcm, sizeof *pcm, to - from < LEN(pcm) ? (size_t)(to - from) : LEN(pcm), f);
 		if (n == 0)
 			die(EXIT_SYS, "%s: cannot read it back%s", path, ferror(f) ? ":" : ": cut short");
-		loudnorm_meter_add(m, part, n);
+		for (k = 0; k < n; k++)
+			part[k] = pcm[k] / 32768.0f;
+		loudnorm_peak_add(m, part, n);
 	}
 	fclose(f);
-	/* the peak is read even where the loudness is too short to gate */
-	loudnorm_meter_read(&m, 1, &lufs, &dbtp);
-	loudnorm_meter_free(m);
+	dbtp = loudnorm_peak_read(m);
+	loudnorm_peak_free(m);
 	return dbtp;
 }
 
@@ -374,10 +580,21 @@ void track_renormalise(struct track *tr, const char *path)
 
 void track_finish(struct track *tr)
 {
-	if (!tr->raw_path)
-		return;
-	if (fabs(tr->lufs - LOUDNORM_TARGET_LUFS) > 1 || tr->dbtp > LOUDNORM_TARGET_DBTP)
+	size_t i;
+
+	if (tr->normalising &&
+	    (fabs(tr->lufs - LOUDNORM_TARGET_LUFS) > 1 || tr->dbtp > LOUDNORM_TARGET_DBTP))
 		warn("output.loudnorm: reached %.1f LUFS, %.1f dBTP (target %.0f LUFS, %.1f dBTP)",
 		     tr->lufs, tr->dbtp, LOUDNORM_TARGET_LUFS, LOUDNORM_TARGET_DBTP);
-	unlink(tr->raw_path);
+	for (i = 0; i < tr->count; i++)
+		keep(tr, tr->parts[i].out_key, "pcm");
+	if (partcache_keep_only(tr->cache, tr->keep, tr->kept) < 0)
+		die(EXIT_SYS, "%s:", tr->cache);
+	for (i = 0; i < tr->kept; i++)
+		free(tr->keep[i]);
+	for (i = 0; i < tr->count; i++) {
+		free(tr->parts[i].source.blocks);
+		free(tr->parts[i].out.blocks);
+	}
+	free(tr->keep);
 }
