@@ -157,8 +157,8 @@ test_expect_success 'the MP4 carries the same cues as a subtitle track' '
 # of their encoded audio, nothing half-written
 only_results() {
 	ls -A o >left && printf "%s\n" audio clip wav >expect && test_cmp expect left &&
-	ls -A o/audio | grep -v -E "^([0-9a-f]{64}\.aac|index|part)\$" >left
-	ls -A o/audio/part | grep -v -E "^[0-9a-f]{64}\.(blocks|pcm)\$" >>left
+	{ ls -A o/audio | grep -v -E "^([0-9a-f]{64}\.aac|index|part)\$" || :; } >left &&
+	test -d o/audio/part && { ls -A o/audio/part | grep -v -E "^[0-9a-f]{64}\.(blocks|pcm)\$" || :; } >>left &&
 	test_cmp /dev/null left
 }
 

@@ -99,6 +99,19 @@ test_expect_success 'blocks cut short, or samples, are measured or built again' 
 	made_since >made && test_cmp /dev/null made
 '
 
+# Well-formed, but not what was measured: numbers changed in place, and a
+# count far past what the file holds.
+test_expect_success 'blocks damaged in place are measured again' '
+	set -- $(ls o/audio/part/*.blocks) &&
+	awk "NR > 2 && /^[0-9]/ { \$0 = \$0 * 30 } { print }" "$1" >damaged &&
+	! cmp -s damaged "$1" && cat damaged >"$1" &&
+	{ head -n 1 "$2" && echo 100000000 && echo 0; } >damaged && cat damaged >"$2" &&
+	touch since &&
+	(ulimit -v 700000 && "$BIN/mux" -d o -o mended.mp4 loud.json) &&
+	cmp edited.mp4 mended.mp4 &&
+	made_since >made && test_grep "^$1\$" made && test_grep "^$2\$" made
+'
+
 test_expect_success 'parts another build of mux made are not used' '
 	cp "$BIN/mux" mux2 && printf "\\n" >>mux2 &&
 	touch since &&
@@ -121,7 +134,7 @@ test_expect_success 'the cache keeps what the last assembly used, and what a liv
 	: >o/audio/part/.live.pcm.tmp.$$ &&
 	: >o/audio/part/notes.txt &&
 	"$BIN/mux" -d o -o tour.mp4 loud.json &&
-	ls -A o/audio/part | grep -v -E "^[0-9a-f]{64}\\.(blocks|pcm)\$" >left &&
+	test -d o/audio/part && { ls -A o/audio/part | grep -v -E "^[0-9a-f]{64}\\.(blocks|pcm)\$" || :; } >left &&
 	printf "%s\n" .live.pcm.tmp.$$ notes.txt >expect && test_cmp expect left &&
 	ls o/audio/part/*.pcm | wc -l >count && echo 4 >expect && test_cmp expect count
 '
@@ -144,7 +157,7 @@ test_expect_success 'steps alike share their part, made at once on both threads'
 	JSON
 	"$BIN/mux" -d alike -o alike.mp4 alike.json &&
 	ls alike/audio/part/*.pcm | wc -l >count && echo 3 >expect && test_cmp expect count &&
-	ls -A alike/audio/part | grep -v -E "^[0-9a-f]{64}\.(blocks|pcm)\$" >left
+	test -d alike/audio/part && { ls -A alike/audio/part | grep -v -E "^[0-9a-f]{64}\.(blocks|pcm)\$" || :; } >left &&
 	test_cmp /dev/null left &&
 	within "$(lufs alike.mp4)" -16 1
 '
@@ -152,7 +165,7 @@ test_expect_success 'steps alike share their part, made at once on both threads'
 test_expect_success 'a cache folder that cannot be made is named, exit 4' '
 	rm -rf o/audio/part && : >o/audio/part &&
 	test_must_fail 4 "$BIN/mux" -d o -o none.mp4 loud.json 2>err &&
-	test_grep "^mux: o/audio/part: " err &&
+	echo "mux: o/audio/part: not a folder: remove it" >expect && test_cmp expect err &&
 	test ! -e none.mp4 &&
 	rm o/audio/part
 '

@@ -1260,6 +1260,7 @@ int main(int argc, char *argv[])
 	size_t part_count, i;
 	cJSON *root;
 	char *cache;
+	struct stat st;
 	int c, peak_unchecked = 0;
 
 	argv0 = "mux";
@@ -1281,6 +1282,8 @@ int main(int argc, char *argv[])
 	cache = estrfmt("%s/audio/part", outdir);
 	if (mkdirs(cache) < 0)
 		die(EXIT_SYS, "%s:", cache);
+	if (stat(cache, &st) < 0 || !S_ISDIR(st.st_mode))
+		die(EXIT_SYS, "%s: not a folder: remove it", cache);
 	track_init(&track, parts, part_count, cache);
 	if (t.loudnorm)
 		peak_unchecked = track_normalise(&track, temps[T_AUDIO]);

@@ -2,6 +2,7 @@
  * look-ahead limiter */
 #include <ebur128.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 
 #include "loudnorm.h"
@@ -19,13 +20,20 @@
 #define RELATIVE_GATE_LU -10.0
 #define K_OFFSET 0.691
 
+/* libebur128 sets its static tables each time a meter starts: two threads
+ * must not start (or end) one at once. */
+static pthread_mutex_t meters = PTHREAD_MUTEX_INITIALIZER;
+
 size_t loudnorm_blocks(const float *s, size_t n, unsigned rate, double **blocks)
 {
-	ebur128_state *st = ebur128_init(1, rate, EBUR128_MODE_M);
+	ebur128_state *st;
 	/* libebur128's own 100 ms, and its first block after four of them */
 	size_t hop = (rate + 5) / 10, i, count = 0;
 	double *out, momentary;
 
+	pthread_mutex_lock(&meters);
+	st = ebur128_init(1, rate, EBUR128_MODE_M);
+	pthread_mutex_unlock(&meters);
 	if (!st)
 		die(EXIT_SYS, "libebur128: cannot start a meter at %u Hz", rate);
 	out = emalloc((n / hop + 1) * sizeof *out);
@@ -38,7 +46,9 @@ size_t loudnorm_blocks(const float *s, size_t n, unsigned rate, double **blocks)
 			die(EXIT_SYS, "libebur128: cannot read the measurement");
 		out[count++] = momentary == -HUGE_VAL ? 0 : pow(10, (momentary + K_OFFSET) / 10);
 	}
+	pthread_mutex_lock(&meters);
 	ebur128_destroy(&st);
+	pthread_mutex_unlock(&meters);
 	*blocks = out;
 	return count;
 }

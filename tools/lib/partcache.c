@@ -14,11 +14,12 @@
 #define HEX (SHA256_HEX_SIZE - 1)
 
 /* A file that ends before its last block, or runs past it, is not read:
- * the count comes before the blocks. */
+ * the count comes before the blocks, and the digest of all after them. */
 int partcache_read(const char *dir, const char *key, struct part_entry *e)
 {
 	char *path = estrfmt("%s/%s.blocks", dir, key), *text = read_file(path, NULL), *at, *end;
-	size_t head, i;
+	char hex[SHA256_HEX_SIZE];
+	size_t head, i, len;
 	long long count;
 
 	free(path);
@@ -26,6 +27,13 @@ int partcache_read(const char *dir, const char *key, struct part_entry *e)
 	e->count = 0;
 	if (!text)
 		return -1;
+	/* its last line, the digest of the rest: numbers damaged in place
+	 * would otherwise be read as measured */
+	len = strlen(text);
+	if (len < HEX + 1 || text[len - 1] != '\n' ||
+	    sha256_hex(text, len - HEX - 1, hex) < 0 || memcmp(hex, text + len - HEX - 1, HEX))
+		goto bad;
+	text[len - HEX - 1] = '\0';
 	head = strcspn(text, "\n");
 	if (head >= sizeof e->head || text[head] != '\n')
 		goto bad;
@@ -33,7 +41,9 @@ int partcache_read(const char *dir, const char *key, struct part_entry *e)
 	e->head[head] = '\0';
 	at = text + head + 1;
 	count = strtoll(at, &end, 10);
-	if (end == at || *end != '\n' || count < 0 || count > 100000000)
+	/* each block takes two characters at least: a count past that is
+	 * damage, not a reason to allocate */
+	if (end == at || *end != '\n' || count < 0 || (size_t)count > strlen(end) / 2)
 		goto bad;
 	e->count = (size_t)count;
 	e->blocks = emalloc((e->count ? e->count : 1) * sizeof *e->blocks);
@@ -64,11 +74,12 @@ char *partcache_tmp(const char *dir, const char *name)
 
 /* Not synced: an entry a crash cuts short reads as none (its count), and
  * samples as not whole (their digest, in the entry). */
-int partcache_write(const char *dir, const char *key, const struct part_entry *e)
+int partcache_write(const char *dir, const char *key, const struct part_entry *e,
+		    char **failed)
 {
 	struct strbuf text = { 0 };
 	char *name = estrfmt("%s.blocks", key), *path = estrfmt("%s/%s", dir, name),
-	     *tmp = partcache_tmp(dir, name), *s;
+	     *tmp = partcache_tmp(dir, name), *s, hex[SHA256_HEX_SIZE];
 	size_t i, len;
 	FILE *f;
 	int ret = -1, saved;
@@ -78,17 +89,28 @@ int partcache_write(const char *dir, const char *key, const struct part_entry *e
 	sb_printf(&text, "%s\n%zu\n", e->head, e->count);
 	for (i = 0; i < e->count; i++)
 		sb_printf(&text, "%.17g\n", e->blocks[i]);
+	if (sha256_hex(text.s, text.len, hex) < 0)
+		hex[0] = '\0';
+	sb_printf(&text, "%s\n", hex);
 	s = sb_take(&text);
 	len = strlen(s);
-	if ((f = fopen(tmp, "wb"))) {
+	if (!hex[0])
+		errno = EIO;
+	else if ((f = fopen(tmp, "wb"))) {
 		ret = fwrite(s, 1, len, f) == len ? 0 : -1;
-		if (fclose(f) != 0 || ret < 0 || rename(tmp, path) < 0) {
+		if (fclose(f) != 0 || ret < 0)
+			ret = -1;
+		else if (rename(tmp, path) < 0)
+			ret = -2;
+		if (ret < 0) {
 			saved = errno;
 			unlink(tmp);
 			errno = saved;
-			ret = -1;
 		}
 	}
+	if (ret < 0 && failed)
+		*failed = estrdup(!hex[0] ? "libcrypto" : ret == -2 ? path : tmp);
+	ret = ret < 0 ? -1 : 0;
 	free(s);
 	free(tmp);
 	free(path);
@@ -113,16 +135,15 @@ static int entry_name(const char *name)
 	       (!strcmp(name + HEX, ".blocks") || !strcmp(name + HEX, ".pcm"));
 }
 
-int partcache_keep_only(const char *dir, char **keep, size_t n)
+void partcache_keep_only(const char *dir, char **keep, size_t n)
 {
 	struct dirent *e;
 	const char *name;
 	char *path;
 	DIR *d = opendir(dir);
-	int ret = 0;
 
 	if (!d)
-		return -1;
+		die(EXIT_SYS, "%s:", dir);
 	qsort(keep, n, sizeof *keep, by_name);
 	while ((e = readdir(d))) {
 		name = e->d_name;
@@ -131,9 +152,8 @@ int partcache_keep_only(const char *dir, char **keep, size_t n)
 			continue;
 		path = estrfmt("%s/%s", dir, name);
 		if (unlink(path) < 0 && errno != ENOENT)
-			ret = -1;
+			die(EXIT_SYS, "%s:", path);
 		free(path);
 	}
 	closedir(d);
-	return ret;
 }

@@ -12,7 +12,8 @@
 #include "sha256.h"
 
 /* KEY.blocks: a first line the caller writes (what else it knows of the
- * part), then the part's loudness blocks (loudnorm_blocks). */
+ * part), then the part's loudness blocks (loudnorm_blocks), then a digest
+ * of all that. */
 struct part_entry {
 	char head[160];
 	double *blocks;
@@ -29,15 +30,16 @@ int partcache_read(const char *dir, const char *key, struct part_entry *e);
 char *partcache_tmp(const char *dir, const char *name);
 
 /* e kept for key, under a temporary name first. Returns 0, or -1 with
- * errno. */
-int partcache_write(const char *dir, const char *key, const struct part_entry *e);
+ * errno and, when failed is given, the path that failed in *failed
+ * (caller frees). */
+int partcache_write(const char *dir, const char *key, const struct part_entry *e,
+		    char **failed);
 
 /* dir/KEY.pcm: a part's samples. Caller frees. */
 char *partcache_pcm_path(const char *dir, const char *key);
 
 /* Remove from dir every entry not named in keep ("KEY.blocks",
- * "KEY.pcm"), and what an interrupted run left. Returns 0, or -1 with
- * errno. */
-int partcache_keep_only(const char *dir, char **keep, size_t n);
+ * "KEY.pcm"), and what an interrupted run left. Dies on an error. */
+void partcache_keep_only(const char *dir, char **keep, size_t n);
 
 #endif

@@ -142,12 +142,15 @@ static int source_key(const struct track *tr, const struct track_part *pt,
 		      const unsigned char *file, size_t len, char key[SHA256_HEX_SIZE])
 {
 	struct sha256 *d = sha256_new();
-	char *what = estrfmt("part %s libebur128 %d.%d.%d rate %d samples %zu at %zu "
-			     "audio %zu wav %zu\n", tr->program, EBUR128_VERSION_MAJOR,
-			     EBUR128_VERSION_MINOR, EBUR128_VERSION_PATCH, TRACK_RATE,
-			     pt->samples, pt->at, pt->audio ? pt->audio_samples : 0,
-			     file ? len : 0);
-	int r = !d || sha256_add(d, what, strlen(what)) < 0 ||
+	int major, minor, patch, r;
+	char *what;
+
+	/* the library as loaded, which measures the blocks */
+	ebur128_get_version(&major, &minor, &patch);
+	what = estrfmt("part %s libebur128 %d.%d.%d rate %d samples %zu at %zu audio %zu "
+		       "wav %zu\n", tr->program, major, minor, patch, TRACK_RATE, pt->samples,
+		       pt->at, pt->audio ? pt->audio_samples : 0, file ? len : 0);
+	r = !d || sha256_add(d, what, strlen(what)) < 0 ||
 		(pt->audio && sha256_add(d, pt->audio, pt->audio_samples * sizeof *pt->audio) < 0) ||
 		(file && sha256_add(d, file, len) < 0) ? -1 : 0;
 
@@ -164,6 +167,7 @@ static void source_job(struct half *h, struct track_part *pt)
 	unsigned char *file = NULL;
 	size_t len = 0;
 	float *s;
+	char *failed = NULL;
 	struct part_entry *e = &pt->source;
 
 	if (pt->wav && !(file = read_wav(h, pt, &len)))
@@ -176,8 +180,9 @@ static void source_job(struct half *h, struct track_part *pt)
 		if ((s = part_samples(h, pt, file, len))) {
 			e->count = loudnorm_blocks(s, pt->samples, TRACK_RATE, &e->blocks);
 			snprintf(e->head, sizeof e->head, "%.17g %zu", pt->wav_seconds, pt->lost);
-			if (partcache_write(h->tr->cache, pt->key, e) < 0)
-				fail(h, EXIT_SYS, estrfmt("%s: %s", h->tr->cache, strerror(errno)));
+			if (partcache_write(h->tr->cache, pt->key, e, &failed) < 0)
+				fail(h, EXIT_SYS, estrfmt("%s: %s", failed, strerror(errno)));
+			free(failed);
 			free(s);
 		}
 	}
@@ -248,10 +253,18 @@ static void build_output(struct half *h, struct track_part *pt)
 	struct part_entry *e = &pt->out;
 	struct sha256 *d = NULL;
 	const char *where;
+	char *failed = NULL, key[SHA256_HEX_SIZE];
 	int fd, r;
 
 	if (pt->wav && !(file = read_wav(h, pt, &len)))
 		return;
+	/* the samples kept under the key must be of the bytes it digests */
+	if (source_key(tr, pt, file, len, key) < 0 || strcmp(key, pt->key)) {
+		fail(h, EXIT_FAIL, estrfmt("%s: changed while the audio was assembled; "
+					   "assemble again", pt->wav ? pt->wav : pt->name));
+		free(file);
+		return;
+	}
 	s = part_samples(h, pt, file, len);
 	free(file);
 	if (!s)
@@ -280,12 +293,13 @@ static void build_output(struct half *h, struct track_part *pt)
 		r = -1, where = tmp;
 	if (r == 0 && rename(tmp, pcm_path) < 0)
 		r = -1, where = pcm_path;
-	if (r == 0 && partcache_write(tr->cache, pt->out_key, e) < 0)
-		r = -1, where = tr->cache;
+	if (r == 0 && partcache_write(tr->cache, pt->out_key, e, &failed) < 0)
+		r = -1, where = failed;
 	if (r < 0) {
 		fail(h, EXIT_SYS, estrfmt("%s: %s", where, strerror(errno)));
 		unlink(tmp);
 	}
+	free(failed);
 	pt->written = r == 0;
 	free(tmp);
 	free(pcm_path);
@@ -588,8 +602,7 @@ void track_finish(struct track *tr)
 		     tr->lufs, tr->dbtp, LOUDNORM_TARGET_LUFS, LOUDNORM_TARGET_DBTP);
 	for (i = 0; i < tr->count; i++)
 		keep(tr, tr->parts[i].out_key, "pcm");
-	if (partcache_keep_only(tr->cache, tr->keep, tr->kept) < 0)
-		die(EXIT_SYS, "%s:", tr->cache);
+	partcache_keep_only(tr->cache, tr->keep, tr->kept);
 	for (i = 0; i < tr->kept; i++)
 		free(tr->keep[i]);
 	for (i = 0; i < tr->count; i++) {
