@@ -473,10 +473,9 @@ static void save_edge_audio(const char *path, const struct edge *e)
 {
 	int16_t *pcm = emalloc((e->audio_samples ? e->audio_samples : 1) * sizeof *pcm);
 	unsigned char *wav;
-	size_t i, len;
+	size_t len;
 
-	for (i = 0; i < e->audio_samples; i++)
-		pcm[i] = (int16_t)lrintf(fmaxf(-32768.0f, fminf(32767.0f, e->audio[i] * 32768.0f)));
+	wav_to_pcm16(e->audio, pcm, e->audio_samples);
 	wav = wav_build16(pcm, e->audio_samples, TRACK_RATE, 1, &len);
 	if (write_file_atomic(path, wav, len) < 0)
 		die(EXIT_SYS, "%s:", path);

@@ -222,11 +222,8 @@ static int write_pcm(struct half *h, const struct track_part *pt, const float *s
 	size_t i, k;
 
 	for (i = 0; i < n; i += k) {
-		for (k = 0; k < LEN(pcm) && i + k < n; k++) {
-			float v = s[i + k] * 32768.0f;
-
-			pcm[k] = (int16_t)(v >= 32767.0f ? 32767 : v <= -32768.0f ? -32768 : lrintf(v));
-		}
+		k = n - i < LEN(pcm) ? n - i : LEN(pcm);
+		wav_to_pcm16(s + i, pcm, k);
 		*where = "libcrypto";
 		if (sha256_add(d, pcm, k * sizeof *pcm) < 0)
 			return errno = EIO, -1;
@@ -478,11 +475,18 @@ static void place(struct track *tr)
 	each_part(tr, place_job);
 }
 
+/* The parts into the track as they stand. */
+static void as_they_stand(struct track *tr)
+{
+	tr->normalising = 0;
+	try_outputs(tr);
+	place(tr);
+}
+
 void track_write(struct track *tr, const char *path)
 {
 	sources(tr, path);
-	try_outputs(tr);
-	place(tr);
+	as_they_stand(tr);
 }
 
 static double on_grid(double gain)
@@ -538,8 +542,7 @@ int track_normalise(struct track *tr, const char *path)
 	tr->dbtp = -HUGE_VAL;
 	if (tr->lufs == -HUGE_VAL) {
 		warn("output.loudnorm: the narration is silent; the audio is left as it is");
-		try_outputs(tr);
-		place(tr);
+		as_they_stand(tr);
 		return 0;
 	}
 	tr->normalising = 1;

@@ -1,5 +1,6 @@
 /* wav.c - RIFF/WAVE PCM parsing and writing */
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -170,4 +171,12 @@ float *wav_mono(const unsigned char *buf, const struct wav *w)
 		out[i] = sum / (float)w->channels;
 	}
 	return out;
+}
+
+void wav_to_pcm16(const float *s, int16_t *pcm, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		pcm[i] = (int16_t)lrintf(fmaxf(-32768.0f, fminf(32767.0f, s[i] * 32768.0f)));
 }

@@ -42,4 +42,7 @@ unsigned char *wav_build16(const int16_t *samples, size_t frames, unsigned rate,
  * w->frames samples. */
 float *wav_mono(const unsigned char *buf, const struct wav *w);
 
+/* n samples from full scale [-1, 1] to 16 bits, rounded, clipped. */
+void wav_to_pcm16(const float *s, int16_t *pcm, size_t n);
+
 #endif
