@@ -23,6 +23,7 @@ JSON
 
 # build [MAKE ARGS]: make this tour; "ran" lists the recipes that ran
 build() {
+	mark_jobs
 	make -C "$ROOT" --no-print-directory SPEC="$TMP/spec.json" OUT="$TMP/out" \
 		CACHE="$TMP/cache" BACKEND=colab DRIVE="$TMP/Bob's jobs" COLAB_TIMEOUT=30 "$@" >make.log 2>&1
 	status=$?
@@ -39,9 +40,15 @@ edit() {
 	jq "$1" spec.json >spec.new && mv spec.new spec.json
 }
 
-# jobs_sent: how many job folders there are; last_job: the newest one
+# jobs_sent: how many job folders there are; last_job: the one sent since
+# mark_jobs (build marks them as it starts). Told apart by name, not by
+# mtime, which two folders can share and a worker can move.
 jobs_sent() { ls jobs | wc -l; }
-last_job() { echo "jobs/$(ls -t jobs | head -n 1)"; }
+mark_jobs() { ls jobs >jobs.marked; }
+last_job() {
+	ls jobs | grep -vxF -f jobs.marked >jobs.new
+	test "$(wc -l <jobs.new)" = 1 && echo "jobs/$(cat jobs.new)"
+}
 
 start_worker "$TMP/jobs"
 
@@ -66,7 +73,7 @@ test_expect_success 'a second build runs nothing and sends nothing' '
 test_expect_success 'editing one narration sends a one-step job, remakes that clip' '
 	cp out/wav/b.wav b.before &&
 	edit ".steps[1].narration = \"The second page, said differently.\"" &&
-	build && expect "COLAB wav" "CAP clip/b.mp4" "MUX spec.mp4" &&
+	{ build || { cat make.log; false; }; } && expect "COLAB wav" "CAP clip/b.mp4" "MUX spec.mp4" &&
 	test "$(jobs_sent)" = 2 &&
 	jq -c "[.steps[].id]" "$(last_job)/request.json" >ids && echo "[\"b\"]" >expect && test_cmp expect ids &&
 	! cmp b.before out/wav/b.wav
@@ -120,7 +127,7 @@ test_expect_success 'the build run again re-attaches to that job instead of send
 '
 
 test_expect_success 'a build interrupted while waiting re-attaches when run again' '
-	stop_worker && n=$(jobs_sent) &&
+	stop_worker && n=$(jobs_sent) && mark_jobs &&
 	edit ".steps[0].narration = \"Interrupted, then resumed.\""
 	setsid make -C "$ROOT" --no-print-directory SPEC="$TMP/spec.json" OUT="$TMP/out" \
 		CACHE="$TMP/cache" BACKEND=colab DRIVE="$TMP/Bob'"'"'s jobs" tts >int.log 2>&1 &
