@@ -4,11 +4,11 @@
 # the same clips by stream copy and nothing else (the floor: the bytes
 # copied), doing so with the finished tour's AAC copied beside them (the
 # floor of an edit, which copies its audio too), and while one ffmpeg run
-# encodes the finished audio track: first with nothing encoded before (what a first assembly does),
-# then after one step's narration changed (what an edit does: mux encodes
-# again only the audio segments the edit changed), and after that step
-# grew longer too (which moves every later step against the AAC frame
-# grid); and mux's peak memory on a 30-minute tour.
+# encodes the finished audio track (the floor of a first assembly); mux
+# first with nothing encoded before, then after one step's narration
+# changed (mux encodes again only the audio segments the edit changed),
+# and after that step grew longer too (which moves every later step
+# against the AAC frame grid); and mux's peak memory on a 30-minute tour.
 # Every ratio is against a figure measured in this same run.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
