@@ -15,6 +15,12 @@ int sha256_hex(const void *data, size_t len, char hex[SHA256_HEX_SIZE]);
  * errno set when the file cannot be read (EIO when libcrypto fails). */
 int sha256_file_hex(const char *path, char hex[SHA256_HEX_SIZE]);
 
+/* Hex digest of this very program (/proc/self/exe), so that what a
+ * program made is made again by a changed one; of the library's build
+ * time, should the program be unreadable. Returns 0, or -1 when
+ * libcrypto fails. */
+int sha256_self_hex(char hex[SHA256_HEX_SIZE]);
+
 /* A digest fed in pieces: sha256_new (NULL when libcrypto fails), then
  * sha256_add as often as needed, then sha256_end, which frees it. Each
  * returns 0, or -1 when libcrypto fails. */

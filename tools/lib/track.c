@@ -80,9 +80,8 @@ void track_init(struct track *tr, struct track_part *parts, size_t count, const 
 		}
 	}
 	/* this very program, so that a part is made again when the code that
-	 * makes it changed; should it be unreadable, its build time */
-	if (sha256_file_hex("/proc/self/exe", tr->program) < 0 &&
-	    sha256_hex(__DATE__ __TIME__, sizeof __DATE__ __TIME__, tr->program) < 0)
+	 * makes it changed */
+	if (sha256_self_hex(tr->program) < 0)
 		die(EXIT_SYS, "libcrypto: cannot make a digest");
 }
 
