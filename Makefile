@@ -35,10 +35,13 @@ V ?= 0
 ifeq ($(V),0)
 Q := @
 say = @printf '  %-6s %s\n' $(1) $(2);
+# the same inside a recipe's shell command, chained to what follows
+say_sh = printf '  %-6s %s\n' $(1) $(2) &&
 VERBOSE :=
 else
 Q :=
 say =
+say_sh =
 VERBOSE := -v
 endif
 

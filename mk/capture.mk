@@ -10,18 +10,28 @@ $(OUT)/pre_setup.json: $(SPEC_STAMP) ;
 ifeq ($(CAPTURE_MODE),continuous)
 # One page across the whole tour, its state carried from step to step: every
 # clip comes from one run, so they are remade together, each time from the
-# state pre_setup makes.
+# state pre_setup makes, and again when a step is added, removed or moved
+# (steps.mk lists them). When only narrations changed, and their lengths
+# leave every clip as it is (actions outlast them), stepcap -k keeps the
+# clips, and neither pre_setup nor the browser runs; it sees the steps'
+# order in their fragments.
 # Slides segments are not on the page: mk/slides.mk makes their clips.
 CAP_STEPS := $(filter-out $(SLIDE_STEPS),$(STEPS))
 CAPS := $(patsubst %,$(OUT)/step/%/cap.json,$(CAP_STEPS))
 CAP_CLIPS := $(patsubst %,$(OUT)/clip/%.mp4,$(CAP_STEPS))
+CAP_WAVS := $(CAP_STEPS:%=$(OUT)/wav/%.wav)
 
 ifneq ($(CAP_STEPS),)
-$(CAP_CLIPS) $(CAP_CLIPS:.mp4=.json) &: $(CAPS) $(CAP_STEPS:%=$(OUT)/wav/%.wav) $(OUT)/pre_setup.json $(BIN)/presetup $(BIN)/stepcap $(VSCODE_PREREQS) | $(OUT)/clip/
-	$(call say,SETUP,$(OUT)/pre_setup.json)
-	$(Q)$(BIN)/presetup $(OUT)/pre_setup.json
-	$(call say,CAP,'$(OUT)/clip/*.mp4')
-	$(Q)$(VSCODE_RUN) $(BIN)/stepcap -f $(OUT)/fail -d $(OUT) $(CAPS)
+$(CAP_CLIPS) $(CAP_CLIPS:.mp4=.json) &: $(CAPS) $(CAP_WAVS) $(OUT)/steps.mk $(OUT)/pre_setup.json $(BIN)/presetup $(BIN)/stepcap $(VSCODE_PREREQS) | $(OUT)/clip/
+	$(Q)if [ -z "$(strip $(filter-out $(CAPS) $(CAP_WAVS) $(OUT)/steps.mk,$?))" ] && \
+	   [ "$$($(BIN)/stepcap -k -d $(OUT) $(CAPS))" = kept ]; then \
+		$(call say_sh,KEEP,'$(OUT)/clip/*.mp4') :; \
+	else \
+		$(call say_sh,SETUP,$(OUT)/pre_setup.json) \
+		$(BIN)/presetup $(OUT)/pre_setup.json && \
+		$(call say_sh,CAP,'$(OUT)/clip/*.mp4') \
+		$(VSCODE_RUN) $(BIN)/stepcap -f $(OUT)/fail -d $(OUT) $(CAPS); \
+	fi
 endif
 else
 # Steps on their own need pre_setup once, before the first of them, and

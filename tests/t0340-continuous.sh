@@ -20,7 +20,7 @@ spec() {
     {"id": "one", "url": "site/widgets.html", "narration": "One.",
      "actions": [{"type": "click_selector", "selector": "#count"}]},
     {"id": "two", "url": "site/widgets.html", "narration": "${NARRATION:-Two.}",
-     "actions": [{"type": "pause", "duration": 0.2},
+     "actions": [{"type": "pause", "duration": ${PAUSE:-0.2}},
                  {"type": "click_selector", "selector": "#count"}],
      "assertions": [{"type": "title_contains", "value": "count=2"}]},
     {"id": "three", "url": "site/other.html", "narration": "Three.", "actions": []}
@@ -112,6 +112,70 @@ test_expect_success 'one narration edited: that WAV, and every continuous clip t
 	test "$(mtime out/clip/one.mp4)" != "$before" &&
 	test "$(grep -c "^pre_setup\[0\]" make.log)" = 1 &&
 	test "$(cat ran)" = "$(printf "first\nsecond")"
+'
+
+test_expect_success 'a narration edited that the actions outlast: the clips are kept, nothing recorded' '
+	PAUSE=3 spec continuous "[\"echo first >$TMP/ran\"]" &&
+	build clips && test_grep "^  CAP " make.log &&
+	for id in one two three; do cp out/clip/$id.mp4 $id.before || exit 1; done &&
+	echo untouched >ran &&
+	PAUSE=3 NARRATION="Two, said again." spec continuous "[\"echo first >$TMP/ran\"]" &&
+	build clips || { cat make.log; false; } &&
+	test_grep "^  TTS .*/wav/two.wav" make.log &&
+	test_grep "^  KEEP   $TMP/out/clip/\*\.mp4$" make.log &&
+	! grep -q -e "^  CAP " -e "^  SETUP " make.log && test "$(cat ran)" = untouched &&
+	for id in one two three; do cmp $id.before out/clip/$id.mp4 || exit 1; done &&
+	awk -v a="$(jq .narration_seconds out/clip/two.json)" \
+		-v b="$(ffprobe -v error -show_entries format=duration -of csv=p=0 out/wav/two.wav)" \
+		"BEGIN { d = a - b; exit !(d < 0.001 && d > -0.001) }" &&
+	build clips && ! grep -q -e "^  KEEP " -e "^  CAP " make.log
+'
+
+test_expect_success 'one that outlasts them, or anything else changed: the clips are recorded' '
+	PAUSE=3 NARRATION="Two, now said at quite some greater length than the pause in this step, which it outlasts." \
+		spec continuous "[\"echo first >$TMP/ran\"]" &&
+	frames=$(jq .frames out/clip/two.json) &&
+	build clips && test_grep "^  CAP " make.log && ! grep -q "^  KEEP " make.log &&
+	test "$(jq .frames out/clip/two.json)" -gt "$frames" &&
+	PAUSE=3 NARRATION="Two." spec continuous "[\"echo changed >$TMP/ran\"]" &&
+	build clips && test_grep "^  CAP " make.log && test "$(cat ran)" = changed
+'
+
+test_expect_success 'stepcap -k: kept only while every clip, meta file, step before and page is the one recorded' '
+	caps="out/step/one/cap.json out/step/two/cap.json out/step/three/cap.json" &&
+	test "$($BIN/stepcap -k -d out $caps)" = kept &&
+	test "$($BIN/stepcap -k -d out out/step/one/cap.json out/step/three/cap.json)" = record &&
+	cp out/clip/three.json three.meta &&
+	jq ".input = \"$(printf %064d 0)\"" three.meta >out/clip/three.json &&
+	test "$($BIN/stepcap -k -d out $caps)" = record &&
+	head -c 20 three.meta >out/clip/three.json &&
+	test "$($BIN/stepcap -k -d out $caps)" = record &&
+	cp three.meta out/clip/three.json &&
+	test "$($BIN/stepcap -k -d out $caps)" = kept &&
+	mv out/clip/one.mp4 one.mp4 &&
+	test "$($BIN/stepcap -k -d out $caps)" = record &&
+	mv one.mp4 out/clip/one.mp4 &&
+	test "$($BIN/stepcap -k -d out $caps)" = kept &&
+	touch site/widgets.html &&
+	test "$($BIN/stepcap -k -d out $caps)" = record &&
+	test_must_fail 2 $BIN/stepcap -k -o x.mp4 out/step/one/cap.json
+'
+
+# edit FILTER: the tour as jq's FILTER leaves it
+edit() {
+	jq "$1" tour.json >edited.json && mv edited.json tour.json
+}
+
+test_expect_success 'the last step removed: the clips before it are kept' '
+	spec continuous && edit "del(.steps[1].assertions)" && build clips &&
+	edit "del(.steps[2])" &&
+	build clips && test_grep "^  KEEP " make.log && ! grep -q "^  CAP " make.log
+'
+
+test_expect_success 'the first step removed: the steps after it are recorded again, from the new state' '
+	edit "del(.steps[0])" &&
+	build clips && test_grep "^  CAP " make.log && ! grep -q "^  KEEP " make.log &&
+	spec continuous
 '
 
 test_expect_success 'a failed capture through make keeps every earlier clip' '

@@ -2,6 +2,7 @@
  *
  * usage: stepcap [-f faildir] [-w narration.wav] [-m meta.json] -o clip.mp4 cap.json
  *        stepcap [-f faildir] -d outdir cap.json...
+ *        stepcap -k -d outdir cap.json...
  *
  * Loads the step's page in headless Chromium, runs its actions on a
  * deterministic frame clock (one beginFrame per video frame) and writes
@@ -12,6 +13,14 @@
  * page, its state carried from step to step, each into its own clip:
  * outdir/clip/ID.mp4 and ID.json, timed by outdir/wav/ID.wav. No clip is
  * replaced unless every step succeeded.
+ *
+ * With -k, nothing is recorded: the continuous tour's clips are kept as
+ * they are when a recording now would give them again, and stdout says
+ * "kept"; otherwise "record". They are when every step's fragment and this
+ * program are the ones that recorded them, and each narration, as long as
+ * it is now, gives its clip the frames it has: a narration edited in a step
+ * whose actions outlast it changes no clip. Kept clips get their meta
+ * file's narration_seconds set anew, and a new time, for make.
  *
  * A failed attempt (an action, a wait, an assertion) is tried again from
  * the start in a fresh browser, up to the fragment's max_retries; each
@@ -25,6 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "actions.h"
@@ -42,6 +52,7 @@
 #include "json.h"
 #include "netidle.h"
 #include "page.h"
+#include "sha256.h"
 #include "stepid.h"
 #include "timing.h"
 #include "util.h"
@@ -88,6 +99,9 @@ struct step {
 	/* where its outputs go */
 	const char *clip, *meta;
 	double narration;
+	/* what recorded its clip, as a digest: this program and the fragments
+	 * of this step and of every step before (their state is its start) */
+	char input[SHA256_HEX_SIZE];
 };
 
 struct events {
@@ -112,7 +126,8 @@ static volatile sig_atomic_t interrupted;
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: %s [-f faildir] [-w narration.wav] [-m meta.json] -o clip.mp4 cap.json\n"
-		"       %s [-f faildir] -d outdir cap.json...\n", argv0, argv0);
+		"       %s [-f faildir] -d outdir cap.json...\n"
+		"       %s -k -d outdir cap.json...\n", argv0, argv0, argv0);
 }
 
 static void cleanup(void)
@@ -361,6 +376,19 @@ static void check_together(const struct step *steps, int n)
 	}
 }
 
+/* What records a step's clip, as a digest: what recorded the step before
+ * it (for the first, this program) and the fragment's bytes. */
+static void digest_input(const char *path, const char *before, struct step *s)
+{
+	char fragment[SHA256_HEX_SIZE], both[2 * SHA256_HEX_SIZE];
+
+	if (sha256_file_hex(path, fragment) < 0)
+		die(EXIT_SYS, "cannot read %s:", path);
+	snprintf(both, sizeof both, "%s%s", before, fragment);
+	if (sha256_hex(both, strlen(both), s->input) < 0)
+		die(EXIT_SYS, "libcrypto: cannot make a digest");
+}
+
 static double narration_seconds(const char *path)
 {
 	struct wav w;
@@ -528,6 +556,7 @@ static cJSON *meta_json(const struct step *s, long frames, long action_frames,
 	cJSON_AddStringToObject(m, "video_preset", s->video.preset);
 	cJSON_AddNumberToObject(m, "action_frames", action_frames);
 	cJSON_AddNumberToObject(m, "narration_seconds", s->narration);
+	cJSON_AddStringToObject(m, "input", s->input);
 	cJSON_AddNumberToObject(m, "reused_frames", fr->reused);
 	cJSON_AddNumberToObject(m, "screenshots", fr->screenshots);
 	cJSON_AddNumberToObject(m, "clock_jumps", fr->clock_jumps);
@@ -722,6 +751,19 @@ static void start_encoder(const struct step *s, struct encoder *enc)
 		      s->video_height != s->height, s->video_width, s->video_height);
 }
 
+/* A clip lasts as long as its narration with lead-in and tail, or its
+ * actions with the tail, whichever is longer. */
+static long clip_frames(const struct step *s, long action_frames)
+{
+	long total = timing_narrated_frames(s->lead_in, s->narration, s->tail, s->fps);
+
+	if (total < action_frames + lround(s->tail * s->fps))
+		total = action_frames + lround(s->tail * s->fps);
+	/* a step with nothing to show still shows its page, for one frame:
+	 * an empty clip is no video at all */
+	return total < 1 ? 1 : total;
+}
+
 /* Record the clip's frames: its actions, then the rest of its narration.
  * Returns 0 when they proved void, recorded ahead of a network that was
  * not quiet after all (capture_confirm_quiet). */
@@ -745,13 +787,7 @@ static int record_frames(struct session *ss, const struct step *s, long *total,
 		assertions_run(cap, s->assertions);
 	}
 	*action_frames = ss->frames.recorded;
-	*total = timing_narrated_frames(s->lead_in, s->narration, s->tail, s->fps);
-	if (*total < *action_frames + lround(s->tail * s->fps))
-		*total = *action_frames + lround(s->tail * s->fps);
-	/* a step with nothing to show still shows its page, for one frame:
-	 * an empty clip is no video at all */
-	if (*total < 1)
-		*total = 1;
+	*total = clip_frames(s, *action_frames);
 	/* the next clip starts on the full view: this one ends on it, held
 	 * for half a second when the tail leaves room */
 	if (ss->camera.follows)
@@ -786,6 +822,92 @@ static cJSON *record_step(struct session *ss, const struct step *s, struct encod
 	camera_shot(&ss->camera, total, &ss->left);
 	ss->recorded_clips++;
 	return meta_json(s, total, action_frames, quiet, &ss->frames);
+}
+
+/* A step's meta file as its recording left it; NULL when it cannot be read
+ * (missing, cut short, not JSON): then the clip is recorded again. */
+static cJSON *recorded_meta(const struct step *s)
+{
+	char err[256];
+	int sys_error;
+	cJSON *m = json_load(s->meta, err, sizeof err, &sys_error);
+
+	if (m && !cJSON_IsObject(m)) {
+		cJSON_Delete(m);
+		m = NULL;
+	}
+	return m;
+}
+
+static int newer(const struct timespec *a, const struct timespec *b)
+{
+	return a->tv_sec != b->tv_sec ? a->tv_sec > b->tv_sec : a->tv_nsec > b->tv_nsec;
+}
+
+/* Whether the local page a step opens (a file:// URL, as make tracks it)
+ * was saved after its clip was made. */
+static int page_newer(const struct step *s, const struct stat *clip)
+{
+	size_t len = strcspn(s->url, "?#");
+	struct stat st;
+	char *path;
+	int saved;
+
+	if (strncmp(s->url, "file://", 7) || memchr(s->url, '%', len))
+		return 0;
+	path = estrfmt("%.*s", (int)(len - 7), s->url + 7);
+	saved = stat(path, &st) == 0 && newer(&st.st_mtim, &clip->st_mtim);
+	free(path);
+	return saved;
+}
+
+/* Whether a recording now would give every clip again (-k): the same
+ * fragment and program recorded it, after the steps before it, on its page
+ * as it is, and its narration's length leaves it the frames it has. */
+static int clips_fit(const struct step *steps, int n)
+{
+	struct stat st;
+	cJSON *m;
+	const cJSON *frames, *actions;
+	const char *input;
+	int i, fits;
+
+	for (i = 0; i < n; i++) {
+		if (stat(steps[i].clip, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size == 0 ||
+		    page_newer(&steps[i], &st))
+			return 0;
+		if (!(m = recorded_meta(&steps[i])))
+			return 0;
+		input = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(m, "input"));
+		frames = cJSON_GetObjectItemCaseSensitive(m, "frames");
+		actions = cJSON_GetObjectItemCaseSensitive(m, "action_frames");
+		fits = input && !strcmp(input, steps[i].input) && cJSON_IsNumber(frames) &&
+		       cJSON_IsNumber(actions) &&
+		       clip_frames(&steps[i], (long)actions->valuedouble) == frames->valuedouble;
+		cJSON_Delete(m);
+		if (!fits)
+			return 0;
+	}
+	return 1;
+}
+
+/* Keep the clips (-k): each meta file takes its narration's new length,
+ * and each clip a new time, so that make sees both newer than the WAVs. */
+static void keep_clips(const struct step *steps, int n)
+{
+	cJSON *m;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (!(m = recorded_meta(&steps[i])))
+			die(EXIT_SYS, "cannot read %s:", steps[i].meta);
+		cJSON_ReplaceItemInObjectCaseSensitive(m, "narration_seconds",
+						       cJSON_CreateNumber(steps[i].narration));
+		write_meta(steps[i].meta, m);
+		cJSON_Delete(m);
+		if (utimensat(AT_FDCWD, steps[i].clip, NULL, 0) < 0)
+			die(EXIT_SYS, "cannot touch %s:", steps[i].clip);
+	}
 }
 
 /* One attempt at every step, in a process of its own: a failure anywhere
@@ -925,12 +1047,12 @@ static int capture(struct step *steps, int n, const char *faildir)
 int main(int argc, char *argv[])
 {
 	const char *wav = NULL, *meta = NULL, *out = NULL, *outdir = NULL, *faildir = NULL;
-	char *default_faildir = NULL;
+	char *default_faildir = NULL, program[SHA256_HEX_SIZE];
 	struct step *steps;
-	int c, i, n, status;
+	int c, i, n, status, keep = 0, fit;
 
 	argv0 = "stepcap";
-	while ((c = getopt(argc, argv, "hw:m:o:d:f:")) != -1) {
+	while ((c = getopt(argc, argv, "hkw:m:o:d:f:")) != -1) {
 		switch (c) {
 		case 'h': usage(stdout); return EXIT_OK;
 		case 'w': wav = optarg; break;
@@ -938,17 +1060,22 @@ int main(int argc, char *argv[])
 		case 'o': out = optarg; break;
 		case 'd': outdir = optarg; break;
 		case 'f': faildir = optarg; break;
+		case 'k': keep = 1; break;
 		default: usage(stderr); return EXIT_USAGE;
 		}
 	}
 	n = argc - optind;
-	if (outdir ? (out || wav || meta || n < 1) : (!out || n != 1)) {
+	if (outdir ? (out || wav || meta || n < 1) : (!out || n != 1 || keep)) {
 		usage(stderr);
 		return EXIT_USAGE;
 	}
 	steps = ecalloc((size_t)n, sizeof *steps);
-	for (i = 0; i < n; i++)
+	if (sha256_self_hex(program) < 0)
+		die(EXIT_SYS, "libcrypto: cannot make a digest");
+	for (i = 0; i < n; i++) {
 		read_step(argv[optind + i], &steps[i]);
+		digest_input(argv[optind + i], i ? steps[i - 1].input : program, &steps[i]);
+	}
 	check_together(steps, n);
 	if (outdir) {
 		if (!faildir)
@@ -967,8 +1094,16 @@ int main(int argc, char *argv[])
 			steps[0].narration = narration_seconds(wav);
 	}
 
-	catch_signals();
-	status = capture(steps, n, faildir);
+	if (keep) {
+		status = EXIT_OK;
+		fit = clips_fit(steps, n);
+		if (fit)
+			keep_clips(steps, n);
+		printf("%s\n", fit ? "kept" : "record");
+	} else {
+		catch_signals();
+		status = capture(steps, n, faildir);
+	}
 	for (i = 0; i < n; i++) {
 		if (outdir) {
 			free((char *)steps[i].clip);
