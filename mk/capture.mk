@@ -14,17 +14,18 @@ ifeq ($(CAPTURE_MODE),continuous)
 # (steps.mk lists them). When only narrations changed, and their lengths
 # leave every clip as it is (actions outlast them), stepcap -k keeps the
 # clips, and neither pre_setup nor the browser runs; it sees the steps'
-# order in their fragments.
+# order in their fragments, and is told what else must be older than every
+# clip (-n): not make's $?, which a grouped target has for one target only.
 # Slides segments are not on the page: mk/slides.mk makes their clips.
 CAP_STEPS := $(filter-out $(SLIDE_STEPS),$(STEPS))
 CAPS := $(patsubst %,$(OUT)/step/%/cap.json,$(CAP_STEPS))
 CAP_CLIPS := $(patsubst %,$(OUT)/clip/%.mp4,$(CAP_STEPS))
 CAP_WAVS := $(CAP_STEPS:%=$(OUT)/wav/%.wav)
+CAP_INPUTS := $(CAPS) $(OUT)/pre_setup.json $(BIN)/presetup $(BIN)/stepcap $(VSCODE_PREREQS)
 
 ifneq ($(CAP_STEPS),)
-$(CAP_CLIPS) $(CAP_CLIPS:.mp4=.json) &: $(CAPS) $(CAP_WAVS) $(OUT)/steps.mk $(OUT)/pre_setup.json $(BIN)/presetup $(BIN)/stepcap $(VSCODE_PREREQS) | $(OUT)/clip/
-	$(Q)if [ -z "$(strip $(filter-out $(CAPS) $(CAP_WAVS) $(OUT)/steps.mk,$?))" ] && \
-	   [ "$$($(BIN)/stepcap -k -d $(OUT) $(CAPS))" = kept ]; then \
+$(CAP_CLIPS) $(CAP_CLIPS:.mp4=.json) &: $(CAP_WAVS) $(OUT)/steps.mk $(CAP_INPUTS) | $(OUT)/clip/
+	$(Q)if [ "$$($(BIN)/stepcap -k $(addprefix -n ,$(CAP_INPUTS)) -d $(OUT) $(CAPS))" = kept ]; then \
 		$(call say_sh,KEEP,'$(OUT)/clip/*.mp4') :; \
 	else \
 		$(call say_sh,SETUP,$(OUT)/pre_setup.json) \

@@ -131,6 +131,11 @@ test_expect_success 'a narration edited that the actions outlast: the clips are 
 	build clips && ! grep -q -e "^  KEEP " -e "^  CAP " make.log
 '
 
+test_expect_success 'fragments touched, as make watch does for a saved asset: recorded' '
+	touch out/step/*/cap.json &&
+	build clips && test_grep "^  CAP " make.log && ! grep -q "^  KEEP " make.log
+'
+
 test_expect_success 'one that outlasts them, or anything else changed: the clips are recorded' '
 	PAUSE=3 NARRATION="Two, now said at quite some greater length than the pause in this step, which it outlasts." \
 		spec continuous "[\"echo first >$TMP/ran\"]" &&
@@ -141,7 +146,7 @@ test_expect_success 'one that outlasts them, or anything else changed: the clips
 	build clips && test_grep "^  CAP " make.log && test "$(cat ran)" = changed
 '
 
-test_expect_success 'stepcap -k: kept only while every clip, meta file, step before and page is the one recorded' '
+test_expect_success 'stepcap -k: kept only while every clip, meta file, step before, page and -n file is as recorded' '
 	caps="out/step/one/cap.json out/step/two/cap.json out/step/three/cap.json" &&
 	test "$($BIN/stepcap -k -d out $caps)" = kept &&
 	test "$($BIN/stepcap -k -d out out/step/one/cap.json out/step/three/cap.json)" = record &&
@@ -156,9 +161,16 @@ test_expect_success 'stepcap -k: kept only while every clip, meta file, step bef
 	test "$($BIN/stepcap -k -d out $caps)" = record &&
 	mv one.mp4 out/clip/one.mp4 &&
 	test "$($BIN/stepcap -k -d out $caps)" = kept &&
-	touch site/widgets.html &&
+	soon=@$(($(date +%s) + 60)) &&
+	touch -d $soon later &&
+	test "$($BIN/stepcap -k -n tour.json -d out $caps)" = kept &&
+	test "$($BIN/stepcap -k -n tour.json -n later -d out $caps)" = record &&
+	test "$($BIN/stepcap -k -n missing -d out $caps)" = record &&
+	touch -d $soon site/widgets.html &&
 	test "$($BIN/stepcap -k -d out $caps)" = record &&
-	test_must_fail 2 $BIN/stepcap -k -o x.mp4 out/step/one/cap.json
+	touch -d @$(($(date +%s) - 60)) site/widgets.html &&
+	test_must_fail 2 $BIN/stepcap -k -o x.mp4 out/step/one/cap.json &&
+	test_must_fail 2 $BIN/stepcap -n later -d out $caps
 '
 
 # edit FILTER: the tour as jq's FILTER leaves it

@@ -2,7 +2,7 @@
  *
  * usage: stepcap [-f faildir] [-w narration.wav] [-m meta.json] -o clip.mp4 cap.json
  *        stepcap [-f faildir] -d outdir cap.json...
- *        stepcap -k -d outdir cap.json...
+ *        stepcap -k [-n file]... -d outdir cap.json...
  *
  * Loads the step's page in headless Chromium, runs its actions on a
  * deterministic frame clock (one beginFrame per video frame) and writes
@@ -19,8 +19,11 @@
  * "kept"; otherwise "record". They are when every step's fragment and this
  * program are the ones that recorded them, and each narration, as long as
  * it is now, gives its clip the frames it has: a narration edited in a step
- * whose actions outlast it changes no clip. Kept clips get their meta
- * file's narration_seconds set anew, and a new time, for make.
+ * whose actions outlast it changes no clip. Each -n file (what else
+ * make knows the clips by: pre_setup, the tools, the fragments themselves,
+ * which make watch touches to have the tour recorded again) must be older
+ * than every clip and meta file. Kept clips get their meta file's
+ * narration_seconds set anew, and a new time, for make.
  *
  * A failed attempt (an action, a wait, an assertion) is tried again from
  * the start in a fresh browser, up to the fragment's max_retries; each
@@ -127,7 +130,7 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: %s [-f faildir] [-w narration.wav] [-m meta.json] -o clip.mp4 cap.json\n"
 		"       %s [-f faildir] -d outdir cap.json...\n"
-		"       %s -k -d outdir cap.json...\n", argv0, argv0, argv0);
+		"       %s -k [-n file]... -d outdir cap.json...\n", argv0, argv0, argv0);
 }
 
 static void cleanup(void)
@@ -844,9 +847,17 @@ static int newer(const struct timespec *a, const struct timespec *b)
 	return a->tv_sec != b->tv_sec ? a->tv_sec > b->tv_sec : a->tv_nsec > b->tv_nsec;
 }
 
+/* Whether path was changed after made (a missing file counts as changed). */
+static int changed_since(const char *path, const struct timespec *made)
+{
+	struct stat st;
+
+	return stat(path, &st) < 0 || newer(&st.st_mtim, made);
+}
+
 /* Whether the local page a step opens (a file:// URL, as make tracks it)
  * was saved after its clip was made. */
-static int page_newer(const struct step *s, const struct stat *clip)
+static int page_newer(const struct step *s, const struct timespec *made)
 {
 	size_t len = strcspn(s->url, "?#");
 	struct stat st;
@@ -856,26 +867,35 @@ static int page_newer(const struct step *s, const struct stat *clip)
 	if (strncmp(s->url, "file://", 7) || memchr(s->url, '%', len))
 		return 0;
 	path = estrfmt("%.*s", (int)(len - 7), s->url + 7);
-	saved = stat(path, &st) == 0 && newer(&st.st_mtim, &clip->st_mtim);
+	saved = stat(path, &st) == 0 && newer(&st.st_mtim, made);
 	free(path);
 	return saved;
 }
 
 /* Whether a recording now would give every clip again (-k): the same
  * fragment and program recorded it, after the steps before it, on its page
- * as it is, and its narration's length leaves it the frames it has. */
-static int clips_fit(const struct step *steps, int n)
+ * as it is, none of the inputs in older changed since (-n), and its
+ * narration's length leaves it the frames it has. */
+static int clips_fit(const struct step *steps, int n, char *const *older, int n_older)
 {
-	struct stat st;
+	struct stat clip, meta;
+	const struct timespec *made;
 	cJSON *m;
 	const cJSON *frames, *actions;
 	const char *input;
-	int i, fits;
+	int i, j, fits;
 
 	for (i = 0; i < n; i++) {
-		if (stat(steps[i].clip, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size == 0 ||
-		    page_newer(&steps[i], &st))
+		if (stat(steps[i].clip, &clip) < 0 || !S_ISREG(clip.st_mode) ||
+		    clip.st_size == 0 || stat(steps[i].meta, &meta) < 0)
 			return 0;
+		/* the two are written apart: an input must be older than both */
+		made = newer(&clip.st_mtim, &meta.st_mtim) ? &meta.st_mtim : &clip.st_mtim;
+		if (page_newer(&steps[i], made))
+			return 0;
+		for (j = 0; j < n_older; j++)
+			if (changed_since(older[j], made))
+				return 0;
 		if (!(m = recorded_meta(&steps[i])))
 			return 0;
 		input = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(m, "input"));
@@ -1049,10 +1069,12 @@ int main(int argc, char *argv[])
 	const char *wav = NULL, *meta = NULL, *out = NULL, *outdir = NULL, *faildir = NULL;
 	char *default_faildir = NULL, program[SHA256_HEX_SIZE];
 	struct step *steps;
-	int c, i, n, status, keep = 0, fit;
+	char **older;
+	int c, i, n, status, keep = 0, fit, n_older = 0;
 
 	argv0 = "stepcap";
-	while ((c = getopt(argc, argv, "hkw:m:o:d:f:")) != -1) {
+	older = ecalloc((size_t)argc, sizeof *older);
+	while ((c = getopt(argc, argv, "hkn:w:m:o:d:f:")) != -1) {
 		switch (c) {
 		case 'h': usage(stdout); return EXIT_OK;
 		case 'w': wav = optarg; break;
@@ -1061,11 +1083,13 @@ int main(int argc, char *argv[])
 		case 'd': outdir = optarg; break;
 		case 'f': faildir = optarg; break;
 		case 'k': keep = 1; break;
+		case 'n': older[n_older++] = optarg; break;
 		default: usage(stderr); return EXIT_USAGE;
 		}
 	}
 	n = argc - optind;
-	if (outdir ? (out || wav || meta || n < 1) : (!out || n != 1 || keep)) {
+	if (outdir ? (out || wav || meta || n < 1 || (n_older && !keep))
+		   : (!out || n != 1 || keep || n_older)) {
 		usage(stderr);
 		return EXIT_USAGE;
 	}
@@ -1096,7 +1120,7 @@ int main(int argc, char *argv[])
 
 	if (keep) {
 		status = EXIT_OK;
-		fit = clips_fit(steps, n);
+		fit = clips_fit(steps, n, older, n_older);
 		if (fit)
 			keep_clips(steps, n);
 		printf("%s\n", fit ? "kept" : "record");
@@ -1113,5 +1137,6 @@ int main(int argc, char *argv[])
 	}
 	free(steps);
 	free(default_faildir);
+	free(older);
 	return status;
 }
