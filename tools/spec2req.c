@@ -570,8 +570,8 @@ static char *step_page(const char *url, const char *spec_dir)
 {
 	size_t len = strcspn(url, "?#");
 
-	if (strncmp(url, "file://", 7) == 0 && !memchr(url, '%', len))
-		return estrfmt("%.*s", (int)(len - 7), url + 7);
+	if (!strncmp(url, "file://", 7))
+		return url_file_path(url);
 	if (url_has_scheme(url) || len == 0)
 		return NULL;
 	if (url[0] == '/')

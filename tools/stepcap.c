@@ -58,6 +58,7 @@
 #include "sha256.h"
 #include "stepid.h"
 #include "timing.h"
+#include "url.h"
 #include "util.h"
 #include "vscode.h"
 #include "wav.h"
@@ -842,32 +843,22 @@ static cJSON *recorded_meta(const struct step *s)
 	return m;
 }
 
-static int newer(const struct timespec *a, const struct timespec *b)
-{
-	return a->tv_sec != b->tv_sec ? a->tv_sec > b->tv_sec : a->tv_nsec > b->tv_nsec;
-}
-
 /* Whether path was changed after made (a missing file counts as changed). */
 static int changed_since(const char *path, const struct timespec *made)
 {
 	struct stat st;
 
-	return stat(path, &st) < 0 || newer(&st.st_mtim, made);
+	return stat(path, &st) < 0 || mtime_after(&st.st_mtim, made);
 }
 
 /* Whether the local page a step opens (a file:// URL, as make tracks it)
  * was saved after its clip was made. */
 static int page_newer(const struct step *s, const struct timespec *made)
 {
-	size_t len = strcspn(s->url, "?#");
+	char *path = url_file_path(s->url);
 	struct stat st;
-	char *path;
-	int saved;
+	int saved = path && stat(path, &st) == 0 && mtime_after(&st.st_mtim, made);
 
-	if (strncmp(s->url, "file://", 7) || memchr(s->url, '%', len))
-		return 0;
-	path = estrfmt("%.*s", (int)(len - 7), s->url + 7);
-	saved = stat(path, &st) == 0 && newer(&st.st_mtim, made);
 	free(path);
 	return saved;
 }
@@ -890,7 +881,7 @@ static int clips_fit(const struct step *steps, int n, char *const *older, int n_
 		    clip.st_size == 0 || stat(steps[i].meta, &meta) < 0)
 			return 0;
 		/* the two are written apart: an input must be older than both */
-		made = newer(&clip.st_mtim, &meta.st_mtim) ? &meta.st_mtim : &clip.st_mtim;
+		made = mtime_after(&clip.st_mtim, &meta.st_mtim) ? &meta.st_mtim : &clip.st_mtim;
 		if (page_newer(&steps[i], made))
 			return 0;
 		for (j = 0; j < n_older; j++)

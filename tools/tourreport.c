@@ -214,9 +214,7 @@ static int newer_than(const char *source, const char *made)
 {
 	struct stat s, m;
 
-	return stat(source, &s) == 0 && stat(made, &m) == 0 &&
-	       (m.st_mtim.tv_sec > s.st_mtim.tv_sec ||
-		(m.st_mtim.tv_sec == s.st_mtim.tv_sec && m.st_mtim.tv_nsec >= s.st_mtim.tv_nsec));
+	return stat(source, &s) == 0 && stat(made, &m) == 0 && !mtime_after(&s.st_mtim, &m.st_mtim);
 }
 
 /* One frame of the step's clip, as a JPEG width pixels wide. */

@@ -144,8 +144,7 @@ static int stale(const char *wav, const char *fragment)
 		return 1;
 	if (stat(fragment, &fs) < 0)
 		return 1;
-	return ws.st_mtim.tv_sec < fs.st_mtim.tv_sec ||
-	       (ws.st_mtim.tv_sec == fs.st_mtim.tv_sec && ws.st_mtim.tv_nsec < fs.st_mtim.tv_nsec);
+	return mtime_after(&fs.st_mtim, &ws.st_mtim);
 }
 
 /* The reference voice's name in the job folder: its own file name with

@@ -235,3 +235,8 @@ int remove_tree(const char *path)
 		return errno == ENOENT ? 0 : -1;
 	return 0;
 }
+
+int mtime_after(const struct timespec *a, const struct timespec *b)
+{
+	return a->tv_sec != b->tv_sec ? a->tv_sec > b->tv_sec : a->tv_nsec > b->tv_nsec;
+}

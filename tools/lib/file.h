@@ -38,6 +38,12 @@ int write_if_changed(const char *path, const void *data, size_t len);
  * or -1 with errno (tmp is left for the caller to remove). */
 int rename_durable(const char *tmp, const char *path);
 
+struct timespec;
+
+/* Whether modification time a is later than b, to the nanosecond: make's
+ * own test of a prerequisite against its target. */
+int mtime_after(const struct timespec *a, const struct timespec *b);
+
 /* fsync the folder holding path ("." for a bare name), so that an entry
  * just made or renamed there survives a crash. Returns 0, or -1 with errno. */
 int fsync_dir_of(const char *path);

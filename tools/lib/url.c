@@ -57,3 +57,12 @@ char *url_resolve(const char *url, const char *base_dir)
 	strcpy(out + len, url + pathlen);
 	return out;
 }
+
+char *url_file_path(const char *url)
+{
+	size_t len = strcspn(url, "?#");
+
+	if (strncmp(url, "file://", 7) || memchr(url, '%', len))
+		return NULL;
+	return estrfmt("%.*s", (int)(len - 7), url + 7);
+}

@@ -11,4 +11,9 @@ int url_has_scheme(const char *url);
  * kept. Caller frees. */
 char *url_resolve(const char *url, const char *base_dir);
 
+/* The path of a file:// URL, without its ?query or #fragment, when it
+ * needs no decoding (make can track it as it is); NULL otherwise. Caller
+ * frees. */
+char *url_file_path(const char *url);
+
 #endif
