@@ -66,6 +66,11 @@
 /* Browsers started before giving up on one whose renderer stalls. */
 #define BROWSER_STARTS 3
 
+/* The least a protocol call waits for its answer. It only ends a browser
+ * that hangs; a step's timeout is for its page's waits, and a browser
+ * starting on a busy machine can take seconds to answer its first call. */
+#define BROWSER_ANSWER_MIN_S 10
+
 /* Unrecorded frames allowed for the loaded page to finish drawing. */
 #define SETTLE_FRAMES 30
 
@@ -640,7 +645,8 @@ static void open_browser(struct session *ss, const struct step *s)
 
 	for (start = 1;; start++) {
 		browser_start(&browser, s->width, s->height);
-		ss->cdp = cdp_open(browser.wfd, browser.rfd, (int)(s->timeout * 1000), on_event,
+		ss->cdp = cdp_open(browser.wfd, browser.rfd,
+				   (int)(fmax(s->timeout, BROWSER_ANSWER_MIN_S) * 1000), on_event,
 				   &ss->ev);
 		ss->ev.session = open_target(ss->cdp, s, &ss->ev);
 		frames_init(&ss->frames, ss->cdp, ss->ev.session, s->fps, NULL);
