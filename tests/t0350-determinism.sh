@@ -177,6 +177,8 @@ while True:
             send({"id": m["id"], "error": {"message": "Execution context was destroyed."}, "sessionId": "S"})
             continue
         if method == "HeadlessExperimental.beginFrame" and os.environ.get("DIE"):
+            print("early line\n" + "".join("line %d\n" % i for i in range(1, 11)) +
+                  "the renderer crashed", file=sys.stderr)
             sys.exit(0)
         if method == "HeadlessExperimental.beginFrame":
             if os.environ.get("HANG"):
@@ -250,6 +252,17 @@ for mode in STOP DIE BETWEEN; do
 		test ! -e flaky.mp4
 	'
 done
+
+test_expect_success 'a browser that ends by itself: how, and the last lines it wrote' '
+	frag dies "file://$TMP/tall.html" "[]" "\"max_retries\": 0" &&
+	CHROMIUM=$TMP/fakebrowser FAKE_DIR=$TMP/fake DIE=1 STALL_ONCE=1 \
+		test_must_fail 1 $BIN/stepcap -o dies.mp4 dies.json 2>err &&
+	test_grep "^stepcap: browser: it ended by itself, exit status 0; the last lines it wrote:$" err &&
+	sed -n "/the last lines it wrote:$/,/^the renderer crashed$/p" err >shown &&
+	test "$(sed -n "2p;\$p" shown)" = "$(printf "line 2\nthe renderer crashed")" &&
+	test "$(wc -l <shown)" = 11 &&
+	test_grep "^stepcap: browser: exited unexpectedly (during HeadlessExperimental.beginFrame)$" err
+'
 
 test_expect_success 'no browser process or profile outlives the runs' '
 	test -z "$(ls -A tmpdir)" &&

@@ -342,21 +342,13 @@ static void write_profile(const cJSON *settings, char *data_dir, char *ext_dir, 
 
 static void show_log_tail(const char *log)
 {
-	char *text = read_file(log, NULL), *p;
-	int lines = 0;
+	char *tail = read_file_tail(log, LOG_TAIL_LINES);
 
-	if (!text || !*text) {
+	if (!tail)
 		warn("its log %s is empty", log);
-		free(text);
-		return;
-	}
-	for (p = text + strlen(text) - 1; p > text; p--)
-		if (*p == '\n' && p[1] && ++lines > LOG_TAIL_LINES) {
-			p++;
-			break;
-		}
-	fprintf(stderr, "%s: last lines of %s:\n%s", argv0, log, p);
-	free(text);
+	else
+		fprintf(stderr, "%s: last lines of %s:\n%s", argv0, log, tail);
+	free(tail);
 }
 
 /* Stop the whole process group: code-server leaves a file watcher and

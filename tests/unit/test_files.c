@@ -1,4 +1,5 @@
-/* Unit tests: atomic and write-if-changed files, JSON errors with position. */
+/* Unit tests: atomic and write-if-changed files, a log's last lines, JSON
+ * errors with position. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +31,20 @@ static int json_error_is(const char *text, const char *want)
 		printf("# got \"%s\", want \"%s\"\n", v ? "(parsed)" : err, want);
 	cJSON_Delete(v);
 	free(path);
+	return ok;
+}
+
+static int tail_is(const char *path, const char *text, int lines, const char *want)
+{
+	char *tail;
+	int ok;
+
+	write_file_atomic(path, text, strlen(text));
+	tail = read_file_tail(path, lines);
+	ok = want ? tail && !strcmp(tail, want) : !tail;
+	if (!ok)
+		printf("# got \"%s\", want \"%s\"\n", tail ? tail : "(none)", want ? want : "(none)");
+	free(tail);
 	return ok;
 }
 
@@ -67,6 +82,16 @@ int main(void)
 	CHECK(mkdirs_for("") == 0);
 	b = in_dir("missing");
 	CHECK(read_file(b, &len) == NULL);
+	CHECK(read_file_tail(b, 3) == NULL);
+	free(b);
+
+	/* a log's last lines, ended by a newline or not */
+	b = in_dir("log");
+	CHECK(tail_is(b, "a\nb\nc\nd\n", 2, "c\nd\n"));
+	CHECK(tail_is(b, "a\nb\nc\nd", 2, "c\nd"));
+	CHECK(tail_is(b, "a\nb\n", 5, "a\nb\n"));
+	CHECK(tail_is(b, "only", 1, "only"));
+	CHECK(tail_is(b, "", 3, NULL));
 	free(b);
 
 	CHECK(json_error_is("{\n  \"a\": 1,\n}\n", "line 3, column"));

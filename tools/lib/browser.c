@@ -15,6 +15,9 @@
 
 #define DEFAULT_BROWSER "chromium-headless-shell"
 
+/* Lines of its log shown when the browser ended by itself. */
+#define LOG_TAIL_LINES 10
+
 /* The binary to run: $CHROMIUM as given when it holds a '/', else the first
  * executable of that name in PATH. NULL when there is none. */
 static char *find_browser(void)
@@ -147,14 +150,41 @@ void browser_start(struct browser *b, int width, int height)
 	b->rfd = from_browser[0];
 }
 
+/* A browser that ended by itself says why, if at all, only in its log:
+ * its last lines, and how it ended, go with the error that follows. */
+static void tell_how_it_ended(const struct browser *b, int status)
+{
+	char *log = estrfmt("%s/browser.log", b->profile);
+	char *tail = read_file_tail(log, LOG_TAIL_LINES);
+
+	if (WIFSIGNALED(status))
+		warn("browser: it ended by itself, killed by signal %d (%s)%s", WTERMSIG(status),
+		     strsignal(WTERMSIG(status)), tail ? "; the last lines it wrote:" : "");
+	else
+		warn("browser: it ended by itself, exit status %d%s", WEXITSTATUS(status),
+		     tail ? "; the last lines it wrote:" : "");
+	if (tail)
+		fputs(tail, stderr);
+	free(tail);
+	free(log);
+}
+
 void browser_stop(struct browser *b)
 {
+	int status;
+	pid_t got;
+
 	if (b->pid > 0) {
 		kill(-b->pid, SIGKILL);
 		kill(b->pid, SIGKILL);
 		/* the browser first, then every helper of its group it left us */
-		while (waitpid(b->pid, NULL, 0) < 0 && errno == EINTR)
+		while ((got = waitpid(b->pid, &status, 0)) < 0 && errno == EINTR)
 			;
+		/* a browser gone before our SIGKILL (a zombie takes it and
+		 * keeps its own status) ended by itself */
+		if (got == b->pid && b->profile &&
+		    !(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL))
+			tell_how_it_ended(b, status);
 		while (waitpid(-b->pid, NULL, 0) > 0 || errno == EINTR)
 			;
 		b->pid = 0;

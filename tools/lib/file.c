@@ -46,6 +46,25 @@ char *read_file(const char *path, size_t *len)
 	return buf;
 }
 
+char *read_file_tail(const char *path, int lines)
+{
+	size_t len;
+	char *text = read_file(path, &len), *p;
+	int seen = 0;
+
+	if (!text || !len) {
+		free(text);
+		return NULL;
+	}
+	for (p = text + len - 1; p > text; p--)
+		if (*p == '\n' && p[1] && ++seen == lines) {
+			p++;
+			break;
+		}
+	memmove(text, p, strlen(p) + 1);
+	return text;
+}
+
 char *tmp_path_for(const char *path)
 {
 	const char *slash = strrchr(path, '/');

@@ -15,6 +15,10 @@
  * Returns NULL with errno set on failure. */
 char *read_file(const char *path, size_t *len);
 
+/* The last `lines` lines of a file (a log, for a message about the program
+ * that wrote it); NULL when it is missing or empty. Caller frees. */
+char *read_file_tail(const char *path, int lines);
+
 /* A temporary name beside path, in the same folder so rename() is atomic:
  * "dir/.base.tmp.PID". Caller frees. */
 char *tmp_path_for(const char *path);
