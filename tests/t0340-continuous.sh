@@ -131,6 +131,90 @@ test_expect_success 'a narration edited that the actions outlast: the clips are 
 	build clips && ! grep -q -e "^  KEEP " -e "^  CAP " make.log
 '
 
+# near A B: two patches of one picture, each from a stream coded its own
+# way (kept, or held from its own keyframe): no byte more than 16 apart
+near() {
+	test "$(wc -c <"$1")" = "$(wc -c <"$2")" &&
+	paste <(od -An -v -tu1 -w1 "$1") <(od -An -v -tu1 -w1 "$2") |
+	awk '{ d = $1 - $2; if (d > 16 || d < -16) bad++ } END { exit bad > 0 }'
+}
+
+# framesum_column CLIP: each frame's checksum alone, one a line
+framesum_column() {
+	framesums "$1" | awk -F, '{ print $NF }'
+}
+
+test_expect_success 'a narration edited where the page is still: its ending held longer, nothing recorded' '
+	long="Two, said slowly, at some length, while the page stays as it is." &&
+	NARRATION=$long spec continuous "[\"echo first >$TMP/ran\"]" &&
+	build clips && test_grep "^  CAP " make.log &&
+	test -s out/clip/two.last.png &&
+	still=$(jq .still_from out/clip/two.json) && old=$(jq .frames out/clip/two.json) &&
+	test $((old - still)) -ge 30 &&
+	for id in one two three; do cp out/clip/$id.mp4 $id.before || exit 1; done &&
+	echo untouched >ran &&
+	NARRATION="$long And then a little more is said." spec continuous "[\"echo first >$TMP/ran\"]" &&
+	build clips || { cat make.log; false; } &&
+	test_grep "^  KEEP   $TMP/out/clip/\*\.mp4$" make.log &&
+	test_grep "^stepcap: step two: its still ending held [0-9.]* s longer, not recorded again$" make.log &&
+	! grep -q -e "^  CAP " -e "^  SETUP " make.log && test "$(cat ran)" = untouched &&
+	cmp one.before out/clip/one.mp4 && cmp three.before out/clip/three.mp4 &&
+	new=$(jq .frames out/clip/two.json) && test "$new" -gt "$old" &&
+	test "$(frames out/clip/two.mp4)" = "$new" &&
+	test "$(jq .clip_bytes out/clip/two.json)" = "$(stat -c %s out/clip/two.mp4)" &&
+	# the frames recorded are kept as they were, and the picture held
+	framesum_column two.before >old.sums && framesum_column out/clip/two.mp4 >new.sums &&
+	test "$(head -n $old new.sums)" = "$(cat old.sums)" &&
+	patch two.before -1 0 0 320 240 >old.last && patch out/clip/two.mp4 -1 0 0 320 240 >new.last &&
+	near old.last new.last &&
+	is blue "$(rgb out/clip/two.mp4 -1 260 170)" &&
+	# as long as a recording now makes it, and alike to the last frame
+	rm -rf fresh && mkdir -p fresh/wav && cp out/wav/*.wav fresh/wav/ &&
+	$BIN/stepcap -d fresh out/step/one/cap.json out/step/two/cap.json out/step/three/cap.json &&
+	test "$(jq .frames fresh/clip/two.json)" = "$new" &&
+	patch fresh/clip/two.mp4 -1 0 0 320 240 >fresh.last && near fresh.last new.last &&
+	build clips && ! grep -q -e "^  KEEP " -e "^  CAP " make.log
+'
+
+test_expect_success 'and held shorter, to a frame after its last change: the frames before kept as they were' '
+	cp out/clip/two.mp4 two.before &&
+	old=$(jq .frames out/clip/two.json) &&
+	NARRATION="Two, said a little more briefly, but still at some length." \
+		spec continuous "[\"echo first >$TMP/ran\"]" &&
+	build clips || { cat make.log; false; } &&
+	test_grep "^stepcap: step two: its still ending held [0-9.]* s shorter, not recorded again$" make.log &&
+	! grep -q "^  CAP " make.log &&
+	new=$(jq .frames out/clip/two.json) && test "$new" -lt "$old" &&
+	test "$(frames out/clip/two.mp4)" = "$new" &&
+	framesum_column two.before | head -n $new >old.sums &&
+	framesum_column out/clip/two.mp4 >new.sums &&
+	test_cmp old.sums new.sums
+'
+
+test_expect_success 'stepcap -k holds an ending only where the page was still, with the picture and clip it recorded' '
+	caps="out/step/one/cap.json out/step/two/cap.json out/step/three/cap.json" &&
+	NARRATION="Two, now said at far, far greater length than any time before, so that it is held." \
+		spec continuous "[\"echo first >$TMP/ran\"]" &&
+	build "$TMP/out/wav/two.wav" &&
+	cp out/clip/two.json two.meta &&
+	jq ".still_from = .frames - 29" two.meta >out/clip/two.json &&
+	test "$($BIN/stepcap -k -d out $caps)" = record &&
+	jq ".clip_bytes += 1" two.meta >out/clip/two.json &&
+	test "$($BIN/stepcap -k -d out $caps)" = record &&
+	jq "del(.still_from)" two.meta >out/clip/two.json &&
+	test "$($BIN/stepcap -k -d out $caps)" = record &&
+	cp two.meta out/clip/two.json &&
+	mv out/clip/two.last.png two.png &&
+	test "$($BIN/stepcap -k -d out $caps)" = record &&
+	mv two.png out/clip/two.last.png &&
+	touch -d @$(($(date +%s) - 60)) out/clip/two.last.png &&
+	test "$($BIN/stepcap -k -d out $caps)" = record &&
+	touch out/clip/two.last.png &&
+	test "$($BIN/stepcap -k -d out $caps 2>err)" = kept &&
+	test_grep "step two: its still ending held" err &&
+	spec continuous "[\"echo first >$TMP/ran\"]" && build clips
+'
+
 test_expect_success 'fragments touched, as make watch does for a saved asset: recorded' '
 	touch out/step/*/cap.json &&
 	build clips && test_grep "^  CAP " make.log && ! grep -q "^  KEEP " make.log

@@ -11,19 +11,24 @@
  *
  * With -d, the steps of a continuous tour are recorded in order on one
  * page, its state carried from step to step, each into its own clip:
- * outdir/clip/ID.mp4 and ID.json, timed by outdir/wav/ID.wav. No clip is
- * replaced unless every step succeeded.
+ * outdir/clip/ID.mp4 and ID.json, timed by outdir/wav/ID.wav, and the
+ * clip's last picture, ID.last.png. No clip is replaced unless every step
+ * succeeded.
  *
- * With -k, nothing is recorded: the continuous tour's clips are kept as
- * they are when a recording now would give them again, and stdout says
- * "kept"; otherwise "record". They are when every step's fragment and this
- * program are the ones that recorded them, and each narration, as long as
- * it is now, gives its clip the frames it has: a narration edited in a step
- * whose actions outlast it changes no clip. Each -n file (what else
- * make knows the clips by: pre_setup, the tools, the fragments themselves,
- * which make watch touches to have the tour recorded again) must be older
- * than every clip and meta file. Kept clips get their meta file's
- * narration_seconds set anew, and a new time, for make.
+ * With -k, nothing is recorded: the continuous tour's clips are kept when a
+ * recording now would give them again, and stdout says "kept"; otherwise
+ * "record". They are when every step's fragment and this program are the
+ * ones that recorded them, and each narration, as long as it is now, gives
+ * its clip the frames it has: a narration edited in a step whose actions
+ * outlast it changes no clip. Or it changes only how long a clip's still
+ * ending lasts: the page was still for at least its last second, and the
+ * new end comes after its last change; that clip is then held longer or
+ * shorter there (retime.h), as a recording would have it, and the steps
+ * after it keep theirs. Each -n file (what else make knows the clips by:
+ * pre_setup, the tools, the fragments themselves, which make watch touches
+ * to have the tour recorded again) must be older than every clip and meta
+ * file. Kept clips get their meta file's narration_seconds set anew, and a
+ * new time, for make.
  *
  * A failed attempt (an action, a wait, an assertion) is tried again from
  * the start in a fresh browser, up to the fragment's max_retries; each
@@ -55,6 +60,7 @@
 #include "json.h"
 #include "netidle.h"
 #include "page.h"
+#include "retime.h"
 #include "sha256.h"
 #include "stepid.h"
 #include "timing.h"
@@ -105,8 +111,8 @@ struct step {
 	struct zoom from;  /* the step before's fixed camera, where this one starts */
 	struct video_settings video;
 	cJSON *root;
-	/* where its outputs go */
-	const char *clip, *meta;
+	/* where its outputs go; with -d, its last picture too (for -k) */
+	const char *clip, *meta, *last_png;
 	double narration;
 	/* what recorded its clip, as a digest: this program and the fragments
 	 * of this step and of every step before (their state is its start) */
@@ -564,6 +570,8 @@ static cJSON *meta_json(const struct step *s, long frames, long action_frames,
 	cJSON_AddNumberToObject(m, "video_crf", s->video.crf);
 	cJSON_AddStringToObject(m, "video_preset", s->video.preset);
 	cJSON_AddNumberToObject(m, "action_frames", action_frames);
+	/* the frame from which the clip shows its last picture, to its end */
+	cJSON_AddNumberToObject(m, "still_from", fr->changed_at > 0 ? fr->changed_at : 0);
 	cJSON_AddNumberToObject(m, "narration_seconds", s->narration);
 	cJSON_AddStringToObject(m, "input", s->input);
 	cJSON_AddNumberToObject(m, "reused_frames", fr->reused);
@@ -869,17 +877,79 @@ static int page_newer(const struct step *s, const struct timespec *made)
 	return saved;
 }
 
-/* Whether a recording now would give every clip again (-k): the same
- * fragment and program recorded it, after the steps before it, on its page
- * as it is, none of the inputs in older changed since (-n), and its
- * narration's length leaves it the frames it has. */
-static int clips_fit(const struct step *steps, int n, char *const *older, int n_older)
+/* A clip's last picture, as the browser drew it. */
+struct picture {
+	unsigned char *png;
+	size_t len;
+};
+
+static void keep_picture(struct picture *p, const struct frames *f)
+{
+	p->png = emalloc(f->image_len);
+	memcpy(p->png, f->image, f->image_len);
+	p->len = f->image_len;
+}
+
+/* The clip's size in its meta file: a clip and meta not written together
+ * (a run ended between the two) do not pass for a pair with -k. */
+static cJSON *with_clip_bytes(cJSON *m, const char *clip)
+{
+	struct stat st;
+
+	if (stat(clip, &st) < 0)
+		die(EXIT_SYS, "cannot stat %s:", clip);
+	cJSON_DeleteItemFromObjectCaseSensitive(m, "clip_bytes");
+	cJSON_AddNumberToObject(m, "clip_bytes", (double)st.st_size);
+	return m;
+}
+
+/* What -k does with a clip: keep it as it is (new_frames == frames), or
+ * hold its still ending longer or shorter (retime.h). */
+struct keep_plan {
+	long frames, new_frames;
+};
+
+static double meta_number(const cJSON *m, const char *name)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(m, name);
+
+	return cJSON_IsNumber(v) ? v->valuedouble : -1;
+}
+
+/* Whether a clip's ending can be held to new_frames frames instead: the
+ * page was still for the last second of it at least, and the new end
+ * comes after its last change. A still page shows the same after it, held
+ * longer or shorter, and leaves the steps after it the page they had. Not
+ * for a camera (its moves are timed from the clip's end), nor a stream
+ * without repeats; the clip must be the one its meta file was written
+ * with, and its last picture must be there. */
+static int can_retime(const struct step *s, const cJSON *m, const struct stat *clip,
+		      long frames, long new_frames)
+{
+	double still_from = meta_number(m, "still_from");
+	struct stat png;
+
+	return still_from >= 0 && meta_number(m, "clip_bytes") == (double)clip->st_size &&
+	       frames - still_from >= s->fps && new_frames > still_from &&
+	       video_repeats(&s->video) && !s->zoom.on && !s->from.on &&
+	       !cJSON_GetObjectItemCaseSensitive(m, "camera") &&
+	       stat(s->last_png, &png) == 0 && png.st_size > 0 &&
+	       !mtime_after(&clip->st_mtim, &png.st_mtim);
+}
+
+/* Whether a recording now would give every clip again (-k), each held
+ * longer or shorter where plans says: the same fragment and program
+ * recorded it, after the steps before it, on its page as it is, none of the
+ * inputs in older changed since (-n), and its narration's length leaves it
+ * the frames it has, or changes only how long its still ending lasts. */
+static int clips_fit(const struct step *steps, int n, char *const *older, int n_older,
+		     struct keep_plan *plans)
 {
 	struct stat clip, meta;
 	const struct timespec *made;
 	cJSON *m;
-	const cJSON *frames, *actions;
 	const char *input;
+	double frames, actions;
 	int i, j, fits;
 
 	for (i = 0; i < n; i++) {
@@ -896,11 +966,15 @@ static int clips_fit(const struct step *steps, int n, char *const *older, int n_
 		if (!(m = recorded_meta(&steps[i])))
 			return 0;
 		input = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(m, "input"));
-		frames = cJSON_GetObjectItemCaseSensitive(m, "frames");
-		actions = cJSON_GetObjectItemCaseSensitive(m, "action_frames");
-		fits = input && !strcmp(input, steps[i].input) && cJSON_IsNumber(frames) &&
-		       cJSON_IsNumber(actions) &&
-		       clip_frames(&steps[i], (long)actions->valuedouble) == frames->valuedouble;
+		frames = meta_number(m, "frames");
+		actions = meta_number(m, "action_frames");
+		fits = input && !strcmp(input, steps[i].input) && frames >= 1 && actions >= 0;
+		if (fits) {
+			plans[i].frames = (long)frames;
+			plans[i].new_frames = clip_frames(&steps[i], (long)actions);
+			fits = plans[i].new_frames == plans[i].frames ||
+			       can_retime(&steps[i], m, &clip, plans[i].frames, plans[i].new_frames);
+		}
 		cJSON_Delete(m);
 		if (!fits)
 			return 0;
@@ -908,22 +982,69 @@ static int clips_fit(const struct step *steps, int n, char *const *older, int n_
 	return 1;
 }
 
-/* Keep the clips (-k): each meta file takes its narration's new length,
- * and each clip a new time, so that make sees both newer than the WAVs. */
-static void keep_clips(const struct step *steps, int n)
+/* The clip held to its new length, under a temporary name. */
+static char *retime_clip(const struct step *s, const struct keep_plan *plan)
 {
+	size_t len;
+	unsigned char *png = (unsigned char *)read_file(s->last_png, &len);
+	struct retime r = {
+		.clip = s->clip, .frames = plan->frames, .new_frames = plan->new_frames,
+		.fps = s->fps, .video = &s->video,
+		.scale = s->video_width != s->width || s->video_height != s->height,
+		.width = s->video_width, .height = s->video_height, .png = png, .png_len = len,
+	};
+	char *tmp;
+
+	if (!png)
+		die(EXIT_SYS, "cannot read %s:", s->last_png);
+	tmp = clip_retime(&r);
+	free(png);
+	warn("step %s: its still ending held %.2f s %s, not recorded again", s->id,
+	     labs(plan->new_frames - plan->frames) / (double)s->fps,
+	     plan->new_frames > plan->frames ? "longer" : "shorter");
+	return tmp;
+}
+
+/* Keep the clips (-k): each one retimed first, all under temporary names,
+ * then put in place; each meta file takes its narration's new length (and
+ * the clip's), and each clip a new time, so that make sees both newer than
+ * the WAVs. */
+static void keep_clips(const struct step *steps, int n, const struct keep_plan *plans)
+{
+	char **retimed = ecalloc((size_t)n, sizeof *retimed);
+	long added;
 	cJSON *m;
 	int i;
 
+	for (i = 0; i < n; i++)
+		if (plans[i].new_frames != plans[i].frames)
+			retimed[i] = retime_clip(&steps[i], &plans[i]);
+	for (i = 0; i < n; i++) {
+		if (retimed[i] && rename_durable(retimed[i], steps[i].clip) < 0)
+			die(EXIT_SYS, "cannot rename %s to %s:", retimed[i], steps[i].clip);
+		/* the picture goes with the clip, still its last */
+		if (retimed[i] && utimensat(AT_FDCWD, steps[i].last_png, NULL, 0) < 0)
+			die(EXIT_SYS, "cannot touch %s:", steps[i].last_png);
+		free(retimed[i]);
+	}
+	free(retimed);
 	for (i = 0; i < n; i++) {
 		if (!(m = recorded_meta(&steps[i])))
 			die(EXIT_SYS, "cannot read %s:", steps[i].meta);
 		cJSON_ReplaceItemInObjectCaseSensitive(m, "narration_seconds",
 						       cJSON_CreateNumber(steps[i].narration));
-		write_meta(steps[i].meta, m);
-		cJSON_Delete(m);
-		if (utimensat(AT_FDCWD, steps[i].clip, NULL, 0) < 0)
+		added = plans[i].new_frames - plans[i].frames;
+		if (added) {
+			cJSON_ReplaceItemInObjectCaseSensitive(
+				m, "frames", cJSON_CreateNumber(plans[i].new_frames));
+			cJSON_ReplaceItemInObjectCaseSensitive(
+				m, "reused_frames",
+				cJSON_CreateNumber(meta_number(m, "reused_frames") + added));
+		} else if (utimensat(AT_FDCWD, steps[i].clip, NULL, 0) < 0) {
 			die(EXIT_SYS, "cannot touch %s:", steps[i].clip);
+		}
+		write_meta(steps[i].meta, with_clip_bytes(m, steps[i].clip));
+		cJSON_Delete(m);
 	}
 }
 
@@ -935,6 +1056,7 @@ static void run_attempt(struct step *steps, int n, const char *faildir, int atte
 {
 	struct session ss = { .faildir = faildir, .attempt = attempt, .shared = shared };
 	cJSON **metas = ecalloc((size_t)n, sizeof *metas);
+	struct picture *lasts = ecalloc((size_t)n, sizeof *lasts);
 	int i;
 
 	atexit(cleanup);
@@ -960,6 +1082,8 @@ static void run_attempt(struct step *steps, int n, const char *faildir, int atte
 		if (i >= ENCODERS_BEHIND)
 			encoder_finish(&encoders[i - ENCODERS_BEHIND]);
 		metas[i] = record_step(&ss, &steps[i], &encoders[i]);
+		if (steps[i].last_png)
+			keep_picture(&lasts[i], &ss.frames);
 	}
 	/* every frame is taken: the browser goes while ffmpeg finishes */
 	browser_stop(&browser);
@@ -967,11 +1091,16 @@ static void run_attempt(struct step *steps, int n, const char *faildir, int atte
 		encoder_finish(&encoders[i]);
 	for (i = 0; i < n; i++) {
 		encoder_commit(&encoders[i]);
+		if (steps[i].last_png && write_file_atomic(steps[i].last_png, lasts[i].png,
+							   lasts[i].len) < 0)
+			die(EXIT_SYS, "cannot write %s:", steps[i].last_png);
 		if (steps[i].meta)
-			write_meta(steps[i].meta, metas[i]);
+			write_meta(steps[i].meta, with_clip_bytes(metas[i], steps[i].clip));
 		cJSON_Delete(metas[i]);
+		free(lasts[i].png);
 	}
 	free(metas);
+	free(lasts);
 	free((char *)ss.cap.fail_png);
 	cdp_close(ss.cdp);
 	frames_free(&ss.frames);
@@ -1066,6 +1195,7 @@ int main(int argc, char *argv[])
 	const char *wav = NULL, *meta = NULL, *out = NULL, *outdir = NULL, *faildir = NULL;
 	char *default_faildir = NULL, program[SHA256_HEX_SIZE];
 	struct step *steps;
+	struct keep_plan *plans;
 	char **older;
 	int c, i, n, status, keep = 0, fit, n_older = 0;
 
@@ -1104,6 +1234,7 @@ int main(int argc, char *argv[])
 		for (i = 0; i < n; i++) {
 			steps[i].clip = estrfmt("%s/clip/%s.mp4", outdir, steps[i].id);
 			steps[i].meta = estrfmt("%s/clip/%s.json", outdir, steps[i].id);
+			steps[i].last_png = estrfmt("%s/clip/%s.last.png", outdir, steps[i].id);
 			wav = estrfmt("%s/wav/%s.wav", outdir, steps[i].id);
 			steps[i].narration = narration_seconds(wav);
 			free((char *)wav);
@@ -1117,9 +1248,11 @@ int main(int argc, char *argv[])
 
 	if (keep) {
 		status = EXIT_OK;
-		fit = clips_fit(steps, n, older, n_older);
+		plans = ecalloc((size_t)n, sizeof *plans);
+		fit = clips_fit(steps, n, older, n_older, plans);
 		if (fit)
-			keep_clips(steps, n);
+			keep_clips(steps, n, plans);
+		free(plans);
 		printf("%s\n", fit ? "kept" : "record");
 	} else {
 		catch_signals();
@@ -1129,6 +1262,7 @@ int main(int argc, char *argv[])
 		if (outdir) {
 			free((char *)steps[i].clip);
 			free((char *)steps[i].meta);
+			free((char *)steps[i].last_png);
 		}
 		cJSON_Delete(steps[i].root);
 	}

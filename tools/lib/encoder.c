@@ -256,10 +256,7 @@ static pid_t spawn(char **argv, int in, int out)
 	return pid;
 }
 
-/* the MP4 muxer's track timescale, as ffmpeg picks it for an encoder's
- * 1/fps: the rate doubled until it is at least 10000, so clips made either
- * way join with the same one */
-static int track_timescale(int fps)
+int clip_track_timescale(int fps)
 {
 	int scale = fps;
 
@@ -272,7 +269,7 @@ static int track_timescale(int fps)
  * has no times of its own, every frame is the next at fps. */
 static pid_t start_muxer(int in, int fps, const char *out)
 {
-	char *rate = estrfmt("%d", fps), *timescale = estrfmt("%d", track_timescale(fps));
+	char *rate = estrfmt("%d", fps), *timescale = estrfmt("%d", clip_track_timescale(fps));
 	char *argv[] = { "ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error",
 			 "-r", rate, "-f", "h264", "-i", "-", "-c:v", "copy",
 			 "-video_track_timescale", timescale,

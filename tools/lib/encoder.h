@@ -52,6 +52,11 @@ int video_repeats(const struct video_settings *v);
  * Returns how many (at most 4). */
 int video_stream_shape(const struct video_settings *v, char **argv);
 
+/* The MP4 track timescale of a clip at fps, as ffmpeg picks it for an
+ * encoder's 1/fps: the rate doubled until it is at least 10000, so clips
+ * made either way join with the same one. */
+int clip_track_timescale(int fps);
+
 /* Put in argv the colour description every clip's SPS carries (BT.601,
  * limited range, centre-sited chroma: what the encoder makes of the
  * browser's RGB), for whatever joins the clips by stream copy. Returns how

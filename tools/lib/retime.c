@@ -1,0 +1,110 @@
+/* retime.c - a clip's still ending held longer or shorter (see retime.h).
+ * The clip's frames are joined to the held ones by ffmpeg's concat demuxer
+ * and stream copy, as mux joins clips: every clip starts with a keyframe
+ * and has the SPS every clip of the tour has. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "file.h"
+#include "retime.h"
+#include "run.h"
+#include "strbuf.h"
+#include "util.h"
+
+/* The folder of one retiming's own files, for an exit handler to remove
+ * when a failure ends the program halfway. */
+static char *work;
+
+static void remove_work(void)
+{
+	if (work) {
+		remove_tree(work);
+		free(work);
+		work = NULL;
+	}
+}
+
+/* The last picture held for frames frames, as its own clip at out. */
+static void encode_held(const struct retime *r, const char *out, long frames)
+{
+	struct encoder e = { 0 };
+	long i;
+
+	encoder_start(&e, out, r->fps, r->video, r->scale, r->width, r->height);
+	for (i = 0; i < frames; i++)
+		encoder_write(&e, r->png, r->png_len, i > 0);
+	encoder_finish(&e);
+	encoder_commit(&e);
+}
+
+/* An exact number of seconds for the concat list: frames at fps, to the
+ * microsecond, as mux gives each clip's. */
+static void list_seconds(struct strbuf *list, const char *what, double frames, int fps)
+{
+	long long usec = llround(frames * 1000000.0 / fps);
+
+	sb_printf(list, "%s %lld.%06lld\n", what, usec / 1000000, usec % 1000000);
+}
+
+char *clip_retime(const struct retime *r)
+{
+	static int registered;
+	const char *base = strrchr(r->clip, '/');
+	char *list_path, *held, *tmp, *text, *timescale;
+	struct strbuf list = { 0 };
+	int status;
+
+	if (!registered++)
+		atexit(remove_work);
+	work = base ? estrfmt("%.*s/.retime.XXXXXX", (int)(base - r->clip), r->clip)
+		    : estrdup(".retime.XXXXXX");
+	base = base ? base + 1 : r->clip;
+	if (!mkdtemp(work))
+		die(EXIT_SYS, "cannot make a folder beside %s:", r->clip);
+	list_path = estrfmt("%s/list.txt", work);
+	held = estrfmt("%s/held.mp4", work);
+	/* names relative to the list; a clip's name is a step id's, and
+	 * holds no quote */
+	sb_puts(&list, "ffconcat version 1.0\n");
+	sb_printf(&list, "file '../%s'\n", base);
+	if (r->new_frames < r->frames) {
+		/* the demuxer ends at the first frame at or past it: half a
+		 * frame early, no rounding can keep one too many */
+		list_seconds(&list, "outpoint", r->new_frames - 0.5, r->fps);
+	} else {
+		list_seconds(&list, "duration", r->frames, r->fps);
+		sb_puts(&list, "file 'held.mp4'\n");
+		encode_held(r, held, r->new_frames - r->frames);
+	}
+	text = sb_take(&list);
+	if (write_file_atomic(list_path, text, strlen(text)) < 0)
+		die(EXIT_SYS, "cannot write %s:", list_path);
+	tmp = tmp_path_for(r->clip);
+	timescale = estrfmt("%d", clip_track_timescale(r->fps));
+	{
+		char *argv[] = { "ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error",
+				 "-f", "concat", "-safe", "0", "-i", list_path, "-c", "copy",
+				 "-video_track_timescale", timescale,
+				 "-map_metadata", "-1", "-fflags", "+bitexact",
+				 "-flags:v", "+bitexact", "-movflags", "+faststart",
+				 "-f", "mp4", "-y", tmp, NULL };
+
+		status = run_wait(argv);
+	}
+	if (status < 0)
+		run_die_unstarted("ffmpeg");
+	if (status != 0) {
+		unlink(tmp);
+		die(EXIT_SYS, "ffmpeg could not join %s to its held frames (exit %d)", r->clip,
+		    status);
+	}
+	remove_work();
+	free(list_path);
+	free(held);
+	free(text);
+	free(timescale);
+	return tmp;
+}
