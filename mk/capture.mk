@@ -12,8 +12,9 @@ ifeq ($(CAPTURE_MODE),continuous)
 # clip comes from one run, so they are remade together, each time from the
 # state pre_setup makes, and again when a step is added, removed or moved
 # (steps.mk lists them). When only narrations changed, and their lengths
-# leave every clip as it is (actions outlast them), stepcap -k keeps the
-# clips, and neither pre_setup nor the browser runs; it sees the steps'
+# leave every clip as it is (actions outlast them) or change only how long
+# a still ending lasts, stepcap -k keeps the clips (holding such an ending
+# longer or shorter), and neither pre_setup nor the browser runs; it sees the steps'
 # order in their fragments, and is told what else must be older than every
 # clip (-n): not make's $?, which a grouped target has for one target only.
 # Slides segments are not on the page: mk/slides.mk makes their clips.

@@ -215,6 +215,61 @@ test_expect_success 'stepcap -k holds an ending only where the page was still, w
 	spec continuous "[\"echo first >$TMP/ran\"]" && build clips
 '
 
+# A field typed into: the tour ends on the caret's blink, which goes on as
+# the narration is held longer, in phase, as a recording would have it.
+cat >site/field.html <<'EOF'
+<!doctype html><title>field</title><style>body { margin: 0; background: #fff; }
+  input { position: absolute; left: 10px; top: 20px; font: 20px monospace; width: 200px;
+          border: 1px solid #888; padding: 2px; color: #000; outline: none; }</style>
+<input id="f">
+EOF
+
+# field_tour NARRATION: step one types into the field, step two waits
+field_tour() {
+	cat >field.json <<JSON
+{
+  "settings": {"viewport": {"width": 320, "height": 240}, "voice": "am_michael",
+               "lead_in": 0.2, "tail": 0.3, "mode": "continuous", "cursor": false},
+  "steps": [
+    {"id": "type", "url": "site/field.html", "narration": "$1",
+     "actions": [{"type": "click_selector", "selector": "#f"},
+                 {"type": "type_text", "text": "ab", "delay": 30}]},
+    {"id": "wait", "url": "site/field.html", "narration": "And on.",
+     "actions": [{"type": "pause", "duration": 0.5}]}
+  ]
+}
+JSON
+	make -C "$ROOT" --no-print-directory SPEC="$TMP/field.json" OUT="$TMP/fout" \
+		CACHE="$TMP/cache" clips >make.log 2>&1
+}
+
+# caret_states CLIP: one character per frame, # where the caret shows
+caret_states() {
+	ffmpeg -v error -i "$1" -vf "format=gray,crop=3:14:36:27" -f rawvideo - |
+	od -An -v -tu1 -w42 |
+	awk '{ m = 255; for (i = 1; i <= NF; i++) if ($i < m) m = $i; printf (m < 128 ? "#" : ".") }'
+}
+
+test_expect_success 'an ending where only the caret blinks: held longer, the blink going on in phase' '
+	field_tour "Typed, and now a few words said about it." &&
+	test "$(jq .blink fout/clip/type.json)" = true && test -s fout/clip/type.blink.png &&
+	cp fout/clip/wait.mp4 wait.before &&
+	field_tour "Typed, and now a few words said about it, and a few words more." ||
+		{ cat make.log; false; } &&
+	test_grep "^stepcap: step type: its still ending held [0-9.]* s longer, not recorded again$" make.log &&
+	! grep -q "^  CAP " make.log && cmp wait.before fout/clip/wait.mp4 &&
+	caret_states fout/clip/type.mp4 >held.states &&
+	grep -Eq "#{15}[.]{15}#{15}[.]{15}" held.states &&
+	rm -rf fresh && mkdir -p fresh/wav && cp fout/wav/*.wav fresh/wav/ &&
+	$BIN/stepcap -d fresh fout/step/type/cap.json fout/step/wait/cap.json &&
+	caret_states fresh/clip/type.mp4 >fresh.states &&
+	cat held.states && echo && cat fresh.states && echo &&
+	test_cmp fresh.states held.states &&
+	test "$(jq .frames fresh/clip/type.json)" = "$(jq .frames fout/clip/type.json)" &&
+	# the step after starts its own blink: as recorded now, frame for frame
+	test_cmp <(framesums fresh/clip/wait.mp4) <(framesums fout/clip/wait.mp4)
+'
+
 test_expect_success 'fragments touched, as make watch does for a saved asset: recorded' '
 	touch out/step/*/cap.json &&
 	build clips && test_grep "^  CAP " make.log && ! grep -q "^  KEEP " make.log

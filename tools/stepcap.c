@@ -111,8 +111,9 @@ struct step {
 	struct zoom from;  /* the step before's fixed camera, where this one starts */
 	struct video_settings video;
 	cJSON *root;
-	/* where its outputs go; with -d, its last picture too (for -k) */
-	const char *clip, *meta, *last_png;
+	/* where its outputs go; with -d, its last picture too, and the other
+	 * of a blink it ends on (for -k) */
+	const char *clip, *meta, *last_png, *blink_png;
 	double narration;
 	/* what recorded its clip, as a digest: this program and the fragments
 	 * of this step and of every step before (their state is its start) */
@@ -558,7 +559,9 @@ static cJSON *meta_json(const struct step *s, long frames, long action_frames,
 			const char *network_quiet, const struct frames *fr)
 {
 	cJSON *m = cJSON_CreateObject();
+	struct ending end;
 
+	frames_ending(fr, &end);
 	cJSON_AddStringToObject(m, "id", s->id);
 	cJSON_AddNumberToObject(m, "fps", s->fps);
 	cJSON_AddNumberToObject(m, "frames", frames);
@@ -570,8 +573,11 @@ static cJSON *meta_json(const struct step *s, long frames, long action_frames,
 	cJSON_AddNumberToObject(m, "video_crf", s->video.crf);
 	cJSON_AddStringToObject(m, "video_preset", s->video.preset);
 	cJSON_AddNumberToObject(m, "action_frames", action_frames);
-	/* the frame from which the clip shows its last picture, to its end */
-	cJSON_AddNumberToObject(m, "still_from", fr->changed_at > 0 ? fr->changed_at : 0);
+	/* how the clip ends: from still_from, its last picture, or with
+	 * blink that and the one before in turn, last changed at last_change */
+	cJSON_AddNumberToObject(m, "still_from", end.from);
+	cJSON_AddBoolToObject(m, "blink", end.blinking);
+	cJSON_AddNumberToObject(m, "last_change", end.last_change);
 	cJSON_AddNumberToObject(m, "narration_seconds", s->narration);
 	cJSON_AddStringToObject(m, "input", s->input);
 	cJSON_AddNumberToObject(m, "reused_frames", fr->reused);
@@ -877,17 +883,35 @@ static int page_newer(const struct step *s, const struct timespec *made)
 	return saved;
 }
 
-/* A clip's last picture, as the browser drew it. */
+/* A clip's last picture, as the browser drew it, and the other of the
+ * blink it ends on (none when it ends still). */
 struct picture {
-	unsigned char *png;
-	size_t len;
+	unsigned char *png, *blink;
+	size_t len, blink_len;
 };
 
 static void keep_picture(struct picture *p, const struct frames *f)
 {
+	struct ending end;
+
+	frames_ending(f, &end);
 	p->png = emalloc(f->image_len);
 	memcpy(p->png, f->image, f->image_len);
 	p->len = f->image_len;
+	if (end.blinking) {
+		p->blink = emalloc(f->alt_len);
+		memcpy(p->blink, f->alt, f->alt_len);
+		p->blink_len = f->alt_len;
+	}
+}
+
+static void write_pictures(const struct step *s, const struct picture *p)
+{
+	if (write_file_atomic(s->last_png, p->png, p->len) < 0)
+		die(EXIT_SYS, "cannot write %s:", s->last_png);
+	if (p->blink ? write_file_atomic(s->blink_png, p->blink, p->blink_len) < 0
+		     : unlink(s->blink_png) < 0 && errno != ENOENT)
+		die(EXIT_SYS, "cannot write %s:", s->blink_png);
 }
 
 /* The clip's size in its meta file: a clip and meta not written together
@@ -907,6 +931,8 @@ static cJSON *with_clip_bytes(cJSON *m, const char *clip)
  * hold its still ending longer or shorter (retime.h). */
 struct keep_plan {
 	long frames, new_frames;
+	int blink;           /* the ending blinks: its turns, the last at last_change */
+	long last_change;
 };
 
 static double meta_number(const cJSON *m, const char *name)
@@ -916,25 +942,40 @@ static double meta_number(const cJSON *m, const char *name)
 	return cJSON_IsNumber(v) ? v->valuedouble : -1;
 }
 
+static int meta_blinks(const cJSON *m)
+{
+	return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(m, "blink"));
+}
+
+/* Whether path is there, with something in it, and no older than the
+ * clip it goes with. */
+static int written_with(const char *path, const struct stat *clip)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && st.st_size > 0 && !mtime_after(&clip->st_mtim, &st.st_mtim);
+}
+
 /* Whether a clip's ending can be held to new_frames frames instead: the
- * page was still for the last second of it at least, and the new end
- * comes after its last change. A still page shows the same after it, held
- * longer or shorter, and leaves the steps after it the page they had. Not
- * for a camera (its moves are timed from the clip's end), nor a stream
- * without repeats; the clip must be the one its meta file was written
- * with, and its last picture must be there. */
+ * page was still (or blinked its caret, and nothing else) for the last
+ * second of it at least, and the new end comes after that began. Such a
+ * page shows the same held longer or shorter, and leaves the steps after
+ * it the page they had (each clip starts its own blink). Not for a camera
+ * (its moves are timed from the clip's end), nor a stream without
+ * repeats; the clip must be the one its meta file was written with, and
+ * its pictures must be there. */
 static int can_retime(const struct step *s, const cJSON *m, const struct stat *clip,
 		      long frames, long new_frames)
 {
 	double still_from = meta_number(m, "still_from");
-	struct stat png;
 
-	return still_from >= 0 && meta_number(m, "clip_bytes") == (double)clip->st_size &&
+	return still_from >= 0 && meta_number(m, "last_change") >= still_from &&
+	       meta_number(m, "clip_bytes") == (double)clip->st_size &&
 	       frames - still_from >= s->fps && new_frames > still_from &&
 	       video_repeats(&s->video) && !s->zoom.on && !s->from.on &&
 	       !cJSON_GetObjectItemCaseSensitive(m, "camera") &&
-	       stat(s->last_png, &png) == 0 && png.st_size > 0 &&
-	       !mtime_after(&clip->st_mtim, &png.st_mtim);
+	       written_with(s->last_png, clip) &&
+	       (!meta_blinks(m) || written_with(s->blink_png, clip));
 }
 
 /* Whether a recording now would give every clip again (-k), each held
@@ -974,6 +1015,8 @@ static int clips_fit(const struct step *steps, int n, char *const *older, int n_
 			plans[i].new_frames = clip_frames(&steps[i], (long)actions);
 			fits = plans[i].new_frames == plans[i].frames ||
 			       can_retime(&steps[i], m, &clip, plans[i].frames, plans[i].new_frames);
+			plans[i].blink = meta_blinks(m);
+			plans[i].last_change = (long)meta_number(m, "last_change");
 		}
 		cJSON_Delete(m);
 		if (!fits)
@@ -985,20 +1028,26 @@ static int clips_fit(const struct step *steps, int n, char *const *older, int n_
 /* The clip held to its new length, under a temporary name. */
 static char *retime_clip(const struct step *s, const struct keep_plan *plan)
 {
-	size_t len;
-	unsigned char *png = (unsigned char *)read_file(s->last_png, &len);
+	size_t len, blink_len = 0;
+	unsigned char *png = (unsigned char *)read_file(s->last_png, &len), *blink = NULL;
 	struct retime r = {
 		.clip = s->clip, .frames = plan->frames, .new_frames = plan->new_frames,
 		.fps = s->fps, .video = &s->video,
 		.scale = s->video_width != s->width || s->video_height != s->height,
 		.width = s->video_width, .height = s->video_height, .png = png, .png_len = len,
+		.last_change = plan->last_change, .blink_frames = frames_blink(s->fps),
 	};
 	char *tmp;
 
 	if (!png)
 		die(EXIT_SYS, "cannot read %s:", s->last_png);
+	if (plan->blink && !(blink = (unsigned char *)read_file(s->blink_png, &blink_len)))
+		die(EXIT_SYS, "cannot read %s:", s->blink_png);
+	r.blink = blink;
+	r.blink_len = blink_len;
 	tmp = clip_retime(&r);
 	free(png);
+	free(blink);
 	warn("step %s: its still ending held %.2f s %s, not recorded again", s->id,
 	     labs(plan->new_frames - plan->frames) / (double)s->fps,
 	     plan->new_frames > plan->frames ? "longer" : "shorter");
@@ -1022,9 +1071,11 @@ static void keep_clips(const struct step *steps, int n, const struct keep_plan *
 	for (i = 0; i < n; i++) {
 		if (retimed[i] && rename_durable(retimed[i], steps[i].clip) < 0)
 			die(EXIT_SYS, "cannot rename %s to %s:", retimed[i], steps[i].clip);
-		/* the picture goes with the clip, still its last */
-		if (retimed[i] && utimensat(AT_FDCWD, steps[i].last_png, NULL, 0) < 0)
-			die(EXIT_SYS, "cannot touch %s:", steps[i].last_png);
+		/* the pictures go with the clip, as they are */
+		if (retimed[i] && (utimensat(AT_FDCWD, steps[i].last_png, NULL, 0) < 0 ||
+				   (plans[i].blink &&
+				    utimensat(AT_FDCWD, steps[i].blink_png, NULL, 0) < 0)))
+			die(EXIT_SYS, "cannot touch the pictures of %s:", steps[i].clip);
 		free(retimed[i]);
 	}
 	free(retimed);
@@ -1091,13 +1142,13 @@ static void run_attempt(struct step *steps, int n, const char *faildir, int atte
 		encoder_finish(&encoders[i]);
 	for (i = 0; i < n; i++) {
 		encoder_commit(&encoders[i]);
-		if (steps[i].last_png && write_file_atomic(steps[i].last_png, lasts[i].png,
-							   lasts[i].len) < 0)
-			die(EXIT_SYS, "cannot write %s:", steps[i].last_png);
+		if (steps[i].last_png)
+			write_pictures(&steps[i], &lasts[i]);
 		if (steps[i].meta)
 			write_meta(steps[i].meta, with_clip_bytes(metas[i], steps[i].clip));
 		cJSON_Delete(metas[i]);
 		free(lasts[i].png);
+		free(lasts[i].blink);
 	}
 	free(metas);
 	free(lasts);
@@ -1235,6 +1286,7 @@ int main(int argc, char *argv[])
 			steps[i].clip = estrfmt("%s/clip/%s.mp4", outdir, steps[i].id);
 			steps[i].meta = estrfmt("%s/clip/%s.json", outdir, steps[i].id);
 			steps[i].last_png = estrfmt("%s/clip/%s.last.png", outdir, steps[i].id);
+			steps[i].blink_png = estrfmt("%s/clip/%s.blink.png", outdir, steps[i].id);
 			wav = estrfmt("%s/wav/%s.wav", outdir, steps[i].id);
 			steps[i].narration = narration_seconds(wav);
 			free((char *)wav);
@@ -1263,6 +1315,7 @@ int main(int argc, char *argv[])
 			free((char *)steps[i].clip);
 			free((char *)steps[i].meta);
 			free((char *)steps[i].last_png);
+			free((char *)steps[i].blink_png);
 		}
 		cJSON_Delete(steps[i].root);
 	}

@@ -7,10 +7,11 @@
  * worked out again only when an input event, a focus change or a scroll
  * may have moved it (input events reach the page before the frame that
  * must show them), and its blink changes only when __ntCaret is called,
- * once per half second of recorded video. Typing since the last call
- * keeps it on, as a browser's caret stays on while one types. VS Code
- * draws its own caret: that one is held visible, and hidden in the off
- * half of the blink. Fields inside VS Code are left to it. */
+ * once per half second of recorded video, and at each clip's start, which
+ * shows it. Typing since the last call keeps it on, as a browser's caret
+ * stays on while one types. VS Code draws its own caret: that one is held
+ * visible, and hidden in the off half of the blink. Fields inside VS Code
+ * are left to it. */
 static const char script[] =
 "(() => {\n"
 "if (window.__ntCaret) return;\n"
@@ -94,9 +95,9 @@ static const char script[] =
 "  addEventListener(e, moved, true);\n"
 "for (const e of ['focusout', 'scroll', 'resize'])\n"
 "  addEventListener(e, update, true);\n"
-"window.__ntCaret = () => {\n"
+"window.__ntCaret = start => {\n"
 "  const editor = document.querySelector('.monaco-editor.focused');\n"
-"  on = typed || (!field(document.activeElement) && !editor) ? true : !on;\n"
+"  on = start || typed || (!field(document.activeElement) && !editor) ? true : !on;\n"
 "  typed = false;\n"
 "  if (document.documentElement)\n"
 "    document.documentElement.classList.toggle('nt-caret-off', !on);\n"
@@ -111,8 +112,9 @@ void caret_install(struct cdp *cdp, const char *session)
 	cdp_add_document_script(cdp, session, script);
 }
 
-void caret_tick(struct cdp *cdp, const char *session)
+void caret_tick(struct cdp *cdp, const char *session, int clip_start)
 {
 	/* between documents there is no caret to blink: nothing lost */
-	cdp_eval_quietly(cdp, session, "window.__ntCaret && window.__ntCaret()");
+	cdp_eval_quietly(cdp, session, clip_start ? "window.__ntCaret && window.__ntCaret(true)"
+						  : "window.__ntCaret && window.__ntCaret(false)");
 }

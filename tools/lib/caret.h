@@ -13,7 +13,10 @@
 void caret_install(struct cdp *cdp, const char *session);
 
 /* The blink's next half period begins: called every half second of
- * recorded frames, before the frame is drawn. */
-void caret_tick(struct cdp *cdp, const char *session);
+ * recorded frames, before the frame is drawn. A clip's first (clip_start)
+ * shows the caret, whatever the clip before ended on: each clip's blink
+ * follows its own frames, and a clip held longer or shorter at its end
+ * leaves the next one as it was. */
+void caret_tick(struct cdp *cdp, const char *session, int clip_start);
 
 #endif

@@ -67,6 +67,12 @@ static void keep_clock_ahead(struct frames *f)
 	}
 }
 
+long frames_blink(int fps)
+{
+	/* half a second, the usual caret blink */
+	return fps >= 2 ? fps / 2 : 1;
+}
+
 void frames_init(struct frames *f, struct cdp *cdp, const char *session, int fps,
 		 struct encoder *encoder)
 {
@@ -77,8 +83,7 @@ void frames_init(struct frames *f, struct cdp *cdp, const char *session, int fps
 	f->encoder = encoder;
 	f->refresh_frames = fps;
 	f->idle_refresh_frames = 4 * fps;
-	/* half a second, the usual caret blink */
-	f->blink_frames = fps >= 2 ? fps / 2 : 1;
+	f->blink_frames = frames_blink(fps);
 	/* frameTimeTicks counts in the browser's monotonic clock, ours too */
 	f->clock_ms = now_ms() + CLOCK_MARGIN_MS;
 }
@@ -265,12 +270,53 @@ void frames_discard(struct frames *f)
 	f->dropping = 1;
 }
 
+/* Follow how the clip ends (frames.h) as recorded frame f->recorded
+ * shows a new picture (changed; f->prev the one before) or not. A change
+ * that swaps the two pictures of a blink on its frame is the blink; any
+ * other starts a new ending there, which may be a blink's first change,
+ * with the picture before as its other. A blink that misses its frame has
+ * stopped: the picture then stays, from the blink's last change. */
+static void follow_ending(struct frames *f, int changed)
+{
+	long r = f->recorded;
+	int on_turn = f->alt_len && r % f->blink_frames == f->blink_phase;
+
+	if (!changed) {
+		if (on_turn) {
+			f->alt_len = 0;
+			f->toggles = 0;
+			f->end_from = f->changed_at;
+		}
+		return;
+	}
+	if (on_turn && f->image_len == f->alt_len && !memcmp(f->image, f->alt, f->alt_len)) {
+		f->toggles++;
+	} else {
+		f->end_from = r;
+		f->toggles = 1;
+		f->blink_phase = r % f->blink_frames;
+	}
+	if (f->prev_len > f->alt_cap) {
+		f->alt_cap = f->prev_len;
+		f->alt = erealloc(f->alt, f->alt_cap);
+	}
+	memcpy(f->alt, f->prev, f->prev_len);
+	f->alt_len = f->prev_len;
+}
+
+void frames_ending(const struct frames *f, struct ending *e)
+{
+	e->blinking = f->alt_len && f->toggles >= 2;
+	e->from = e->blinking ? f->end_from : f->changed_at > 0 ? f->changed_at : 0;
+	e->last_change = f->changed_at > 0 ? f->changed_at : 0;
+}
+
 int frames_step(struct frames *f, int record)
 {
 	int damage, repeat = 1, changed, after_change;
 
 	if (record && f->recorded % f->blink_frames == 0)
-		caret_tick(f->cdp, f->session);
+		caret_tick(f->cdp, f->session, f->recorded == 0);
 	/* a camera move is damage the page cannot report */
 	if (record && f->camera && camera_apply(f->camera, f->recorded))
 		f->stale = 1;
@@ -286,6 +332,7 @@ int frames_step(struct frames *f, int record)
 			return damage;
 		if (!f->stale && f->image_len && f->recorded - f->shot_at < refresh_interval(f)) {
 			f->reused++;
+			follow_ending(f, 0);
 			goto write;
 		}
 		begin_frame(f, SHOT_DELAY_MS, SHOT);
@@ -296,6 +343,7 @@ int frames_step(struct frames *f, int record)
 	after_change = f->changed_at == f->recorded - 1;
 	f->moving = changed && after_change;
 	f->shot_at = f->recorded;
+	follow_ending(f, changed);
 	if (changed)
 		f->changed_at = f->recorded;
 	else
@@ -349,6 +397,8 @@ void frames_begin_clip(struct frames *f, struct encoder *encoder)
 	/* a clip's start is as likely to settle as motion's end */
 	f->shot_at = f->still_since = 0;
 	f->changed_at = -2;
+	f->end_from = f->toggles = 0;
+	f->alt_len = 0;
 	f->stale = 1;
 }
 
@@ -414,5 +464,7 @@ void frames_free(struct frames *f)
 	f->held_cap = 0;
 	free(f->image);
 	free(f->prev);
-	f->image = f->prev = NULL;
+	free(f->alt);
+	f->image = f->prev = f->alt = NULL;
+	f->alt_len = f->alt_cap = 0;
 }

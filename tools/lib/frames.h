@@ -32,6 +32,13 @@ struct frames {
 	unsigned char *prev;   /* the one before, to tell when motion stops */
 	size_t prev_len, prev_cap;
 	long changed_at;       /* recorded frame of the last new picture */
+	/* How the clip ends, so far: from end_from, one picture, or two in
+	 * turn (the caret's blink: the other one in alt) that have changed
+	 * places toggles times, each on a frame blink_phase past a tick. */
+	long end_from;
+	unsigned char *alt;
+	size_t alt_len, alt_cap;
+	long toggles, blink_phase;
 	int moving;            /* the last two recorded frames changed it */
 	struct encoder *encoder;
 	struct camera *camera;  /* moved before each recorded frame, or NULL */
@@ -40,6 +47,17 @@ struct frames {
 	struct held_frame *held;
 	long held_count, held_cap;
 };
+
+/* How a clip ends (frames_ending): from frame from to its end, the picture
+ * of its last frame, or, when blinking, that and the picture in frames' alt
+ * in turn, changing places frames_blink apart, last at frame last_change. */
+struct ending {
+	long from, last_change;
+	int blinking;
+};
+
+/* Frames between the caret's blinks, at fps. */
+long frames_blink(int fps);
 
 /* A clock for the page behind session, at fps frames per second, writing to
  * encoder once recording starts. */
@@ -64,6 +82,9 @@ void frames_deliver(struct frames *f, int id);
  * start again from zero, nothing is held or dropped, and its first frame
  * gets a fresh picture. */
 void frames_begin_clip(struct frames *f, struct encoder *encoder);
+
+/* How the clip recorded so far ends. */
+void frames_ending(const struct frames *f, struct ending *e);
 
 /* Keep the clip's recorded frames back from the encoder, in memory, until
  * frames_release or frames_discard: what they show may yet prove void

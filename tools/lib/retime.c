@@ -27,15 +27,28 @@ static void remove_work(void)
 	}
 }
 
-/* The last picture held for frames frames, as its own clip at out. */
-static void encode_held(const struct retime *r, const char *out, long frames)
+/* Whether frame t past the clip's old end shows the blink's other
+ * picture: an odd number of turns since its last. */
+static int other_turn(const struct retime *r, long t)
+{
+	return r->blink && (t - r->last_change) / r->blink_frames % 2 == 1;
+}
+
+/* The frames from the clip's old end to its new one, as their own clip at
+ * out: its last picture held, or the blink going on. */
+static void encode_held(const struct retime *r, const char *out)
 {
 	struct encoder e = { 0 };
-	long i;
+	long t;
+	int other, before = -1;
 
 	encoder_start(&e, out, r->fps, r->video, r->scale, r->width, r->height);
-	for (i = 0; i < frames; i++)
-		encoder_write(&e, r->png, r->png_len, i > 0);
+	for (t = r->frames; t < r->new_frames; t++) {
+		other = other_turn(r, t);
+		encoder_write(&e, other ? r->blink : r->png, other ? r->blink_len : r->png_len,
+			      other == before);
+		before = other;
+	}
 	encoder_finish(&e);
 	encoder_commit(&e);
 }
@@ -77,7 +90,7 @@ char *clip_retime(const struct retime *r)
 	} else {
 		list_seconds(&list, "duration", r->frames, r->fps);
 		sb_puts(&list, "file 'held.mp4'\n");
-		encode_held(r, held, r->new_frames - r->frames);
+		encode_held(r, held);
 	}
 	text = sb_take(&list);
 	if (write_file_atomic(list_path, text, strlen(text)) < 0)

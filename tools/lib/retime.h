@@ -1,13 +1,15 @@
 /* retime.h - a clip's still ending held longer or shorter, without the
  * browser
  *
- * When a page was still from some frame of its clip to the clip's end, a
- * recording with a longer or shorter narration would give the same frames
- * up to the new end, and then the same picture held: the frames kept are
- * copied from the clip as they are, and frames past its old end are its last
- * picture, encoded as the capture encodes a held picture (the picture, then
- * repeat frames). Only for clips whose stream has repeats (video_repeats):
- * no B frames, so the stream can end at any frame. */
+ * When a page was still from some frame of its clip to the clip's end (or
+ * showed only the caret's blink), a recording with a longer or shorter
+ * narration would give the same frames up to the new end, and then the
+ * same picture held (or the blink going on): the frames kept are copied
+ * from the clip as they are, and frames past its old end are its last
+ * picture (and the blink's other, in turn), encoded as the capture encodes
+ * pictures (each new one, then repeat frames). Only for clips whose stream
+ * has repeats (video_repeats): no B frames, so the stream can end at any
+ * frame. */
 #ifndef RETIME_H
 #define RETIME_H
 
@@ -23,6 +25,11 @@ struct retime {
 	int scale, width, height;   /* as the capture's encoder_start had them */
 	const void *png;        /* its last picture, as the browser drew it */
 	size_t png_len;
+	/* with blink: the other picture, which takes turns with png every
+	 * blink_frames, the last turn at frame last_change */
+	const void *blink;
+	size_t blink_len;
+	long last_change, blink_frames;
 };
 
 /* Write the clip retimed under a temporary name beside it, and return that
