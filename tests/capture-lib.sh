@@ -79,3 +79,12 @@ meta() {
 framesums() {
 	ffmpeg -v error -i "$1" -f framemd5 - | grep -v '^#'
 }
+
+# caret_states CLIP: one character per frame, # where the caret shows, for
+# a 1 px caret just after two characters of a 20 px monospace field at
+# (10, 20): what t0340 and t0350 type
+caret_states() {
+	ffmpeg -v error -i "$1" -vf "format=gray,crop=3:14:36:27" -f rawvideo - |
+	od -An -v -tu1 -w42 |
+	awk '{ m = 255; for (i = 1; i <= NF; i++) if ($i < m) m = $i; printf (m < 128 ? "#" : ".") }'
+}

@@ -210,6 +210,13 @@ test_expect_success 'stepcap -k holds an ending only where the page was still, w
 	touch -d @$(($(date +%s) - 60)) out/clip/two.last.png &&
 	test "$($BIN/stepcap -k -d out $caps)" = record &&
 	touch out/clip/two.last.png &&
+	# a picture ffmpeg cannot read: no clip replaced, nothing left behind
+	cp out/clip/two.last.png two.png && cp out/clip/two.mp4 two.clip &&
+	echo "not a picture" >out/clip/two.last.png &&
+	test_must_fail 1 $BIN/stepcap -k -d out $caps >said 2>err &&
+	test ! -s said && cmp two.clip out/clip/two.mp4 &&
+	test -z "$(ls -A out/clip | grep -e "\.tmp\." -e "^\.retime")" &&
+	cp two.png out/clip/two.last.png &&
 	test "$($BIN/stepcap -k -d out $caps 2>err)" = kept &&
 	test_grep "step two: its still ending held" err &&
 	spec continuous "[\"echo first >$TMP/ran\"]" && build clips
@@ -217,12 +224,7 @@ test_expect_success 'stepcap -k holds an ending only where the page was still, w
 
 # A field typed into: the tour ends on the caret's blink, which goes on as
 # the narration is held longer, in phase, as a recording would have it.
-cat >site/field.html <<'EOF'
-<!doctype html><title>field</title><style>body { margin: 0; background: #fff; }
-  input { position: absolute; left: 10px; top: 20px; font: 20px monospace; width: 200px;
-          border: 1px solid #888; padding: 2px; color: #000; outline: none; }</style>
-<input id="f">
-EOF
+cp "$PAGES/caret.html" site/field.html
 
 # field_tour NARRATION: step one types into the field, step two waits
 field_tour() {
@@ -241,13 +243,6 @@ field_tour() {
 JSON
 	make -C "$ROOT" --no-print-directory SPEC="$TMP/field.json" OUT="$TMP/fout" \
 		CACHE="$TMP/cache" clips >make.log 2>&1
-}
-
-# caret_states CLIP: one character per frame, # where the caret shows
-caret_states() {
-	ffmpeg -v error -i "$1" -vf "format=gray,crop=3:14:36:27" -f rawvideo - |
-	od -An -v -tu1 -w42 |
-	awk '{ m = 255; for (i = 1; i <= NF; i++) if ($i < m) m = $i; printf (m < 128 ? "#" : ".") }'
 }
 
 test_expect_success 'an ending where only the caret blinks: held longer, the blink going on in phase' '

@@ -76,23 +76,10 @@ test_expect_success 'the frames differ where the spec differs' '
 # timer: solid while typing, then on and off every 15 frames, the same in
 # every capture however busy the machine. The caret is drawn 1 px wide
 # just after "ab" (two 12 px cells of DejaVu Sans Mono at 20 px).
-cat >caret.html <<'EOF2'
-<!doctype html><title>caret</title><style>body { margin: 0; background: #fff; }
-  input { position: absolute; left: 10px; top: 20px; font: 20px monospace; width: 200px;
-          border: 1px solid #888; padding: 2px; color: #000; outline: none; }</style>
-<input id="f">
-EOF2
-frag caret "file://$TMP/caret.html" '[
+frag caret "file://$PAGES/caret.html" '[
 	{"type": "click_selector", "selector": "#f"},
 	{"type": "type_text", "text": "ab", "delay": 30},
 	{"type": "pause", "duration": 3}]' '"cursor": false'
-
-# caret_states CLIP: one character per frame, # where the caret shows
-caret_states() {
-	ffmpeg -v error -i "$1" -vf "format=gray,crop=3:14:36:27" -f rawvideo - |
-	od -An -v -tu1 -w42 |
-	awk '{ m = 255; for (i = 1; i <= NF; i++) if ($i < m) m = $i; printf (m < 128 ? "#" : ".") }'
-}
 
 test_expect_success 'a typed-in field: the caret blinks on the frame clock' '
 	$BIN/stepcap -o caret1.mp4 caret.json &&

@@ -12,7 +12,8 @@
  * With -d, the steps of a continuous tour are recorded in order on one
  * page, its state carried from step to step, each into its own clip:
  * outdir/clip/ID.mp4 and ID.json, timed by outdir/wav/ID.wav, and the
- * clip's last picture, ID.last.png. No clip is replaced unless every step
+ * clip's last picture, ID.last.png (with ID.blink.png, the other, when it
+ * ends on the caret's blink). No clip is replaced unless every step
  * succeeded.
  *
  * With -k, nothing is recorded: the continuous tour's clips are kept when a
@@ -21,10 +22,10 @@
  * ones that recorded them, and each narration, as long as it is now, gives
  * its clip the frames it has: a narration edited in a step whose actions
  * outlast it changes no clip. Or it changes only how long a clip's still
- * ending lasts: the page was still for at least its last second, and the
- * new end comes after its last change; that clip is then held longer or
- * shorter there (retime.h), as a recording would have it, and the steps
- * after it keep theirs. Each -n file (what else make knows the clips by:
+ * ending lasts: the page was still (but for the caret's blink) for at least
+ * its last second, and the new end comes after that began; that clip is
+ * then held longer or shorter there (retime.h), as a recording would have
+ * it, and the steps after it keep theirs. Each -n file (what else make knows the clips by:
  * pre_setup, the tools, the fragments themselves, which make watch touches
  * to have the tour recorded again) must be older than every clip and meta
  * file. Kept clips get their meta file's narration_seconds set anew, and a
@@ -1025,6 +1026,20 @@ static int clips_fit(const struct step *steps, int n, char *const *older, int n_
 	return 1;
 }
 
+/* Clips retimed under temporary names, not yet in place: a failure
+ * before they are leaves none of them behind. */
+static char **retimed;
+static int retimed_count;
+
+static void remove_retimed(void)
+{
+	int i;
+
+	for (i = 0; i < retimed_count; i++)
+		if (retimed[i])
+			unlink(retimed[i]);
+}
+
 /* The clip held to its new length, under a temporary name. */
 static char *retime_clip(const struct step *s, const struct keep_plan *plan)
 {
@@ -1060,25 +1075,30 @@ static char *retime_clip(const struct step *s, const struct keep_plan *plan)
  * the WAVs. */
 static void keep_clips(const struct step *steps, int n, const struct keep_plan *plans)
 {
-	char **retimed = ecalloc((size_t)n, sizeof *retimed);
 	long added;
 	cJSON *m;
 	int i;
 
+	retimed = ecalloc((size_t)n, sizeof *retimed);
+	retimed_count = n;
+	atexit(remove_retimed);
 	for (i = 0; i < n; i++)
 		if (plans[i].new_frames != plans[i].frames)
 			retimed[i] = retime_clip(&steps[i], &plans[i]);
 	for (i = 0; i < n; i++) {
 		if (retimed[i] && rename_durable(retimed[i], steps[i].clip) < 0)
 			die(EXIT_SYS, "cannot rename %s to %s:", retimed[i], steps[i].clip);
-		/* the pictures go with the clip, as they are */
-		if (retimed[i] && (utimensat(AT_FDCWD, steps[i].last_png, NULL, 0) < 0 ||
-				   (plans[i].blink &&
-				    utimensat(AT_FDCWD, steps[i].blink_png, NULL, 0) < 0)))
-			die(EXIT_SYS, "cannot touch the pictures of %s:", steps[i].clip);
 		free(retimed[i]);
+		retimed[i] = NULL;
+		/* the pictures go with the clip, as they are */
+		if (plans[i].new_frames != plans[i].frames &&
+		    (utimensat(AT_FDCWD, steps[i].last_png, NULL, 0) < 0 ||
+		     (plans[i].blink && utimensat(AT_FDCWD, steps[i].blink_png, NULL, 0) < 0)))
+			die(EXIT_SYS, "cannot touch the pictures of %s:", steps[i].clip);
 	}
 	free(retimed);
+	retimed = NULL;
+	retimed_count = 0;
 	for (i = 0; i < n; i++) {
 		if (!(m = recorded_meta(&steps[i])))
 			die(EXIT_SYS, "cannot read %s:", steps[i].meta);
