@@ -17,7 +17,7 @@ spec() {
   "settings": {"viewport": {"width": 320, "height": 240}, "voice": "am_michael",
                "lead_in": 0.2, "tail": 0.3, "mode": "$1", "cursor": false},
   "steps": [
-    {"id": "one", "url": "site/widgets.html", "narration": "One.",
+    {"id": "one", "url": "site/widgets.html", "narration": "${ONE:-One.}",
      "actions": [{"type": "click_selector", "selector": "#count"}]},
     {"id": "two", "url": "site/widgets.html", "narration": "${NARRATION:-Two.}",
      "actions": [{"type": "pause", "duration": ${PAUSE:-0.2}},
@@ -176,13 +176,14 @@ test_expect_success 'a narration edited where the page is still: its ending held
 	build clips && ! grep -q -e "^  KEEP " -e "^  CAP " make.log
 '
 
-test_expect_success 'and held shorter, to a frame after its last change: the frames before kept as they were' '
+test_expect_success 'and held shorter, to a frame after its last change, beside a clip kept before and held now' '
 	cp out/clip/two.mp4 two.before &&
 	old=$(jq .frames out/clip/two.json) &&
-	NARRATION="Two, said a little more briefly, but still at some length." \
+	ONE="One, and a few words more." NARRATION="Two, said a little more briefly, but still at some length." \
 		spec continuous "[\"echo first >$TMP/ran\"]" &&
 	build clips || { cat make.log; false; } &&
 	test_grep "^stepcap: step two: its still ending held [0-9.]* s shorter, not recorded again$" make.log &&
+	test_grep "^stepcap: step one: its still ending held [0-9.]* s longer, not recorded again$" make.log &&
 	! grep -q "^  CAP " make.log &&
 	new=$(jq .frames out/clip/two.json) && test "$new" -lt "$old" &&
 	test "$(frames out/clip/two.mp4)" = "$new" &&
@@ -206,17 +207,18 @@ test_expect_success 'stepcap -k holds an ending only where the page was still, w
 	cp two.meta out/clip/two.json &&
 	mv out/clip/two.last.png two.png &&
 	test "$($BIN/stepcap -k -d out $caps)" = record &&
-	mv two.png out/clip/two.last.png &&
-	touch -d @$(($(date +%s) - 60)) out/clip/two.last.png &&
+	cp out/clip/three.last.png out/clip/two.last.png &&
 	test "$($BIN/stepcap -k -d out $caps)" = record &&
-	touch out/clip/two.last.png &&
-	# a picture ffmpeg cannot read: no clip replaced, nothing left behind
-	cp out/clip/two.last.png two.png && cp out/clip/two.mp4 two.clip &&
+	# a picture ffmpeg cannot read, as if recorded so: no clip replaced,
+	# nothing left behind
+	cp out/clip/two.mp4 two.clip &&
 	echo "not a picture" >out/clip/two.last.png &&
+	jq ".last_png_sha256 = \"$(sha256sum <out/clip/two.last.png | cut -d" " -f1)\"" \
+		two.meta >out/clip/two.json &&
 	test_must_fail 1 $BIN/stepcap -k -d out $caps >said 2>err &&
 	test ! -s said && cmp two.clip out/clip/two.mp4 &&
 	test -z "$(ls -A out/clip | grep -e "\.tmp\." -e "^\.retime")" &&
-	cp two.png out/clip/two.last.png &&
+	cp two.png out/clip/two.last.png && cp two.meta out/clip/two.json &&
 	test "$($BIN/stepcap -k -d out $caps 2>err)" = kept &&
 	test_grep "step two: its still ending held" err &&
 	spec continuous "[\"echo first >$TMP/ran\"]" && build clips

@@ -906,13 +906,28 @@ static void keep_picture(struct picture *p, const struct frames *f)
 	}
 }
 
-static void write_pictures(const struct step *s, const struct picture *p)
+/* Write a picture, and its digest into the meta file m under name. */
+static void write_picture(const char *path, const unsigned char *png, size_t len, cJSON *m,
+			  const char *name)
 {
-	if (write_file_atomic(s->last_png, p->png, p->len) < 0)
-		die(EXIT_SYS, "cannot write %s:", s->last_png);
-	if (p->blink ? write_file_atomic(s->blink_png, p->blink, p->blink_len) < 0
-		     : unlink(s->blink_png) < 0 && errno != ENOENT)
-		die(EXIT_SYS, "cannot write %s:", s->blink_png);
+	char hex[SHA256_HEX_SIZE];
+
+	if (sha256_hex(png, len, hex) < 0)
+		die(EXIT_SYS, "libcrypto: cannot make a digest");
+	if (write_file_atomic(path, png, len) < 0)
+		die(EXIT_SYS, "cannot write %s:", path);
+	cJSON_AddStringToObject(m, name, hex);
+}
+
+/* The clip's pictures, each named in its meta file m by its digest: -k
+ * takes no other file for them. */
+static void write_pictures(const struct step *s, const struct picture *p, cJSON *m)
+{
+	write_picture(s->last_png, p->png, p->len, m, "last_png_sha256");
+	if (p->blink)
+		write_picture(s->blink_png, p->blink, p->blink_len, m, "blink_png_sha256");
+	else if (unlink(s->blink_png) < 0 && errno != ENOENT)
+		die(EXIT_SYS, "cannot remove %s:", s->blink_png);
 }
 
 /* The clip's size in its meta file: a clip and meta not written together
@@ -948,13 +963,13 @@ static int meta_blinks(const cJSON *m)
 	return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(m, "blink"));
 }
 
-/* Whether path is there, with something in it, and no older than the
- * clip it goes with. */
-static int written_with(const char *path, const struct stat *clip)
+/* Whether path holds the picture the meta file's digest names. */
+static int same_picture(const cJSON *m, const char *name, const char *path)
 {
-	struct stat st;
+	const char *want = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(m, name));
+	char hex[SHA256_HEX_SIZE];
 
-	return stat(path, &st) == 0 && st.st_size > 0 && !mtime_after(&clip->st_mtim, &st.st_mtim);
+	return want && sha256_file_hex(path, hex) == 0 && !strcmp(hex, want);
 }
 
 /* Whether a clip's ending can be held to new_frames frames instead: the
@@ -963,8 +978,8 @@ static int written_with(const char *path, const struct stat *clip)
  * page shows the same held longer or shorter, and leaves the steps after
  * it the page they had (each clip starts its own blink). Not for a camera
  * (its moves are timed from the clip's end), nor a stream without
- * repeats; the clip must be the one its meta file was written with, and
- * its pictures must be there. */
+ * repeats; the clip and its pictures must be the ones its meta file was
+ * written with. */
 static int can_retime(const struct step *s, const cJSON *m, const struct stat *clip,
 		      long frames, long new_frames)
 {
@@ -975,8 +990,8 @@ static int can_retime(const struct step *s, const cJSON *m, const struct stat *c
 	       frames - still_from >= s->fps && new_frames > still_from &&
 	       video_repeats(&s->video) && !s->zoom.on && !s->from.on &&
 	       !cJSON_GetObjectItemCaseSensitive(m, "camera") &&
-	       written_with(s->last_png, clip) &&
-	       (!meta_blinks(m) || written_with(s->blink_png, clip));
+	       same_picture(m, "last_png_sha256", s->last_png) &&
+	       (!meta_blinks(m) || same_picture(m, "blink_png_sha256", s->blink_png));
 }
 
 /* Whether a recording now would give every clip again (-k), each held
@@ -1090,11 +1105,6 @@ static void keep_clips(const struct step *steps, int n, const struct keep_plan *
 			die(EXIT_SYS, "cannot rename %s to %s:", retimed[i], steps[i].clip);
 		free(retimed[i]);
 		retimed[i] = NULL;
-		/* the pictures go with the clip, as they are */
-		if (plans[i].new_frames != plans[i].frames &&
-		    (utimensat(AT_FDCWD, steps[i].last_png, NULL, 0) < 0 ||
-		     (plans[i].blink && utimensat(AT_FDCWD, steps[i].blink_png, NULL, 0) < 0)))
-			die(EXIT_SYS, "cannot touch the pictures of %s:", steps[i].clip);
 	}
 	free(retimed);
 	retimed = NULL;
@@ -1163,7 +1173,7 @@ static void run_attempt(struct step *steps, int n, const char *faildir, int atte
 	for (i = 0; i < n; i++) {
 		encoder_commit(&encoders[i]);
 		if (steps[i].last_png)
-			write_pictures(&steps[i], &lasts[i]);
+			write_pictures(&steps[i], &lasts[i], metas[i]);
 		if (steps[i].meta)
 			write_meta(steps[i].meta, with_clip_bytes(metas[i], steps[i].clip));
 		cJSON_Delete(metas[i]);
