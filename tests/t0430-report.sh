@@ -123,6 +123,14 @@ test_expect_success 'a page edit redraws that step'"'"'s thumbnail only' '
 	! cmp -s green.before out/report/green.jpg
 '
 
+test_expect_success 'a clip touched, not changed (a continuous tour keeping it): its thumbnail kept' '
+	stat -c %y out/report/red.jpg >red.mtime &&
+	touch out/clip/red.mp4 &&
+	"$BIN/tourreport" -d out -v out/tour.mp4 out/mux.json &&
+	stat -c %y out/report/red.jpg >red.after && test_cmp red.mtime red.after &&
+	test -s out/report/red.jpg.key
+'
+
 test_expect_success 'tourreport: bad input named, usage' '
 	"$BIN/tourreport" -h >out.txt && test_grep "^usage: tourreport" out.txt &&
 	test_must_fail 2 "$BIN/tourreport" 2>err && test_grep "^usage: tourreport" err &&

@@ -28,6 +28,7 @@
 #include "file.h"
 #include "json.h"
 #include "run.h"
+#include "sha256.h"
 #include "stepid.h"
 #include "ttsrecord.h"
 #include "util.h"
@@ -208,13 +209,19 @@ static void ffmpeg_into(char *const argv[], const char *scratch, const char *tmp
 		die(EXIT_SYS, "%s:", out);
 }
 
-/* Whether made exists and is at least as new as source: a thumbnail of an
- * unchanged clip is kept, so a one-step edit does not redraw them all. */
-static int newer_than(const char *source, const char *made)
+/* Whether the thumbnail out was made from what key names (the clip's
+ * digest, the frame, the width), as its .key file beside it says: a
+ * thumbnail of an unchanged clip is kept, so a one-step edit does not
+ * redraw them all, nor does a continuous tour whose clips make touched
+ * to keep them. */
+static int made_from(const char *out, const char *key)
 {
-	struct stat s, m;
+	char *path = estrfmt("%s.key", out), *text = read_file(path, NULL);
+	int same = text && !strcmp(text, key) && access(out, F_OK) == 0;
 
-	return stat(source, &s) == 0 && stat(made, &m) == 0 && !mtime_after(&s.st_mtim, &m.st_mtim);
+	free(text);
+	free(path);
+	return same;
 }
 
 /* One frame of the step's clip, as a JPEG width pixels wide. */
@@ -229,11 +236,20 @@ static void frame_thumb(const char *outdir, const struct report *r, const struct
 			 "-frames:v", "1", "-vf", scale, "-q:v", "4", "-f", "image2",
 			 "-c:v", "mjpeg", tmp, NULL };
 
-	if (!newer_than(clip, out)) {
+	char *key, *key_path = estrfmt("%s.key", out), digest[SHA256_HEX_SIZE];
+
+	if (sha256_file_hex(clip, digest) < 0)
+		die(EXIT_SYS, "%s:", clip);
+	key = estrfmt("%s %ld %d\n", digest, frame, width);
+	if (!made_from(out, key)) {
 		if (mkdirs_for(out) < 0)
 			die(EXIT_SYS, "%s:", out);
 		ffmpeg_into(argv, NULL, tmp, out, clip);
+		if (write_file_atomic(key_path, key, strlen(key)) < 0)
+			die(EXIT_SYS, "%s:", key_path);
 	}
+	free(key);
+	free(key_path);
 	free(clip);
 	free(out);
 	free(tmp);
