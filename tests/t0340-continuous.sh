@@ -202,6 +202,10 @@ test_expect_success 'stepcap -k holds an ending only where the page was still, w
 	test "$($BIN/stepcap -k -d out $caps)" = record &&
 	jq ".clip_bytes += 1" two.meta >out/clip/two.json &&
 	test "$($BIN/stepcap -k -d out $caps)" = record &&
+	cp out/clip/three.json three.meta &&
+	jq ".clip_bytes += 1" three.meta >out/clip/three.json &&
+	test "$($BIN/stepcap -k -d out $caps)" = record &&
+	cp three.meta out/clip/three.json &&
 	jq "del(.still_from)" two.meta >out/clip/two.json &&
 	test "$($BIN/stepcap -k -d out $caps)" = record &&
 	cp two.meta out/clip/two.json &&
@@ -228,7 +232,8 @@ test_expect_success 'stepcap -k holds an ending only where the page was still, w
 # the narration is held longer, in phase, as a recording would have it.
 cp "$PAGES/caret.html" site/field.html
 
-# field_tour NARRATION: step one types into the field, step two waits
+# field_tour NARRATION: step one types into the field (and does $AFTER),
+# step two waits
 field_tour() {
 	cat >field.json <<JSON
 {
@@ -237,7 +242,7 @@ field_tour() {
   "steps": [
     {"id": "type", "url": "site/field.html", "narration": "$1",
      "actions": [{"type": "click_selector", "selector": "#f"},
-                 {"type": "type_text", "text": "ab", "delay": 30}]},
+                 {"type": "type_text", "text": "ab", "delay": 30}${AFTER:+, $AFTER}]},
     {"id": "wait", "url": "site/field.html", "narration": "And on.",
      "actions": [{"type": "pause", "duration": 0.5}]}
   ]
@@ -265,6 +270,50 @@ test_expect_success 'an ending where only the caret blinks: held longer, the bli
 	test "$(jq .frames fresh/clip/type.json)" = "$(jq .frames fout/clip/type.json)" &&
 	# the step after starts its own blink: as recorded now, frame for frame
 	test_cmp <(framesums fresh/clip/wait.mp4) <(framesums fout/clip/wait.mp4)
+'
+
+# silence SECONDS: the typing step's narration, that long
+silence() {
+	ffmpeg -v error -y -f lavfi -i anullsrc=r=24000:cl=mono -t "$1" -c:a pcm_s16le \
+		fout/wav/type.wav
+}
+
+test_expect_success 'cut short by more than a blink, then held longer: the blink still in phase' '
+	caps="fout/step/type/cap.json fout/step/wait/cap.json" &&
+	silence 5 && $BIN/stepcap -d fout $caps &&
+	test "$(jq .blink fout/clip/type.json)" = true &&
+	silence 3 && test "$($BIN/stepcap -k -d fout $caps 2>err)" = kept &&
+	test_grep "held [0-9.]* s shorter" err &&
+	silence 4 && test "$($BIN/stepcap -k -d fout $caps 2>err)" = kept &&
+	test_grep "held [0-9.]* s longer" err &&
+	caret_states fout/clip/type.mp4 >held.states &&
+	rm -rf fresh && mkdir -p fresh/wav && cp fout/wav/*.wav fresh/wav/ &&
+	$BIN/stepcap -d fresh $caps &&
+	caret_states fresh/clip/type.mp4 >fresh.states &&
+	test_cmp fresh.states held.states
+'
+
+test_expect_success 'stepcap -k stopped by a signal while it holds an ending: nothing left behind' '
+	caps="fout/step/type/cap.json fout/step/wait/cap.json" &&
+	silence 4 && $BIN/stepcap -d fout $caps && cp fout/clip/type.mp4 type.before &&
+	silence 900 && { $BIN/stepcap -k -d fout $caps >said 2>err & pid=$!; } &&
+	for i in $(seq 600); do
+		ls -A fout/clip | grep -q "^\.retime" && break
+		sleep 0.05
+	done &&
+	kill -TERM $pid && status=0 && { wait $pid || status=$?; } &&
+	test "$status" = 143 && test ! -s said &&
+	cmp type.before fout/clip/type.mp4 &&
+	test -z "$(ls -A fout/clip | grep -e "\.tmp\." -e "^\.retime")"
+'
+
+test_expect_success 'a field that loses the focus on a blink frame ends still, not blinking' '
+	AFTER="{\"type\": \"pause\", \"duration\": 1.9},
+		{\"type\": \"eval\", \"expression\": \"document.activeElement.blur()\"}" &&
+	AFTER=$AFTER field_tour "Typed." || { cat make.log; false; } &&
+	test "$(jq .blink fout/clip/type.json)" = false &&
+	test "$(jq .still_from fout/clip/type.json)" = "$(jq .last_change fout/clip/type.json)" &&
+	caret_states fout/clip/type.mp4 | grep -Eq "[.]{9}$"
 '
 
 test_expect_success 'fragments touched, as make watch does for a saved asset: recorded' '

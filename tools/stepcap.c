@@ -189,6 +189,34 @@ static void on_signal(int sig)
 	kill(browser.pid, SIGKILL);
 }
 
+/* With -k: the ffmpeg running is let finish (or fail, having had the
+ * signal too); then the run ends as a failure does, its temporary files
+ * removed, and dies of the signal (reraise, the first exit handler, runs
+ * last). */
+static void on_keep_signal(int sig)
+{
+	interrupted = sig;
+}
+
+static void reraise(void)
+{
+	if (interrupted) {
+		signal(interrupted, SIG_DFL);
+		raise(interrupted);
+	}
+}
+
+static void catch_keep_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_keep_signal };
+
+	atexit(reraise);
+	signal(SIGPIPE, SIG_IGN);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
 static int whole_number(const cJSON *v, int lo, int hi)
 {
 	return cJSON_IsNumber(v) && v->valuedouble == floor(v->valuedouble) &&
@@ -828,6 +856,7 @@ static cJSON *record_step(struct session *ss, const struct step *s, struct encod
 	 * assumed while the clip recorded, or waited for before it */
 	const char *quiet = ss->net.assumed_until ? "assumed" : "waited";
 	long total, action_frames;
+	struct ending end;
 
 	if (!enc->running)
 		start_encoder(s, enc);
@@ -844,6 +873,10 @@ static cJSON *record_step(struct session *ss, const struct step *s, struct encod
 		quiet = "waited";
 	}
 	encoder_end(enc);
+	/* a field that lost the focus on a blink's frame looks like the blink */
+	frames_ending(&ss->frames, &end);
+	if (end.blinking && !caret_live(ss->cdp, ss->ev.session))
+		frames_no_blink(&ss->frames);
 	camera_shot(&ss->camera, total, &ss->left);
 	ss->recorded_clips++;
 	return meta_json(s, total, action_frames, quiet, &ss->frames);
@@ -978,16 +1011,15 @@ static int same_picture(const cJSON *m, const char *name, const char *path)
  * page shows the same held longer or shorter, and leaves the steps after
  * it the page they had (each clip starts its own blink). Not for a camera
  * (its moves are timed from the clip's end), nor a stream without
- * repeats; the clip and its pictures must be the ones its meta file was
- * written with. */
-static int can_retime(const struct step *s, const cJSON *m, const struct stat *clip,
-		      long frames, long new_frames)
+ * repeats; its pictures must be the ones its meta file was written with. */
+static int can_retime(const struct step *s, const cJSON *m, long frames, long new_frames)
 {
 	double still_from = meta_number(m, "still_from");
 
+	/* the frame of the last change itself shows the new picture once:
+	 * a second of frames after it confirms the page stayed so */
 	return still_from >= 0 && meta_number(m, "last_change") >= still_from &&
-	       meta_number(m, "clip_bytes") == (double)clip->st_size &&
-	       frames - still_from >= s->fps && new_frames > still_from &&
+	       frames - 1 - still_from >= s->fps && new_frames > still_from &&
 	       video_repeats(&s->video) && !s->zoom.on && !s->from.on &&
 	       !cJSON_GetObjectItemCaseSensitive(m, "camera") &&
 	       same_picture(m, "last_png_sha256", s->last_png) &&
@@ -1025,12 +1057,13 @@ static int clips_fit(const struct step *steps, int n, char *const *older, int n_
 		input = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(m, "input"));
 		frames = meta_number(m, "frames");
 		actions = meta_number(m, "action_frames");
-		fits = input && !strcmp(input, steps[i].input) && frames >= 1 && actions >= 0;
+		fits = input && !strcmp(input, steps[i].input) && frames >= 1 && actions >= 0 &&
+		       meta_number(m, "clip_bytes") == (double)clip.st_size;
 		if (fits) {
 			plans[i].frames = (long)frames;
 			plans[i].new_frames = clip_frames(&steps[i], (long)actions);
 			fits = plans[i].new_frames == plans[i].frames ||
-			       can_retime(&steps[i], m, &clip, plans[i].frames, plans[i].new_frames);
+			       can_retime(&steps[i], m, plans[i].frames, plans[i].new_frames);
 			plans[i].blink = meta_blinks(m);
 			plans[i].last_change = (long)meta_number(m, "last_change");
 		}
@@ -1097,9 +1130,12 @@ static void keep_clips(const struct step *steps, int n, const struct keep_plan *
 	retimed = ecalloc((size_t)n, sizeof *retimed);
 	retimed_count = n;
 	atexit(remove_retimed);
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		if (plans[i].new_frames != plans[i].frames)
 			retimed[i] = retime_clip(&steps[i], &plans[i]);
+		if (interrupted)
+			die(128 + interrupted, "interrupted");
+	}
 	for (i = 0; i < n; i++) {
 		if (retimed[i] && rename_durable(retimed[i], steps[i].clip) < 0)
 			die(EXIT_SYS, "cannot rename %s to %s:", retimed[i], steps[i].clip);
@@ -1329,6 +1365,7 @@ int main(int argc, char *argv[])
 	}
 
 	if (keep) {
+		catch_keep_signals();
 		status = EXIT_OK;
 		plans = ecalloc((size_t)n, sizeof *plans);
 		fit = clips_fit(steps, n, older, n_older, plans);

@@ -103,6 +103,8 @@ static const char script[] =
 "    document.documentElement.classList.toggle('nt-caret-off', !on);\n"
 "  update();\n"
 "};\n"
+"window.__ntCaretLive = () => !!(field(document.activeElement) ||\n"
+"  document.querySelector('.monaco-editor.focused'));\n"
 "if (document.documentElement) mount();\n"
 "else document.addEventListener('DOMContentLoaded', mount);\n"
 "})();\n";
@@ -110,6 +112,23 @@ static const char script[] =
 void caret_install(struct cdp *cdp, const char *session)
 {
 	cdp_add_document_script(cdp, session, script);
+}
+
+int caret_live(struct cdp *cdp, const char *session)
+{
+	cJSON *params = cJSON_CreateObject(), *r;
+	const char *err;
+	int live;
+
+	cJSON_AddStringToObject(params, "expression",
+				"!!(window.__ntCaretLive && window.__ntCaretLive())");
+	cJSON_AddBoolToObject(params, "returnByValue", 1);
+	/* a page between documents has no caret */
+	r = cdp_call(cdp, session, "Runtime.evaluate", params, &err);
+	live = r && cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(
+			    cJSON_GetObjectItemCaseSensitive(r, "result"), "value"));
+	cJSON_Delete(r);
+	return live;
 }
 
 void caret_tick(struct cdp *cdp, const char *session, int clip_start)

@@ -19,4 +19,8 @@ void caret_install(struct cdp *cdp, const char *session);
  * leaves the next one as it was. */
 void caret_tick(struct cdp *cdp, const char *session, int clip_start);
 
+/* Whether a caret blinks on the page now: a field or VS Code's editor has
+ * the focus. */
+int caret_live(struct cdp *cdp, const char *session);
+
 #endif

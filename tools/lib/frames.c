@@ -311,6 +311,13 @@ void frames_ending(const struct frames *f, struct ending *e)
 	e->last_change = f->changed_at > 0 ? f->changed_at : 0;
 }
 
+void frames_no_blink(struct frames *f)
+{
+	f->alt_len = 0;
+	f->toggles = 0;
+	f->end_from = f->changed_at > 0 ? f->changed_at : 0;
+}
+
 int frames_step(struct frames *f, int record)
 {
 	int damage, repeat = 1, changed, after_change;

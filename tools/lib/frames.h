@@ -86,6 +86,10 @@ void frames_begin_clip(struct frames *f, struct encoder *encoder);
 /* How the clip recorded so far ends. */
 void frames_ending(const struct frames *f, struct ending *e);
 
+/* The clip ends with no caret left to blink (caret_live): what looked like
+ * its blink was a change of its own, the picture kept from the last. */
+void frames_no_blink(struct frames *f);
+
 /* Keep the clip's recorded frames back from the encoder, in memory, until
  * frames_release or frames_discard: what they show may yet prove void
  * (recorded ahead of the network's quiet window, netidle_assume_quiet). */

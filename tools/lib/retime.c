@@ -28,10 +28,14 @@ static void remove_work(void)
 }
 
 /* Whether frame t past the clip's old end shows the blink's other
- * picture: an odd number of turns since its last. */
+ * picture: an odd number of turns since its last, counted down to whole
+ * turns either way (a clip cut short before may now end before it). */
 static int other_turn(const struct retime *r, long t)
 {
-	return r->blink && (t - r->last_change) / r->blink_frames % 2 == 1;
+	long d = t - r->last_change, turns = d >= 0 ? d / r->blink_frames
+						    : -((-d + r->blink_frames - 1) / r->blink_frames);
+
+	return r->blink && turns % 2 != 0;
 }
 
 /* The frames from the clip's old end to its new one, as their own clip at
@@ -111,8 +115,8 @@ char *clip_retime(const struct retime *r)
 		run_die_unstarted("ffmpeg");
 	if (status != 0) {
 		unlink(tmp);
-		die(EXIT_SYS, "ffmpeg could not join %s to its held frames (exit %d)", r->clip,
-		    status);
+		die(EXIT_FAIL, "ffmpeg could not join %s to its held frames (exit %d): a "
+		    "damaged clip? Remove it to have the tour recorded again", r->clip, status);
 	}
 	remove_work();
 	free(list_path);

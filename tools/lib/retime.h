@@ -33,8 +33,9 @@ struct retime {
 };
 
 /* Write the clip retimed under a temporary name beside it, and return that
- * name: the caller renames it into place, or removes it. Dies with EXIT_SYS
- * when ffmpeg cannot start or fails, leaving nothing behind. */
+ * name: the caller renames it into place, or removes it. Dies with
+ * EXIT_FAIL when ffmpeg cannot read the clip or its pictures, EXIT_SYS when
+ * it cannot start or a file cannot be written, leaving nothing behind. */
 char *clip_retime(const struct retime *r);
 
 #endif
