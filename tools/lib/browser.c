@@ -1,6 +1,7 @@
 /* browser.c - the Chromium process: its flags, its pipes, its cleanup */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,10 @@
 
 /* Lines of its log shown when the browser ended by itself. */
 #define LOG_TAIL_LINES 10
+
+/* How long a browser that has closed its pipe is given to end by itself,
+ * in 10 ms polls, before it is killed. */
+#define ENDING_POLLS 200
 
 /* The binary to run: $CHROMIUM as given when it holds a '/', else the first
  * executable of that name in PATH. NULL when there is none. */
@@ -169,11 +174,38 @@ static void tell_how_it_ended(const struct browser *b, int status)
 	free(log);
 }
 
+/* Whether the browser closed its end of the pipe (it is ending by
+ * itself): then wait a while for it to end, so that how it ended can be
+ * told. Returns its pid once it has, else 0. */
+static pid_t ended_by_itself(const struct browser *b, int *status)
+{
+	struct pollfd p = { .fd = b->rfd, .events = POLLIN };
+	pid_t got = 0;
+	int i;
+
+	if (b->rfd < 0 || poll(&p, 1, 0) != 1 || !(p.revents & POLLHUP))
+		return 0;
+	for (i = 0; i < ENDING_POLLS && got == 0; i++) {
+		got = waitpid(b->pid, status, WNOHANG);
+		if (got == 0)
+			usleep(10000);
+	}
+	return got > 0 ? got : 0;
+}
+
 void browser_stop(struct browser *b)
 {
 	int status;
 	pid_t got;
 
+	if (b->pid > 0 && ended_by_itself(b, &status) == b->pid) {
+		if (b->profile)
+			tell_how_it_ended(b, status);
+		kill(-b->pid, SIGKILL);
+		while (waitpid(-b->pid, NULL, 0) > 0 || errno == EINTR)
+			;
+		b->pid = 0;
+	}
 	if (b->pid > 0) {
 		kill(-b->pid, SIGKILL);
 		kill(b->pid, SIGKILL);
