@@ -19,17 +19,18 @@
  * With -k, nothing is recorded: the continuous tour's clips are kept when a
  * recording now would give them again, and stdout says "kept"; otherwise
  * "record". They are when every step's fragment and this program are the
- * ones that recorded them, and each narration, as long as it is now, gives
- * its clip the frames it has: a narration edited in a step whose actions
- * outlast it changes no clip. Or it changes only how long a clip's still
- * ending lasts: the page was still (but for the caret's blink) for at least
- * its last second, and the new end comes after that began; that clip is
- * then held longer or shorter there (retime.h), as a recording would have
- * it, and the steps after it keep theirs. Each -n file (what else make knows the clips by:
- * pre_setup, the tools, the fragments themselves, which make watch touches
- * to have the tour recorded again) must be older than every clip and meta
- * file. Kept clips get their meta file's narration_seconds set anew, and a
- * new time, for make.
+ * ones that recorded them, each clip is the one its meta file was written
+ * with, and each narration, as long as it is now, gives its clip the
+ * frames it has: a narration edited in a step whose actions outlast it
+ * changes no clip. Or it changes only how long a clip's still ending lasts:
+ * the page was still (but for the caret's blink) for at least its last
+ * second, and the new end comes after that began; that clip is then held
+ * longer or shorter there (retime.h), as a recording would have it, and
+ * the steps after it keep theirs. Each -n file (what else make knows the
+ * clips by: pre_setup, the tools, the fragments themselves, which make
+ * watch touches to have the tour recorded again) must be older than every
+ * clip and meta file. Kept clips get their meta file's narration_seconds
+ * set anew, and a new time, for make.
  *
  * A failed attempt (an action, a wait, an assertion) is tried again from
  * the start in a fresh browser, up to the fragment's max_retries; each
