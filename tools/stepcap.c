@@ -985,18 +985,6 @@ struct keep_plan {
 	long last_change;
 };
 
-static double meta_number(const cJSON *m, const char *name)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(m, name);
-
-	return cJSON_IsNumber(v) ? v->valuedouble : -1;
-}
-
-static int meta_blinks(const cJSON *m)
-{
-	return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(m, "blink"));
-}
-
 /* Whether path holds the picture the meta file's digest names. */
 static int same_picture(const cJSON *m, const char *name, const char *path)
 {
@@ -1015,16 +1003,16 @@ static int same_picture(const cJSON *m, const char *name, const char *path)
  * repeats; its pictures must be the ones its meta file was written with. */
 static int can_retime(const struct step *s, const cJSON *m, long frames, long new_frames)
 {
-	double still_from = meta_number(m, "still_from");
+	double still_from = json_num(m, "still_from", -1);
 
 	/* the frame of the last change itself shows the new picture once:
 	 * a second of frames after it confirms the page stayed so */
-	return still_from >= 0 && meta_number(m, "last_change") >= still_from &&
+	return still_from >= 0 && json_num(m, "last_change", -1) >= still_from &&
 	       frames - 1 - still_from >= s->fps && new_frames > still_from &&
 	       video_repeats(&s->video) && !s->zoom.on && !s->from.on &&
 	       !cJSON_GetObjectItemCaseSensitive(m, "camera") &&
 	       same_picture(m, "last_png_sha256", s->last_png) &&
-	       (!meta_blinks(m) || same_picture(m, "blink_png_sha256", s->blink_png));
+	       (!json_bool(m, "blink", 0) || same_picture(m, "blink_png_sha256", s->blink_png));
 }
 
 /* Whether a recording now would give every clip again (-k), each held
@@ -1056,17 +1044,17 @@ static int clips_fit(const struct step *steps, int n, char *const *older, int n_
 		if (!(m = recorded_meta(&steps[i])))
 			return 0;
 		input = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(m, "input"));
-		frames = meta_number(m, "frames");
-		actions = meta_number(m, "action_frames");
+		frames = json_num(m, "frames", -1);
+		actions = json_num(m, "action_frames", -1);
 		fits = input && !strcmp(input, steps[i].input) && frames >= 1 && actions >= 0 &&
-		       meta_number(m, "clip_bytes") == (double)clip.st_size;
+		       json_num(m, "clip_bytes", -1) == (double)clip.st_size;
 		if (fits) {
 			plans[i].frames = (long)frames;
 			plans[i].new_frames = clip_frames(&steps[i], (long)actions);
 			fits = plans[i].new_frames == plans[i].frames ||
 			       can_retime(&steps[i], m, plans[i].frames, plans[i].new_frames);
-			plans[i].blink = meta_blinks(m);
-			plans[i].last_change = (long)meta_number(m, "last_change");
+			plans[i].blink = json_bool(m, "blink", 0);
+			plans[i].last_change = (long)json_num(m, "last_change", -1);
 		}
 		cJSON_Delete(m);
 		if (!fits)
@@ -1157,7 +1145,7 @@ static void keep_clips(const struct step *steps, int n, const struct keep_plan *
 				m, "frames", cJSON_CreateNumber(plans[i].new_frames));
 			cJSON_ReplaceItemInObjectCaseSensitive(
 				m, "reused_frames",
-				cJSON_CreateNumber(meta_number(m, "reused_frames") + added));
+				cJSON_CreateNumber(json_num(m, "reused_frames", -1) + added));
 		} else if (utimensat(AT_FDCWD, steps[i].clip, NULL, 0) < 0) {
 			die(EXIT_SYS, "cannot touch %s:", steps[i].clip);
 		}

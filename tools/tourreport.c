@@ -226,7 +226,7 @@ static int made_from(const char *out, const char *key)
 
 /* One frame of the step's clip, as a JPEG width pixels wide. */
 static void frame_thumb(const char *outdir, const struct report *r, const struct row *row,
-			long frame, const char *name, int width)
+			const char *digest, long frame, const char *name, int width)
 {
 	char *clip = estrfmt("%s/clip/%s.mp4", outdir, row->id);
 	char *out = estrfmt("%s/report/%s.jpg", outdir, name), *tmp = tmp_path_for(out);
@@ -236,11 +236,9 @@ static void frame_thumb(const char *outdir, const struct report *r, const struct
 			 "-frames:v", "1", "-vf", scale, "-q:v", "4", "-f", "image2",
 			 "-c:v", "mjpeg", tmp, NULL };
 
-	char *key, *key_path = estrfmt("%s.key", out), digest[SHA256_HEX_SIZE];
+	char *key = estrfmt("%s %ld %d\n", digest, frame, width);
+	char *key_path = estrfmt("%s.key", out);
 
-	if (sha256_file_hex(clip, digest) < 0)
-		die(EXIT_SYS, "%s:", clip);
-	key = estrfmt("%s %ld %d\n", digest, frame, width);
 	if (!made_from(out, key)) {
 		if (mkdirs_for(out) < 0)
 			die(EXIT_SYS, "%s:", out);
@@ -275,19 +273,24 @@ static long sheet_frame(const struct row *row, struct stop *shown)
 static void thumbnail(const char *outdir, const struct report *r, const struct row *row)
 {
 	struct stop shown;
-	char *name;
+	char *name, *clip = estrfmt("%s/clip/%s.mp4", outdir, row->id);
+	char digest[SHA256_HEX_SIZE];
 	int i;
 
-	frame_thumb(outdir, r, row, row->frames - 1, row->id, THUMB_WIDTH);
+	/* what every thumbnail of the clip is keyed by: read once */
+	if (sha256_file_hex(clip, digest) < 0)
+		die(EXIT_SYS, "%s:", clip);
+	free(clip);
+	frame_thumb(outdir, r, row, digest, row->frames - 1, row->id, THUMB_WIDTH);
 	if (row->stop_count) {
 		/* a folder of its own: no step id can name the same file */
 		name = estrfmt("path/%s", row->id);
-		frame_thumb(outdir, r, row, sheet_frame(row, &shown), name, THUMB_WIDTH);
+		frame_thumb(outdir, r, row, digest, sheet_frame(row, &shown), name, THUMB_WIDTH);
 		free(name);
 	}
 	for (i = 0; i < row->stop_count; i++) {
 		name = estrfmt("%s-camera-%d", row->id, i + 1);
-		frame_thumb(outdir, r, row, row->stops[i].frame, name, CAMERA_THUMB_WIDTH);
+		frame_thumb(outdir, r, row, digest, row->stops[i].frame, name, CAMERA_THUMB_WIDTH);
 		free(name);
 	}
 }
