@@ -26,7 +26,13 @@ $(SPEC_STAMP): $(wildcard $(SPEC)) $(BIN)/spec2req $(ZOOM_STAMP) | $(OUT)/
 	$(Q)touch $@
 
 $(OUT)/steps.mk $(OUT)/mux.json: $(SPEC_STAMP) ;
-$(OUT)/step/%/tts.json $(OUT)/step/%/cap.json: $(SPEC_STAMP) ;
+# One rule each: a pattern rule with two targets makes them together, and
+# make 4.3 then counts a fragment made beside another (a cap.json beside
+# the tts.json a WAV needs) as changed, even when its file was not
+# rewritten: a continuous tour's clips were kept and its video assembled
+# again whenever the spec was saved unchanged.
+$(OUT)/step/%/tts.json: $(SPEC_STAMP) ;
+$(OUT)/step/%/cap.json: $(SPEC_STAMP) ;
 
 # Only goals that build a tour read the step list: `make clean` or `make
 # test` must not split (or fail on) a spec.

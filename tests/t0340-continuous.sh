@@ -100,6 +100,15 @@ test_expect_success 'nothing changed: nothing is captured again' '
 	! grep -q -e "^  CAP " -e "^  SETUP " -e "^pre_setup" make.log
 '
 
+test_expect_success 'the spec saved unchanged: split again, nothing kept, recorded or assembled' '
+	build && before=$(mtime out/clip/one.mp4) && video=$(mtime out/tour.mp4) &&
+	touch tour.json &&
+	build && test_grep "^  SPLIT " make.log &&
+	! grep -q -e "^  CAP " -e "^  KEEP " -e "^  MUX " -e "^  REPORT " make.log &&
+	test "$(mtime out/clip/one.mp4)" = "$before" &&
+	test "$(mtime out/tour.mp4)" = "$video"
+'
+
 test_expect_success 'one narration edited: that WAV, and every continuous clip together, from a fresh pre_setup' '
 	before=$(mtime out/clip/one.mp4) &&
 	echo stale >ran &&
