@@ -4,7 +4,7 @@
 
 DEPS_PACKAGES := build-essential pkg-config ffmpeg jq rclone inotify-tools \
 	libcjson-dev espeak-ng libespeak-ng-dev libssl-dev chromium-headless-shell \
-	fonts-dejavu-core python3 libebur128-dev tesseract-ocr poppler-utils
+	fonts-dejavu-core python3 libebur128-dev tesseract-ocr poppler-utils procps
 DEPS_STAMP := out/.deps-ok
 
 .PHONY: deps

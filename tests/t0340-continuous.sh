@@ -311,7 +311,21 @@ test_expect_success 'stepcap -k stopped by a signal while it holds an ending: no
 		sleep 0.05
 	done &&
 	kill -TERM $pid && status=0 && { wait $pid || status=$?; } &&
-	test "$status" = 143 && test ! -s said &&
+	test "$status" = 143 && test ! -s said && test "$(cat err)" = "stepcap: interrupted" &&
+	cmp type.before fout/clip/type.mp4 &&
+	test -z "$(ls -A fout/clip | grep -e "\.tmp\." -e "^\.retime")"
+'
+
+test_expect_success 'and by Ctrl-C, which stops its ffmpeg too: the clip is not blamed' '
+	caps="fout/step/type/cap.json fout/step/wait/cap.json" &&
+	# its own process group, as a terminal gives a command
+	{ setsid $BIN/stepcap -k -d fout $caps >said 2>err & pid=$!; } &&
+	for i in $(seq 600); do
+		pgrep -g $pid -x ffmpeg >/dev/null && break
+		sleep 0.05
+	done &&
+	kill -INT -- -$pid && status=0 && { wait $pid || status=$?; } &&
+	test "$status" = 130 && test ! -s said && test "$(cat err)" = "stepcap: interrupted" &&
 	cmp type.before fout/clip/type.mp4 &&
 	test -z "$(ls -A fout/clip | grep -e "\.tmp\." -e "^\.retime")"
 '

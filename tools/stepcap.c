@@ -191,12 +191,23 @@ static void on_signal(int sig)
 }
 
 /* With -k: the ffmpeg running is let finish (or fail, having had the
- * signal too); then the run ends as a failure does, its temporary files
- * removed, and dies of the signal (reraise, the first exit handler, runs
- * last). */
+ * signal too, as Ctrl-C gives it); then the run ends as a failure does,
+ * its temporary files removed, and dies of the signal (reraise, the first
+ * exit handler, runs last). What fails from here on fails because of the
+ * signal, not the clip it names: it is not said. */
 static void on_keep_signal(int sig)
 {
+	static const char msg[] = "stepcap: interrupted\n";
+	int devnull;
+
+	if (interrupted)
+		return;
 	interrupted = sig;
+	if (write(STDERR_FILENO, msg, sizeof msg - 1) < 0)
+		return;
+	devnull = open("/dev/null", O_WRONLY);
+	if (devnull >= 0)
+		dup2(devnull, STDERR_FILENO);
 }
 
 static void reraise(void)
@@ -1119,11 +1130,11 @@ static void keep_clips(const struct step *steps, int n, const struct keep_plan *
 	retimed = ecalloc((size_t)n, sizeof *retimed);
 	retimed_count = n;
 	atexit(remove_retimed);
-	for (i = 0; i < n; i++) {
-		if (plans[i].new_frames != plans[i].frames)
-			retimed[i] = retime_clip(&steps[i], &plans[i]);
+	for (i = 0; i <= n; i++) {
 		if (interrupted)
 			die(128 + interrupted, "interrupted");
+		if (i < n && plans[i].new_frames != plans[i].frames)
+			retimed[i] = retime_clip(&steps[i], &plans[i]);
 	}
 	for (i = 0; i < n; i++) {
 		if (retimed[i] && rename_durable(retimed[i], steps[i].clip) < 0)
