@@ -179,8 +179,10 @@ static unsigned char *draw_slide(const struct slide *s, size_t *len)
 			die(EXIT_SYS, "the browser never drew a page (%d browsers tried)", start);
 		warn("the browser's renderer stalled; starting another");
 		frames_free(&frames);
-		cdp_close(cdp);
+		/* stopped before its pipe closes: told of that, it would end
+		 * by itself, and be reported for it */
 		browser_stop(&browser);
+		cdp_close(cdp);
 		free(session);
 	}
 	page.cdp = cdp;
@@ -207,9 +209,9 @@ static unsigned char *draw_slide(const struct slide *s, size_t *len)
 	if (!png)
 		die(EXIT_FAIL, "the browser gave no picture of the slide");
 	frames_free(&frames);
+	browser_stop(&browser);
 	cdp_close(cdp);
 	free(session);
-	browser_stop(&browser);
 	return png;
 }
 
