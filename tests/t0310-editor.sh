@@ -127,4 +127,20 @@ test_expect_success 'command_palette without a command is refused' '
 	test_grep "^stepcap: steps\[nocmd\]\.actions\[0\]\.command: missing or not a string$" err
 '
 
+test_expect_success 'a VS Code page is recorded once it wears its own theme, not its stand-in' '
+	frag theme "file://$PAGES/workbench-theme.html" "[]" "$SIZE" &&
+	$BIN/stepcap -o theme.mp4 theme.json 2>err &&
+	test ! -s err &&
+	is black "$(rgb theme.mp4 0 320 180)" &&
+	is black "$(rgb theme.mp4 -1 320 180)"
+'
+
+test_expect_success 'one that never puts it on is recorded as it is at the step timeout, with a warning' '
+	frag notheme "file://$PAGES/workbench-theme.html?after=never" "[]" "$SIZE" &&
+	sed -i "s/\"timeout\": 5/\"timeout\": 1/" notheme.json &&
+	$BIN/stepcap -o notheme.mp4 notheme.json 2>err &&
+	test_grep "^stepcap: VS Code has not put on its theme within the step.s timeout; recording it as it is$" err &&
+	is white "$(rgb notheme.mp4 0 320 180)"
+'
+
 test_done

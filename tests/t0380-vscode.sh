@@ -75,6 +75,15 @@ test_expect_success 'the editor is dark, the code on it light' '
 	test_grep "include <stdio.h>" code.txt
 '
 
+test_expect_success 'the video opens on that dark theme, with no flash of the light stand-in' '
+	# the mean colour of the editor area in each of the first 45 frames
+	ffmpeg -v error -i out/clip/open.mp4 \
+		-vf "trim=end_frame=45,crop=200:200:800:350,scale=1:1:flags=area" \
+		-f rawvideo -pix_fmt rgb24 - | od -An -v -tu1 -w3 >opening &&
+	test "$(wc -l <opening)" = 45 &&
+	while read -r rgb; do is dark "$rgb" || return 1; done <opening
+'
+
 test_expect_success 'the caret line follows the typing and stays between steps' '
 	for c in open:-1:1 type1:0:1 type1:-1:5 type2:0:5 type2:-1:10 type3:0:10 type3:-1:13; do
 		IFS=: read -r clip frame want <<-EOF

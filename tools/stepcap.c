@@ -518,6 +518,9 @@ static void settle_page(const struct step *s, struct capture *cap, double deadli
 	int i, hidden;
 
 	snprintf(cap->where, sizeof cap->where, "loading %s", s->url);
+	/* what VS Code fetched for its theme may still be loading */
+	if (vscode_settle_theme(cap, deadline))
+		ahead = ahead && cap->net->count == 0;
 	capture_settle_network(cap, deadline - clock_now(), ahead);
 	for (i = 0; i < SETTLE_FRAMES && frames_step(cap->frames, 0); i++)
 		;

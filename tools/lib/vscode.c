@@ -119,6 +119,43 @@ const char *vscode_check_command_palette(const cJSON *a, const char **member)
 	return *command ? NULL : "is empty";
 }
 
+/* VS Code in the browser draws its first frames in a stand-in theme (a
+ * light one, on the web), and its own, the one its settings name, once its
+ * extensions are registered: a second or more after the page loaded. A
+ * recording that started in between would open on a flash of the wrong
+ * colours. Its page says from the start that it is VS Code (workbench.html's
+ * configuration element); the workbench wears its theme once it has a
+ * class of an extension's theme (vscode-theme-*). */
+static const char theme_pending_fn[] =
+	"() => {"
+	" if (!document.getElementById('vscode-workbench-web-configuration')) return false;"
+	" const w = document.querySelector('.monaco-workbench');"
+	" return !w || ![...w.classList].some(c => c.startsWith('vscode-theme-'));"
+	"}";
+
+int vscode_settle_theme(struct capture *cap, double deadline)
+{
+	cJSON *pending;
+	int waited = 0;
+
+	for (;;) {
+		pending = page_call(cap->page, theme_pending_fn, NULL);
+		if (!cJSON_IsTrue(pending)) {
+			cJSON_Delete(pending);
+			return waited;
+		}
+		cJSON_Delete(pending);
+		if (clock_now() > deadline) {
+			warn("VS Code has not put on its theme within the step's timeout; "
+			     "recording it as it is");
+			return waited;
+		}
+		frames_pace(cap->frames);
+		frames_step(cap->frames, 0);
+		waited = 1;
+	}
+}
+
 /* Enter takes the quick input's first result, and the results can still
  * be coming: Quick Open searches files on the server, which on a busy
  * machine answers after the spec's short pause. A person waits for the

@@ -27,6 +27,12 @@ void vscode_dismiss_popups(struct capture *cap, const cJSON *a);
 extern const char *const vscode_caret_targets[];
 extern const char *const vscode_terminal_targets[];
 
+/* A page of VS Code in the browser, just loaded: pump frames, unrecorded
+ * and on the wall clock, until it wears the theme its settings name, or
+ * until deadline (a warning then). Returns whether it waited; nothing for
+ * any other page. */
+int vscode_settle_theme(struct capture *cap, double deadline);
+
 /* Before Enter goes to an open quick input (Quick Open, the command
  * palette): wait until it lists results and is no longer searching, within
  * the step's timeout; nothing when no quick input is open. */
