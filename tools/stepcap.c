@@ -1133,12 +1133,15 @@ static void keep_clips(const struct step *steps, int n, const struct keep_plan *
 	retimed = ecalloc((size_t)n, sizeof *retimed);
 	retimed_count = n;
 	atexit(remove_retimed);
-	for (i = 0; i <= n; i++) {
+	/* a signal stops the run before the next hold, and before any rename */
+	for (i = 0; i < n; i++) {
 		if (interrupted)
-			die(128 + interrupted, "interrupted");
-		if (i < n && plans[i].new_frames != plans[i].frames)
+			break;
+		if (plans[i].new_frames != plans[i].frames)
 			retimed[i] = retime_clip(&steps[i], &plans[i]);
 	}
+	if (interrupted)
+		die(128 + interrupted, "interrupted");
 	for (i = 0; i < n; i++) {
 		if (retimed[i] && rename_durable(retimed[i], steps[i].clip) < 0)
 			die(EXIT_SYS, "cannot rename %s to %s:", retimed[i], steps[i].clip);
