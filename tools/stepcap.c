@@ -148,6 +148,31 @@ static void usage(FILE *f)
 		"       %s -k [-n file]... -d outdir cap.json...\n", argv0, argv0, argv0);
 }
 
+/* End the run by the signal that came, if one did. */
+static void reraise(void)
+{
+	if (interrupted) {
+		signal(interrupted, SIG_DFL);
+		raise(interrupted);
+	}
+}
+
+/* From a signal handler: say so, once; what fails after it fails because
+ * of the signal (a dying pipe, an ffmpeg that had it too) and is not news.
+ * Returns -1 when stderr cannot be written. */
+static int say_interrupted(void)
+{
+	static const char msg[] = "stepcap: interrupted\n";
+	int devnull;
+
+	if (write(STDERR_FILENO, msg, sizeof msg - 1) < 0)
+		return -1;
+	devnull = open("/dev/null", O_WRONLY);
+	if (devnull >= 0)
+		dup2(devnull, STDERR_FILENO);
+	return 0;
+}
+
 static void cleanup(void)
 {
 	int i;
@@ -155,10 +180,7 @@ static void cleanup(void)
 	for (i = 0; i < encoder_count; i++)
 		encoder_abort(&encoders[i]);
 	browser_stop(&browser);
-	if (interrupted) {
-		signal(interrupted, SIG_DFL);
-		raise(interrupted);
-	}
+	reraise();
 }
 
 /* Kill the children, so whatever we were waiting on fails at once and the
@@ -166,8 +188,7 @@ static void cleanup(void)
  * Only async-signal-safe calls here. */
 static void on_signal(int sig)
 {
-	static const char msg[] = "stepcap: interrupted\n";
-	int devnull, i;
+	int i;
 
 	interrupted = sig;
 	if (child_pid > 0) {
@@ -175,12 +196,8 @@ static void on_signal(int sig)
 		kill(child_pid, sig);
 		return;
 	}
-	if (write(STDERR_FILENO, msg, sizeof msg - 1) < 0)
+	if (say_interrupted() < 0)
 		_exit(128 + sig);
-	/* the error the dying pipe will cause is not news */
-	devnull = open("/dev/null", O_WRONLY);
-	if (devnull >= 0)
-		dup2(devnull, STDERR_FILENO);
 	for (i = 0; i < encoder_count; i++)
 		if (encoders[i].pid > 0)
 			kill(encoders[i].pid, SIGKILL);
@@ -197,25 +214,10 @@ static void on_signal(int sig)
  * signal, not the clip it names: it is not said. */
 static void on_keep_signal(int sig)
 {
-	static const char msg[] = "stepcap: interrupted\n";
-	int devnull;
-
 	if (interrupted)
 		return;
 	interrupted = sig;
-	if (write(STDERR_FILENO, msg, sizeof msg - 1) < 0)
-		return;
-	devnull = open("/dev/null", O_WRONLY);
-	if (devnull >= 0)
-		dup2(devnull, STDERR_FILENO);
-}
-
-static void reraise(void)
-{
-	if (interrupted) {
-		signal(interrupted, SIG_DFL);
-		raise(interrupted);
-	}
+	say_interrupted();
 }
 
 static void catch_keep_signals(void)
@@ -1291,10 +1293,7 @@ static int capture(struct step *steps, int n, const char *faildir)
 	for (a.number = 1; a.number <= attempts; a.number++) {
 		shared->step[0] = '\0';
 		status = child_run(attempt_main, &a, &reason);
-		if (interrupted) {
-			signal(interrupted, SIG_DFL);
-			raise(interrupted);
-		}
+		reraise();
 		if (status == EXIT_OK)
 			break;
 		if (faildir && shared->step[0])

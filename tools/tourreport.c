@@ -210,17 +210,16 @@ static void ffmpeg_into(char *const argv[], const char *scratch, const char *tmp
 }
 
 /* Whether the thumbnail out was made from what key names (the clip's
- * digest, the frame, the width), as its .key file beside it says: a
+ * digest, the frame, the width), as its key file key_path says: a
  * thumbnail of an unchanged clip is kept, so a one-step edit does not
  * redraw them all, nor does a continuous tour whose clips make touched
  * to keep them. */
-static int made_from(const char *out, const char *key)
+static int made_from(const char *out, const char *key_path, const char *key)
 {
-	char *path = estrfmt("%s.key", out), *text = read_file(path, NULL);
+	char *text = read_file(key_path, NULL);
 	int same = text && !strcmp(text, key) && access(out, F_OK) == 0;
 
 	free(text);
-	free(path);
 	return same;
 }
 
@@ -239,7 +238,7 @@ static void frame_thumb(const char *outdir, const struct report *r, const struct
 	char *key = estrfmt("%s %ld %d\n", digest, frame, width);
 	char *key_path = estrfmt("%s.key", out);
 
-	if (!made_from(out, key)) {
+	if (!made_from(out, key_path, key)) {
 		if (mkdirs_for(out) < 0)
 			die(EXIT_SYS, "%s:", out);
 		ffmpeg_into(argv, NULL, tmp, out, clip);
